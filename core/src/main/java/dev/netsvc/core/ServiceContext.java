@@ -1,0 +1,131 @@
+package dev.netsvc.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Everything a service is started with: where to listen, its validated settings, a logger, counters,
+ * a clock and the installation's home directory. The launcher builds one per service; tests build one
+ * with the {@link dev.netsvc.core.testkit test kit}.
+ */
+public final class ServiceContext {
+
+    private final String serviceId;
+    private final InetSocketAddress address;
+    private final Settings settings;
+    private final Logger log;
+    private final ServiceCounters counters;
+    private final Clock clock;
+    private final Path home;
+
+    private ServiceContext(Builder b) {
+        this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
+        this.address = new InetSocketAddress(Objects.requireNonNull(b.bindAddress, "bindAddress"), b.port);
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.log = b.log != null ? b.log : LoggerFactory.getLogger(serviceId);
+        this.counters = b.counters != null ? b.counters : new ServiceCounters();
+        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.home = b.home != null ? b.home : Path.of("").toAbsolutePath();
+    }
+
+    public static Builder builder(String serviceId) {
+        return new Builder(serviceId);
+    }
+
+    public String serviceId() {
+        return serviceId;
+    }
+
+    /** The address and port to bind (port 0 means any free port; report the bound one in endpoints). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Shorthand for {@code settings().get(key)}. */
+    public <T> T get(ConfigKey<T> key) {
+        return settings.get(key);
+    }
+
+    public Logger log() {
+        return log;
+    }
+
+    public ServiceCounters counters() {
+        return counters;
+    }
+
+    /** The clock every time-dependent decision must use, so tests can control time. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The installation directory; relative paths in settings are resolved against it. */
+    public Path home() {
+        return home;
+    }
+
+    /** {@code path} if absolute, else resolved against {@link #home()}. */
+    public Path resolve(Path path) {
+        return path.isAbsolute() ? path : home.resolve(path).normalize();
+    }
+
+    public static final class Builder {
+        private final String serviceId;
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port;
+        private Settings settings;
+        private Logger log;
+        private ServiceCounters counters;
+        private Clock clock;
+        private Path home;
+
+        private Builder(String serviceId) {
+            this.serviceId = serviceId;
+        }
+
+        public Builder bind(InetAddress address, int port) {
+            this.bindAddress = address;
+            this.port = port;
+            return this;
+        }
+
+        public Builder settings(Settings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public Builder log(Logger log) {
+            this.log = log;
+            return this;
+        }
+
+        public Builder counters(ServiceCounters counters) {
+            this.counters = counters;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        public ServiceContext build() {
+            return new ServiceContext(this);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.netsvc.core;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Named event counters of one service ({@code connections.accepted}, {@code udp.dropped.rate-limit},
+ * ...). Cheap under contention; the supervisor reports them when the service stops.
+ */
+public final class ServiceCounters {
+
+    private final ConcurrentHashMap<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+    /** The counter called {@code name}, created at zero on first use. Hold it in a field on hot paths. */
+    public LongAdder counter(String name) {
+        return counters.computeIfAbsent(name, n -> new LongAdder());
+    }
+
+    public void increment(String name) {
+        counter(name).increment();
+    }
+
+    public void add(String name, long amount) {
+        counter(name).add(amount);
+    }
+
+    /** The current value of {@code name}; zero if it was never touched. */
+    public long get(String name) {
+        LongAdder adder = counters.get(name);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** Every counter, sorted by name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((name, adder) -> out.put(name, adder.sum()));
+        return out;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.netsvc.core.net;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A TCP server with one virtual thread per connection: the classic {@code accept(); serve(conn)} loop
+ * made safe. One platform thread accepts, and takes a connection permit <em>before</em> it accepts, so
+ * at most {@code maxConnections} are served and the rest wait in the kernel's backlog instead of in
+ * memory. Each connection has an idle timeout (a read that waits longer ends the connection).
+ *
+ * <p>Stopping closes the listening socket, then shuts down the input of every open connection: handlers
+ * see end of stream, finish what they were doing and return. Whatever is still open after the grace
+ * period is closed.
+ */
+public final class BlockingTcpServer {
+
+    /** Serves one connection; returns (or throws) when done. The server closes the socket afterwards. */
+    @FunctionalInterface
+    public interface Handler {
+        void serve(Socket socket) throws IOException;
+    }
+
+    /**
+     * @param maxConnections connections served at once; further clients wait in the listen backlog
+     * @param idleTimeout    how long a read may wait for the client; zero means forever
+     * @param backlog        listen backlog
+     */
+    public record Limits(int maxConnections, Duration idleTimeout, int backlog) {
+        public Limits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1");
+            }
+            if (idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must not be negative");
+            }
+        }
+
+        public Limits(int maxConnections, Duration idleTimeout) {
+            this(maxConnections, idleTimeout, Sockets.DEFAULT_BACKLOG);
+        }
+    }
+
+    private final ServiceContext context;
+    private final Logger log;
+    private final Limits limits;
+    private final Handler handler;
+    private final ServerSocket server;
+    private final Semaphore permits;
+    private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Thread acceptor;
+    private final LongAdder accepted;
+    private final LongAdder idleClosed;
+    private final LongAdder failed;
+
+    private BlockingTcpServer(ServiceContext context, Limits limits, Handler handler, ServerSocket server) {
+        this.context = context;
+        this.log = context.log();
+        this.limits = limits;
+        this.handler = handler;
+        this.server = server;
+        this.permits = new Semaphore(limits.maxConnections());
+        this.accepted = context.counters().counter("tcp.connections.accepted");
+        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
+        this.failed = context.counters().counter("tcp.connections.failed");
+        this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::acceptLoop);
+    }
+
+    /** Binds {@code context.address()} and starts accepting. */
+    public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
+        ServerSocket server = Sockets.listenTcp(context.address(), limits.backlog());
+        BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
+        tcp.acceptor.start();
+        return tcp;
+    }
+
+    public Endpoint endpoint() {
+        return new Endpoint(Transport.TCP, (java.net.InetSocketAddress) server.getLocalSocketAddress());
+    }
+
+    /** Connections being served right now. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop() {
+        long n = 0;
+        while (!stopping.get()) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return; // stop() interrupts us while we wait for a permit
+            }
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                permits.release();
+                if (stopping.get() || server.isClosed()) {
+                    return;
+                }
+                // e.g. EMFILE (too many open files): log, back off briefly, keep serving the others
+                log.warn("accept failed: {}", e.getMessage());
+                pause();
+                continue;
+            }
+            accepted.increment();
+            Thread worker = Thread.ofVirtual().name(context.serviceId() + "-conn-" + (++n)).unstarted(() -> serve(socket));
+            open.put(socket, worker);
+            if (stopping.get()) { // stop() began between accept and registration: do not serve
+                close(socket);
+                return;
+            }
+            worker.start();
+        }
+    }
+
+    private void serve(Socket socket) {
+        try {
+            Sockets.tuneAccepted(socket);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()));
+            handler.serve(socket);
+        } catch (SocketTimeoutException e) {
+            idleClosed.increment();
+            log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
+        } catch (IOException e) {
+            if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
+                failed.increment();
+                log.info("connection from {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+            }
+        } catch (RuntimeException | Error e) {
+            failed.increment();
+            log.error("handler failed on connection from {}", socket.getRemoteSocketAddress(), e);
+        } finally {
+            close(socket);
+        }
+    }
+
+    private void close(Socket socket) {
+        if (open.remove(socket) != null) {
+            permits.release();
+        }
+        Sockets.closeQuietly(socket);
+    }
+
+    /**
+     * Stops accepting, lets handlers finish (their input is shut down so they see end of stream), and
+     * after {@code grace} closes what is left. Returns when every connection thread has ended.
+     */
+    public void stop(Duration grace) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        Sockets.closeQuietly(server);
+        acceptor.interrupt();
+        join(acceptor, deadline);
+        for (Socket socket : open.keySet()) {
+            try {
+                socket.shutdownInput();
+            } catch (IOException ignored) {
+                // already closed by its handler
+            }
+        }
+        for (Thread worker : open.values()) {
+            join(worker, deadline);
+        }
+        for (Map.Entry<Socket, Thread> left : open.entrySet()) {
+            Sockets.closeQuietly(left.getKey());
+        }
+        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (Thread worker : open.values()) {
+            join(worker, hardDeadline);
+        }
+        if (!open.isEmpty()) {
+            log.warn("{} connection threads still running after stop", open.size());
+        }
+    }
+
+    private static void join(Thread thread, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return;
+        }
+        try {
+            thread.join(Duration.ofNanos(left));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50); // not synchronisation: a back-off so EMFILE does not spin the CPU
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.netsvc.core.net;
+
+import dev.netsvc.core.Transport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * Opening listening sockets the same way in every service: address reuse on, a stated backlog, and a
+ * {@link BindFailure} that names transport and address when the bind fails.
+ */
+public final class Sockets {
+
+    /** Listen backlog when a service does not choose one; the kernel caps it at net.core.somaxconn. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    private Sockets() {
+    }
+
+    /** A bound, blocking {@link ServerSocket} (for thread-per-connection servers). */
+    public static ServerSocket listenTcp(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(address, backlog);
+            return server;
+        } catch (BindException e) {
+            closeQuietly(server);
+            throw new BindFailure(Transport.TCP, address, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            throw e;
+        }
+    }
+
+    /** A bound {@link ServerSocketChannel}, still in blocking mode (for selector and async servers). */
+    public static ServerSocketChannel listenTcpChannel(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, backlog);
+            return server;
+        } catch (BindException e) {
+            closeQuietly(server);
+            throw new BindFailure(Transport.TCP, address, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            throw e;
+        }
+    }
+
+    /** A bound {@link DatagramChannel} of the address's family, in blocking mode. */
+    public static DatagramChannel bindUdp(InetSocketAddress address) throws IOException {
+        DatagramChannel channel = address.getAddress() instanceof java.net.Inet6Address
+                ? DatagramChannel.open(StandardProtocolFamily.INET6)
+                : DatagramChannel.open(StandardProtocolFamily.INET);
+        try {
+            // no SO_REUSEADDR: on UDP it would let a second process share the port without an error
+            channel.bind(address);
+            return channel;
+        } catch (BindException e) {
+            closeQuietly(channel);
+            throw new BindFailure(Transport.UDP, address, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** Options for an accepted connection: no Nagle delay (request/response protocols), keep-alive on. */
+    public static void tuneAccepted(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        socket.setKeepAlive(true);
+    }
+
+    /** Closes without throwing; for cleanup paths where the first failure is the one to report. */
+    public static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failing or already closed: nothing useful to add
+        }
+    }
+}

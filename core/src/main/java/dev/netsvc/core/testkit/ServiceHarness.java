@@ -1,0 +1,140 @@
+package dev.netsvc.core.testkit;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.RunningService;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.Settings;
+import dev.netsvc.core.Transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one {@link NetService} inside a test: no PF4J, no distribution, loopback, an ephemeral port.
+ * <pre>{@code
+ * try (ServiceHarness echo = ServiceHarness.of(new EchoBlockingService()).set("idle-timeout", "2s").start()) {
+ *     Socket s = new Socket(echo.host(), echo.tcpPort());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ServiceHarness implements AutoCloseable {
+
+    private final NetService service;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private InetAddress bind = InetAddress.getLoopbackAddress();
+    private Clock clock = Clock.systemUTC();
+    private Path home = Path.of("").toAbsolutePath();
+    private Duration grace = Duration.ofSeconds(5);
+    private final ServiceCounters counters = new ServiceCounters();
+    private RunningService running;
+
+    private ServiceHarness(NetService service) {
+        this.service = service;
+    }
+
+    public static ServiceHarness of(NetService service) {
+        return new ServiceHarness(service);
+    }
+
+    /** Sets one of the service's own keys by its short name ({@code idle-timeout}, not {@code echo.idle-timeout}). */
+    public ServiceHarness set(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    public ServiceHarness bind(InetAddress address) {
+        this.bind = address;
+        return this;
+    }
+
+    public ServiceHarness clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    public ServiceHarness home(Path home) {
+        this.home = home;
+        return this;
+    }
+
+    /** Grace period given to {@link RunningService#stop} on close. */
+    public ServiceHarness grace(Duration grace) {
+        this.grace = grace;
+        return this;
+    }
+
+    /** Validates the settings exactly as the launcher would, and starts the service on port 0. */
+    public ServiceHarness start() throws IOException {
+        if (running != null) {
+            throw new IllegalStateException("already started");
+        }
+        Settings parsed = Settings.parse(service.id(), service.configKeys(), settings);
+        ServiceContext context = ServiceContext.builder(service.id())
+                .bind(bind, 0)
+                .settings(parsed)
+                .counters(counters)
+                .clock(clock)
+                .home(home)
+                .build();
+        running = service.start(context);
+        return this;
+    }
+
+    public List<Endpoint> endpoints() {
+        return running().endpoints();
+    }
+
+    /** The bound address for {@code transport}; fails the test if the service does not listen on it. */
+    public InetSocketAddress address(Transport transport) {
+        return endpoints().stream()
+                .filter(e -> e.transport() == transport)
+                .map(Endpoint::address)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(service.id() + " has no " + transport.label() + " endpoint: " + endpoints()));
+    }
+
+    public InetSocketAddress tcp() {
+        return address(Transport.TCP);
+    }
+
+    public InetSocketAddress udp() {
+        return address(Transport.UDP);
+    }
+
+    public int tcpPort() {
+        return tcp().getPort();
+    }
+
+    public InetAddress host() {
+        return bind;
+    }
+
+    public ServiceCounters counters() {
+        return counters;
+    }
+
+    /** Stops the service now (with the grace period); closing again is harmless. */
+    @Override
+    public void close() {
+        if (running != null) {
+            running.stop(grace);
+        }
+    }
+
+    private RunningService running() {
+        if (running == null) {
+            throw new IllegalStateException("call start() first");
+        }
+        return running;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.netsvc.dist;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The assembled distribution, started as a child process exactly as a user would start it:
+ * {@code bin/netsvc ARGS}. {@link #start} is for {@code netsvc run}; {@link #exec} for one-shot commands.
+ */
+final class DistProcess implements AutoCloseable {
+
+    /** The unpacked distribution under dist/target, set by the failsafe configuration. */
+    static Path home() {
+        String dir = System.getProperty("netsvc.dist");
+        if (dir == null) {
+            throw new IllegalStateException("system property netsvc.dist is not set; run through 'mvn verify'");
+        }
+        return Path.of(dir);
+    }
+
+    static Path launcher() {
+        return home().resolve("bin").resolve("netsvc");
+    }
+
+    private static final Pattern LISTENING = Pattern.compile(" (\\S+) listening on (tcp|udp) (\\S+):(\\d+)$");
+    private static final Pattern READY = Pattern.compile("netsvc ready: (\\d+) services");
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final AtomicInteger pumpsDone = new AtomicInteger();
+
+    private DistProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), stdout, "stdout");
+        pump(process.getErrorStream(), stderr, "stderr");
+    }
+
+    /** Starts {@code bin/netsvc ARGS} in the background; stdin is left open for the test to use. */
+    static DistProcess start(String... args) {
+        return start(Map.of(), args);
+    }
+
+    static DistProcess start(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(launcher().toString());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home().toFile());
+        pb.environment().putAll(env);
+        try {
+            return new DistProcess(pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts {@code netsvc run ARGS} and waits for the ready line; fails with the output if it never comes. */
+    static DistProcess run(String... args) {
+        List<String> all = new ArrayList<>(List.of("run"));
+        all.addAll(Arrays.asList(args));
+        DistProcess p = start(all.toArray(String[]::new));
+        p.awaitReady(Duration.ofSeconds(30));
+        return p;
+    }
+
+    /** Waits for {@code netsvc ready: N services}; returns N. */
+    int awaitReady(Duration timeout) {
+        String line = awaitLine(timeout, READY);
+        Matcher m = READY.matcher(line);
+        m.find();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Waits until a stderr line matches {@code pattern}; fails, showing the output, at the deadline or exit. */
+    String awaitLine(Duration timeout, Pattern pattern) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (true) {
+            List<String> lines = stderr;
+            for (int i = seen; i < lines.size(); i++) {
+                if (pattern.matcher(lines.get(i)).find()) {
+                    return lines.get(i);
+                }
+            }
+            seen = lines.size();
+            if (!process.isAlive() && drained()) {
+                throw new AssertionError("netsvc exited with " + process.exitValue() + " before printing /" + pattern
+                        + "/\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line matching /" + pattern + "/ within " + timeout.toSeconds() + "s\n" + output());
+            }
+            pauseBriefly();
+        }
+    }
+
+    private boolean drained() {
+        try {
+            // the pump threads end at EOF; give them a moment after the process ends
+            return process.waitFor(0, TimeUnit.MILLISECONDS) && pumpsDone.get() == 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** The port {@code serviceId} reported listening on for {@code transport} ("tcp" or "udp"). */
+    int port(String serviceId, String transport) {
+        for (String line : stderr) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find() && m.group(1).equals(serviceId) && m.group(2).equals(transport)) {
+                return Integer.parseInt(m.group(4));
+            }
+        }
+        throw new AssertionError("no '" + serviceId + " listening on " + transport + "' line\n" + output());
+    }
+
+    /** Sends SIGTERM, waits up to {@code timeout} for the exit and returns the status. */
+    int terminate(Duration timeout) {
+        // SIGTERM through the handle: Process.destroy() would also close our ends of the pipes and lose
+        // whatever netsvc prints while it stops
+        process.toHandle().destroy();
+        return awaitExit(timeout);
+    }
+
+    /** Waits for the process to exit on its own and returns the status. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("netsvc still running after " + timeout.toMillis() + " ms\n" + output());
+            }
+            awaitPumps();
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    List<String> stdoutLines() {
+        return List.copyOf(stdout);
+    }
+
+    List<String> stderrLines() {
+        return List.copyOf(stderr);
+    }
+
+    String stdoutText() {
+        return String.join("\n", stdout);
+    }
+
+    String stderrText() {
+        return String.join("\n", stderr);
+    }
+
+    /** Both streams, for failure messages. */
+    String output() {
+        return "--- stdout\n" + stdoutText() + "\n--- stderr\n" + stderrText();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    // ---- one-shot commands ------------------------------------------------------------------------
+
+    /** What a finished command printed and returned. */
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    /** Runs {@code bin/netsvc ARGS} to completion (killed after {@code timeout}) with {@code input} as stdin. */
+    static Result exec(Duration timeout, byte[] input, String... args) {
+        try (DistProcess p = start(args)) {
+            try (OutputStream in = p.stdin()) {
+                in.write(input);
+            } catch (IOException e) {
+                // the command may exit without reading its input; that is its business
+            }
+            int code = p.awaitExit(timeout);
+            return new Result(code, p.stdoutText(), p.stderrText());
+        }
+    }
+
+    static Result exec(Duration timeout, String... args) {
+        return exec(timeout, new byte[0], args);
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------------
+
+    private void pump(InputStream stream, List<String> sink, String name) {
+        Thread.ofPlatform().daemon(true).name("netsvc-" + name + "-" + process.pid()).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    sink.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process went away
+            } finally {
+                pumpsDone.incrementAndGet();
+            }
+        });
+    }
+
+    private void awaitPumps() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pumpsDone.get() < 2 && System.nanoTime() < deadline) {
+            pauseBriefly();
+        }
+    }
+
+    private static void pauseBriefly() {
+        try {
+            Thread.sleep(10); // polling interval of a deadline-bounded wait
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A scratch copy of the distribution's plugins folder, for tests that add or break jars. */
+    static Path copyOfPlugins(Path into) throws IOException {
+        Path dir = Files.createDirectories(into.resolve("plugins"));
+        try (var jars = Files.list(home().resolve("plugins"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, dir.resolve(jar.getFileName()));
+            }
+        }
+        return dir;
+    }
+}

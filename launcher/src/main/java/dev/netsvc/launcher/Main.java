@@ -1,0 +1,120 @@
+package dev.netsvc.launcher;
+
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.Netsvc;
+import dev.netsvc.core.UsageException;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@code netsvc} command. Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int USAGE = 2;
+
+    private final Launch launch;
+
+    /** Where netsvc is installed and the streams it talks through; tests make their own. */
+    record Launch(Path home, InputStream in, PrintStream out, PrintStream err) {
+        Path defaultPluginsDir() {
+            return home.resolve("plugins");
+        }
+    }
+
+    Main(Launch launch) {
+        this.launch = launch;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Main(new Launch(home(), System.in, System.out, System.err)).run(args));
+    }
+
+    /** The installation directory: {@code -Dnetsvc.home}, set by bin/netsvc, else the working directory. */
+    static Path home() {
+        String home = System.getProperty("netsvc.home");
+        return (home == null || home.isBlank() ? Path.of("") : Path.of(home)).toAbsolutePath().normalize();
+    }
+
+    private Map<String, Function<Launch, Command>> commands() {
+        return Map.of(
+                "run", RunCommand::new,
+                "list", ListCommand::new,
+                "call", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.CALL),
+                "bench", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.BENCH),
+                "resolve", ResolveCommand::new);
+    }
+
+    int run(String[] argv) {
+        List<String> args = Arrays.asList(argv);
+        if (args.isEmpty()) {
+            launch.err().print(usage());
+            return USAGE;
+        }
+        String first = args.get(0);
+        switch (first) {
+            case "-h", "--help", "help" -> {
+                launch.out().print(usage());
+                return OK;
+            }
+            case "-V", "--version", "version" -> {
+                launch.out().println("netsvc " + Netsvc.version() + " (Java " + Runtime.version() + ", "
+                        + System.getProperty("java.vm.name") + ")");
+                return OK;
+            }
+            default -> { }
+        }
+        Function<Launch, Command> factory = commands().get(first);
+        if (factory == null) {
+            launch.err().println("netsvc: unknown command '" + first + "'" + Suggest.hint(first, commands().keySet())
+                    + " Run 'netsvc --help' for the list.");
+            return USAGE;
+        }
+        Command command = factory.apply(launch);
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return command.run(rest);
+        } catch (UsageException e) {
+            launch.err().println("netsvc " + first + ": " + e.getMessage());
+            launch.err().println("Run 'netsvc " + first + " --help' for usage.");
+            return USAGE;
+        } catch (ConfigException e) {
+            launch.err().println("netsvc: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: netsvc COMMAND [options]
+
+                A pluggable network-service host: inetd's internal services, supervised.
+
+                commands:
+                  run                 start every enabled service; runs until SIGINT or SIGTERM
+                  list                plugins found and the services and clients each provides
+                  call CLIENT ...     talk to a service: qotd, daytime, time, echo, http, ...
+                  bench CLIENT ...    load-test a service: echo, ...
+                  resolve HOST        a host name's IPv4 and IPv6 addresses
+
+                  netsvc COMMAND --help    options of a command
+                  netsvc --version         version of netsvc and of Java
+
+                exit status: 0 success, 1 runtime failure, 2 usage or configuration error
+                """;
+    }
+
+    /** One subcommand. */
+    interface Command {
+        /** Runs with the arguments after the command word; returns the exit status. */
+        int run(List<String> args) throws UsageException, ConfigException;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.netsvc.launcher;
+
+import dev.netsvc.core.NetClient;
+import dev.netsvc.core.NetService;
+
+import org.pf4j.JarPluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads every plugin jar in a folder with PF4J and collects what each contributes, reporting every jar
+ * or plugin that fails in one line instead of a stack trace. PF4J's manager is not thread-safe: only the
+ * thread that created the host calls it.
+ */
+final class PluginHost implements AutoCloseable {
+
+    /** A started plugin and the extensions it contributed, fetched once (PF4J creates new instances per call). */
+    record LoadedPlugin(String id, String version, Path jar, List<ServiceInfo> services, List<NetClient> clients) {
+    }
+
+    private final Path pluginsDir;
+    private final Manager manager;
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<LoadedPlugin> plugins = new ArrayList<>();
+
+    /** PF4J's jar manager, with load failures recorded instead of logged with stack traces. */
+    private final class Manager extends JarPluginManager {
+        Manager(Path dir) {
+            super(dir);
+        }
+
+        @Override
+        protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+            try {
+                return super.loadPluginFromPath(pluginPath);
+            } catch (RuntimeException | LinkageError e) {
+                problems.add(new Problem("plugin jar " + pluginPath.getFileName(), "cannot be loaded: " + plainCause(e)));
+                return null;
+            }
+        }
+    }
+
+    PluginHost(Path pluginsDir, String systemVersion) {
+        this.pluginsDir = pluginsDir;
+        this.manager = new Manager(pluginsDir);
+        manager.setSystemVersion(systemVersion);
+    }
+
+    /** Loads and starts every plugin, then collects services and clients; problems go to {@link #problems()}. */
+    void load() {
+        if (!Files.isDirectory(pluginsDir)) {
+            throw new IllegalArgumentException("plugins folder " + pluginsDir + " does not exist");
+        }
+        try {
+            manager.loadPlugins();
+        } catch (RuntimeException e) { // a dependency cycle or missing dependency ends PF4J's resolution
+            problems.add(new Problem("plugins in " + pluginsDir, "cannot be resolved: " + plainCause(e)));
+        }
+        try {
+            manager.startPlugins();
+        } catch (RuntimeException | LinkageError e) {
+            problems.add(new Problem("plugins in " + pluginsDir, "cannot be started: " + plainCause(e)));
+        }
+        List<PluginWrapper> wrappers = new ArrayList<>(manager.getPlugins());
+        wrappers.sort(Comparator.comparing(PluginWrapper::getPluginId));
+        for (PluginWrapper wrapper : wrappers) {
+            collect(wrapper);
+        }
+    }
+
+    private void collect(PluginWrapper wrapper) {
+        String id = wrapper.getPluginId();
+        if (wrapper.getPluginState() != PluginState.STARTED) {
+            String why = wrapper.getFailedException() != null ? plainCause(wrapper.getFailedException())
+                    : "state " + wrapper.getPluginState().toString().toLowerCase(java.util.Locale.ROOT);
+            if ("Plugin validation failed".equals(why)) {
+                why = "it requires netsvc " + wrapper.getDescriptor().getRequires() + " but this is "
+                        + manager.getSystemVersion();
+            }
+            problems.add(new Problem("plugin " + id, "not started: " + why));
+            return;
+        }
+        List<ServiceInfo> services = new ArrayList<>();
+        List<NetClient> clients = new ArrayList<>();
+        try {
+            for (NetService service : manager.getExtensions(NetService.class, id)) {
+                try {
+                    services.add(ServiceInfo.of(service, id));
+                } catch (RuntimeException | LinkageError e) {
+                    problems.add(new Problem("plugin " + id, "a service is unusable: " + plainCause(e)));
+                }
+            }
+            clients.addAll(manager.getExtensions(NetClient.class, id));
+        } catch (RuntimeException | LinkageError e) {
+            problems.add(new Problem("plugin " + id, "extensions cannot be created: " + plainCause(e)));
+        }
+        plugins.add(new LoadedPlugin(id, wrapper.getDescriptor().getVersion(), wrapper.getPluginPath(), services, clients));
+    }
+
+    List<LoadedPlugin> plugins() {
+        return List.copyOf(plugins);
+    }
+
+    List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Every service by id. A second service with an id already taken is reported and left out, so one
+     * plugin cannot shadow another's service.
+     */
+    Map<String, ServiceInfo> services() {
+        Map<String, ServiceInfo> byId = new LinkedHashMap<>();
+        for (LoadedPlugin plugin : plugins) {
+            for (ServiceInfo info : plugin.services()) {
+                ServiceInfo first = byId.putIfAbsent(info.id(), info);
+                if (first != null && first != info && !duplicateReported(info)) {
+                    problems.add(new Problem("service " + info.id() + " of plugin " + plugin.id(),
+                            "ignored: plugin " + first.pluginId() + " already provides a service with this id"));
+                }
+            }
+        }
+        return byId;
+    }
+
+    private boolean duplicateReported(ServiceInfo info) {
+        return problems.stream().anyMatch(p -> p.subject().equals("service " + info.id() + " of plugin " + info.pluginId()));
+    }
+
+    /**
+     * Stops and unloads every plugin, each guarded: PF4J's own stopPlugins() gives up at the first
+     * plugin whose stop() throws a plain RuntimeException, leaving the rest running.
+     */
+    @Override
+    public void close() {
+        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+        java.util.Collections.reverse(started);
+        for (PluginWrapper wrapper : started) {
+            try {
+                manager.stopPlugin(wrapper.getPluginId());
+            } catch (RuntimeException | LinkageError e) {
+                problems.add(new Problem("plugin " + wrapper.getPluginId(), "failed to stop: " + plainCause(e)));
+            }
+        }
+        plugins.clear();
+        for (PluginWrapper wrapper : new ArrayList<>(manager.getPlugins())) {
+            try {
+                manager.unloadPlugin(wrapper.getPluginId());
+            } catch (RuntimeException | LinkageError e) {
+                // unloading after stop only closes class loaders; nothing left to report to the user
+            }
+        }
+    }
+
+    /** The innermost useful message of an exception chain, without class names where a message exists. */
+    static String plainCause(Throwable e) {
+        Throwable t = e;
+        String best = null;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank()) {
+                best = (t instanceof java.util.zip.ZipException || t instanceof java.io.IOException)
+                        ? m + " (" + t.getClass().getSimpleName() + ")" : m;
+            } else if (best == null) {
+                best = t.getClass().getSimpleName();
+            }
+        }
+        return best == null ? e.toString() : best.replace('\n', ' ');
+    }
+}

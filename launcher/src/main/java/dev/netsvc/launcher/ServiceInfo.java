@@ -1,0 +1,48 @@
+package dev.netsvc.launcher;
+
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.Transport;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a plugin's service declared, read once when the plugin loaded. The launcher works from this
+ * snapshot so that a plugin whose getters throw is caught once, at load, and never again.
+ */
+record ServiceInfo(NetService service, String pluginId, String id, String description, Set<Transport> transports,
+                   int defaultPort, List<ConfigKey<?>> keys) {
+
+    /** Reads the declaration, failing with a plain message if the plugin declares nonsense. */
+    static ServiceInfo of(NetService service, String pluginId) {
+        String id = service.id();
+        if (id == null || !id.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("service id '" + id + "' must be lower case letters, digits and '-'");
+        }
+        if (id.equals(Configuration.LAUNCHER_PREFIX)) {
+            throw new IllegalArgumentException("service id '" + id + "' is reserved for the launcher");
+        }
+        int port = service.defaultPort();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(id + " declares default port " + port + "; expected 1..65535");
+        }
+        Set<Transport> transports = Set.copyOf(service.transports());
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException(id + " declares no transport");
+        }
+        List<ConfigKey<?>> keys = List.copyOf(service.configKeys());
+        for (ConfigKey<?> key : keys) {
+            if (Configuration.COMMON_KEYS.contains(key.name())) {
+                throw new IllegalArgumentException(id + " redeclares the common key '" + key.name() + "'");
+            }
+        }
+        String description = service.description() == null ? "" : service.description();
+        return new ServiceInfo(service, pluginId, id, description, transports, port, keys);
+    }
+
+    /** "tcp+udp", in enum order. */
+    String transportLabel() {
+        return String.join("+", transports.stream().sorted().map(Transport::label).toList());
+    }
+}

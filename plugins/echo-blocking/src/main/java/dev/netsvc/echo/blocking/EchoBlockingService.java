@@ -1,0 +1,102 @@
+package dev.netsvc.echo.blocking;
+
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.RunningService;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BlockingTcpServer;
+
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * RFC 862 echo over TCP, the seeds' {@code while True: data = conn.recv(1024); conn.sendall(data)} with
+ * one virtual thread per connection. Memory stays bounded without any buffering logic: the thread
+ * writes what it read before reading again, so a client that stops reading fills the TCP windows and
+ * then simply waits. When the client half-closes, everything it sent has been echoed and the server
+ * closes its side too.
+ */
+@Extension
+public final class EchoBlockingService implements NetService {
+
+    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
+            "clients served at once; more wait in the listen backlog");
+    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
+            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input");
+    static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
+            "largest read per connection; buffers start small and grow to this under load");
+
+    /** Idle connections hold only this much; a read that fills the buffer doubles it up to buffer-size. */
+    private static final int INITIAL_BUFFER = 1024;
+
+    @Override
+    public String id() {
+        return "echo-blocking";
+    }
+
+    @Override
+    public String description() {
+        return "RFC 862 echo, thread per connection (virtual threads)";
+    }
+
+    @Override
+    public Set<Transport> transports() {
+        return Set.of(Transport.TCP);
+    }
+
+    @Override
+    public int defaultPort() {
+        return 7007;
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE);
+    }
+
+    @Override
+    public RunningService start(ServiceContext context) throws IOException {
+        int maxBuffer = context.get(BUFFER_SIZE);
+        LongAdder bytes = context.counters().counter("tcp.bytes.echoed");
+        BlockingTcpServer server = BlockingTcpServer.start(context,
+                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
+                socket -> echo(socket, maxBuffer, bytes));
+        return new RunningService() {
+            @Override
+            public List<Endpoint> endpoints() {
+                return List.of(server.endpoint());
+            }
+
+            @Override
+            public void stop(Duration grace) {
+                server.stop(grace);
+            }
+        };
+    }
+
+    static void echo(Socket socket, int maxBuffer, LongAdder bytes) throws IOException {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        byte[] buffer = new byte[Math.min(INITIAL_BUFFER, maxBuffer)];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            bytes.add(n);
+            if (n == buffer.length && buffer.length < maxBuffer) {
+                buffer = new byte[Math.min(maxBuffer, buffer.length * 2)];
+            }
+        }
+        // the client half-closed and has all its bytes back: close our side too
+        socket.shutdownOutput();
+    }
+}
