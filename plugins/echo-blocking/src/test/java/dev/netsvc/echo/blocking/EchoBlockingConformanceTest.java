@@ -1,0 +1,13 @@
+package dev.netsvc.echo.blocking;
+
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.testkit.EchoConformance;
+
+/** echo-blocking against the echo conformance suite every echo server passes. */
+class EchoBlockingConformanceTest extends EchoConformance {
+
+    @Override
+    protected NetService service() {
+        return new EchoBlockingService();
+    }
+}
