@@ -1,0 +1,271 @@
+package dev.netsvc.echo.async;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BindFailure;
+import dev.netsvc.core.net.Sockets;
+
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The listening side of echo-async: an {@link AsynchronousServerSocketChannel} and its connections on one
+ * {@link AsynchronousChannelGroup} of {@code threads} threads. One accept is in flight at a time, and only
+ * once a connection permit is held: at the limit no accept is issued, so further clients wait in the
+ * kernel's backlog. A sweep on a timer closes connections idle for longer than the timeout, measured on
+ * the service's clock.
+ */
+final class AsyncEchoServer {
+
+    /** Validated limits; each has a config key in {@link EchoAsyncService}. */
+    record Limits(int threads, int maxConnections, Duration idleTimeout, int maxBuffer) {
+    }
+
+    private static final long ACCEPT_RETRY_MILLIS = 100;
+
+    private final ServiceContext context;
+    private final Limits limits;
+    private final AsynchronousChannelGroup group;
+    private final AsynchronousServerSocketChannel listener;
+    private final ScheduledExecutorService timer;
+    private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger permitsTaken = new AtomicInteger();
+    private final AtomicBoolean waitingForPermit = new AtomicBoolean();
+    private volatile boolean stopping;
+    private final LongAdder accepted;
+    private final LongAdder echoed;
+    private final LongAdder idleClosed;
+    private final LongAdder failed;
+
+    private final CompletionHandler<AsynchronousSocketChannel, Void> onAccept = new CompletionHandler<>() {
+        @Override
+        public void completed(AsynchronousSocketChannel channel, Void unused) {
+            serve(channel);
+            acceptNext();
+        }
+
+        @Override
+        public void failed(Throwable t, Void unused) {
+            releasePermit(false);
+            if (!stopping) {
+                // e.g. EMFILE (out of file descriptors): back off instead of spinning, then accept again
+                log().warn("accept failed, retrying in {} ms: {}", ACCEPT_RETRY_MILLIS, t.toString());
+                timer.schedule(AsyncEchoServer.this::acceptNext, ACCEPT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    };
+
+    private AsyncEchoServer(ServiceContext context, Limits limits, AsynchronousChannelGroup group,
+                            AsynchronousServerSocketChannel listener, ScheduledExecutorService timer) {
+        this.context = context;
+        this.limits = limits;
+        this.group = group;
+        this.listener = listener;
+        this.timer = timer;
+        this.accepted = context.counters().counter("tcp.connections.accepted");
+        this.echoed = context.counters().counter("tcp.bytes.echoed");
+        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
+        this.failed = context.counters().counter("tcp.connections.failed");
+    }
+
+    static AsyncEchoServer start(ServiceContext context, Limits limits) throws IOException {
+        String id = context.serviceId();
+        AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(limits.threads(), threads(id + "-io-"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer-"));
+        AsynchronousServerSocketChannel listener = null;
+        try {
+            listener = AsynchronousServerSocketChannel.open(group);
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            try {
+                listener.bind(context.address(), Sockets.DEFAULT_BACKLOG);
+            } catch (BindException e) {
+                throw new BindFailure(Transport.TCP, context.address(), e);
+            }
+        } catch (IOException | RuntimeException e) {
+            Sockets.closeQuietly(listener);
+            group.shutdownNow();
+            timer.shutdownNow();
+            throw e;
+        }
+        AsyncEchoServer server = new AsyncEchoServer(context, limits, group, listener, timer);
+        long sweep = Math.clamp(limits.idleTimeout().toMillis() / 4, 10, 1000);
+        timer.scheduleWithFixedDelay(server::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        server.acceptNext();
+        return server;
+    }
+
+    Endpoint endpoint() {
+        try {
+            return new Endpoint(Transport.TCP, (InetSocketAddress) listener.getLocalAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException("listener closed", e);
+        }
+    }
+
+    // ---- accepting ---------------------------------------------------------------------------------
+
+    private void acceptNext() {
+        if (stopping) {
+            return;
+        }
+        if (!tryTakePermit()) {
+            waitingForPermit.set(true);
+            // a connection may have closed between the failed attempt and the flag
+            if (permitsTaken.get() < limits.maxConnections() && waitingForPermit.compareAndSet(true, false)) {
+                acceptNext();
+            }
+            return;
+        }
+        try {
+            listener.accept(null, onAccept);
+        } catch (RuntimeException e) { // the group shut down: we are stopping
+            releasePermit(false);
+        }
+    }
+
+    private void serve(AsynchronousSocketChannel channel) {
+        accepted.increment();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException e) {
+            Sockets.closeQuietly(channel);
+            releasePermit(true);
+            return;
+        }
+        AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now());
+        open.add(connection);
+        if (stopping) {
+            connection.close();
+            return;
+        }
+        connection.start();
+    }
+
+    private boolean tryTakePermit() {
+        int n;
+        do {
+            n = permitsTaken.get();
+            if (n >= limits.maxConnections()) {
+                return false;
+            }
+        } while (!permitsTaken.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    private void releasePermit(boolean acceptIfWaiting) {
+        permitsTaken.decrementAndGet();
+        if (acceptIfWaiting && waitingForPermit.compareAndSet(true, false)) {
+            acceptNext();
+        }
+    }
+
+    // ---- connections -------------------------------------------------------------------------------
+
+    void closed(AsyncEchoConnection connection) {
+        if (open.remove(connection)) {
+            releasePermit(true);
+            if (stopping && open.isEmpty()) {
+                synchronized (open) {
+                    open.notifyAll(); // stop() waits for the last connection
+                }
+            }
+        }
+    }
+
+    private void closeIdle() {
+        long cutoff = now() - limits.idleTimeout().toMillis();
+        for (AsyncEchoConnection c : open) {
+            if (c.lastActivity <= cutoff) {
+                idleClosed.increment();
+                c.close();
+            }
+        }
+    }
+
+    long now() {
+        return context.clock().millis();
+    }
+
+    int maxBuffer() {
+        return limits.maxBuffer();
+    }
+
+    void countEchoed(int n) {
+        echoed.add(n);
+    }
+
+    void countFailed() {
+        failed.increment();
+    }
+
+    Logger log() {
+        return context.log();
+    }
+
+    // ---- stopping ----------------------------------------------------------------------------------
+
+    /**
+     * Stops accepting, ends every connection's input so each echoes what it has and closes, closes what
+     * is left after {@code grace}, and returns once the group's threads have ended.
+     */
+    void stop(Duration grace) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        Sockets.closeQuietly(listener);
+        for (AsyncEchoConnection c : open) {
+            c.stopInput();
+        }
+        synchronized (open) {
+            long left;
+            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(open, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (AsyncEchoConnection c : open) {
+            c.close();
+        }
+        timer.shutdownNow();
+        try {
+            group.shutdownNow();
+            if (!group.awaitTermination(1, TimeUnit.SECONDS) || !timer.awaitTermination(1, TimeUnit.SECONDS)) {
+                log().warn("echo-async threads still running after stop");
+            }
+        } catch (IOException e) {
+            log().warn("closing the channel group failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        return Thread.ofPlatform().name(prefix, 0).daemon(true).factory();
+    }
+}

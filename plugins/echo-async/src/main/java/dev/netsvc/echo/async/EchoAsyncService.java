@@ -1,0 +1,77 @@
+package dev.netsvc.echo.async;
+
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.RunningService;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * RFC 862 echo on NIO.2 asynchronous channels, the Java counterpart of the seeds' asyncio server:
+ * completion handlers on one shared {@link java.nio.channels.AsynchronousChannelGroup}, one read in flight
+ * per connection and the next read only once its echo is written, so memory per connection is one
+ * buffer whatever the client does.
+ */
+@Extension
+public final class EchoAsyncService implements NetService {
+
+    static final ConfigKey<Integer> THREADS = ConfigKey.integer("threads", 0, 0, 1024,
+            "threads of the channel group that run the completion handlers; 0 means one per core");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
+            "clients served at once; more wait in the listen backlog");
+    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
+            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
+    static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
+            "largest read per connection; buffers start at 1k and grow to this under load");
+
+    @Override
+    public String id() {
+        return "echo-async";
+    }
+
+    @Override
+    public String description() {
+        return "RFC 862 echo, NIO.2 asynchronous channels";
+    }
+
+    @Override
+    public Set<Transport> transports() {
+        return Set.of(Transport.TCP);
+    }
+
+    @Override
+    public int defaultPort() {
+        return 7009;
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE);
+    }
+
+    @Override
+    public RunningService start(ServiceContext context) throws IOException {
+        int threads = context.get(THREADS) == 0 ? Runtime.getRuntime().availableProcessors() : context.get(THREADS);
+        AsyncEchoServer server = AsyncEchoServer.start(context, new AsyncEchoServer.Limits(threads,
+                context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE)));
+        return new RunningService() {
+            @Override
+            public List<Endpoint> endpoints() {
+                return List.of(server.endpoint());
+            }
+
+            @Override
+            public void stop(Duration grace) {
+                server.stop(grace);
+            }
+        };
+    }
+}
