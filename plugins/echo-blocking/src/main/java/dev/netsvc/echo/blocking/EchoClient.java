@@ -1,0 +1,149 @@
+package dev.netsvc.echo.blocking;
+
+import dev.netsvc.core.ClientException;
+import dev.netsvc.core.ClientInvocation;
+import dev.netsvc.core.NetClient;
+import dev.netsvc.core.UsageException;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
+
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code netsvc call echo HOST[:PORT] [MESSAGE | -]}: the seeds' echo client. With a MESSAGE it sends
+ * that line, half-closes, and prints the reply (which must be the same bytes). With {@code -} (or no
+ * message) it streams standard input to the server and the echo to standard output at the same time,
+ * so input of any size goes through without either side waiting on the other.
+ */
+@Extension
+public final class EchoClient implements NetClient {
+
+    static final int DEFAULT_PORT = 7007;
+
+    @Override
+    public String name() {
+        return "echo";
+    }
+
+    @Override
+    public String description() {
+        return "send a line, or stream standard input ('-'), through an echo server";
+    }
+
+    @Override
+    public String usage() {
+        return "HOST[:PORT] [MESSAGE | -]";
+    }
+
+    @Override
+    public int run(ClientInvocation call) throws Exception {
+        call.atMostArguments(2);
+        HostPort target;
+        try {
+            target = HostPort.parse(call.argument(0, "HOST[:PORT]"), DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String message = call.arguments().size() > 1 ? call.arguments().get(1) : "-";
+        try (Socket socket = connect(target, call.timeout())) {
+            if (message.equals("-")) {
+                stream(socket, call.in(), call.out(), call.timeout(), target);
+            } else {
+                sendLine(socket, (message + "\n").getBytes(StandardCharsets.UTF_8), call.out(), target);
+            }
+        } catch (IOException e) {
+            throw new ClientException(SocketErrors.explain(e, target.toString()).toString(), e);
+        }
+        return 0;
+    }
+
+    private static Socket connect(HostPort target, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(target.resolve(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            socket.setTcpNoDelay(true);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static void sendLine(Socket socket, byte[] line, OutputStream out, HostPort target) throws IOException {
+        socket.getOutputStream().write(line);
+        socket.shutdownOutput();
+        byte[] reply = socket.getInputStream().readNBytes(line.length + 1); // one more: an echo adds nothing
+        out.write(reply);
+        out.flush();
+        if (!Arrays.equals(line, reply)) {
+            throw new ClientException(target + " answered " + reply.length + " bytes that are not the "
+                    + line.length + " sent: is it an echo server?");
+        }
+    }
+
+    /**
+     * Copies {@code in} to the server on another thread while the echo is copied to {@code out} here. The
+     * timeout applies only while sent bytes are still waiting for their echo, so an interactive session
+     * may pause as long as it likes.
+     */
+    private static void stream(Socket socket, InputStream in, OutputStream out, Duration timeout, HostPort target)
+            throws IOException, InterruptedException {
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<IOException> sendFailure = new AtomicReference<>();
+        Thread sender = Thread.ofVirtual().name("echo-stdin").start(() -> {
+            try {
+                OutputStream toServer = socket.getOutputStream();
+                byte[] buffer = new byte[64 << 10];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    toServer.write(buffer, 0, n);
+                    sent.addAndGet(n);
+                }
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                sendFailure.set(e);
+            }
+        });
+        InputStream fromServer = socket.getInputStream();
+        byte[] buffer = new byte[64 << 10];
+        long received = 0;
+        while (true) {
+            int n;
+            try {
+                n = fromServer.read(buffer);
+            } catch (SocketTimeoutException e) {
+                if (received < sent.get() || !sender.isAlive()) {
+                    throw new ClientException("no echo from " + target + " for " + timeout.toMillis() + " ms ("
+                            + received + " of " + sent.get() + " bytes back)");
+                }
+                continue; // nothing outstanding: the user is just not typing
+            }
+            if (n < 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+            out.flush();
+            received += n;
+        }
+        sender.join(timeout);
+        if (sendFailure.get() != null) {
+            throw sendFailure.get();
+        }
+        if (sender.isAlive() || received != sent.get()) {
+            throw new ClientException(target + " closed the connection after echoing " + received + " of "
+                    + sent.get() + " bytes sent");
+        }
+    }
+}
