@@ -1,0 +1,150 @@
+package dev.netsvc.echo.selector;
+
+import dev.netsvc.core.ClientException;
+import dev.netsvc.core.ClientInvocation;
+import dev.netsvc.core.ClientOption;
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.NetClient;
+import dev.netsvc.core.UsageException;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
+
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code netsvc bench echo HOST:PORT --connections N --messages M --size BYTES}: loads an echo server
+ * with N connections, each with one message in flight, shows a live progress line on standard error,
+ * and ends with messages/s, MB/s and latency percentiles on standard output.
+ */
+@Extension
+public final class EchoBenchClient implements NetClient {
+
+    private static final ConfigKey<Integer> CONNECTIONS = ConfigKey.integer("connections", 1, 1, 100_000, "");
+    private static final ConfigKey<Integer> MESSAGES = ConfigKey.integer("messages", 10_000, 1, Integer.MAX_VALUE, "");
+    private static final ConfigKey<Integer> SIZE = ConfigKey.size("size", "64", 1, 64 << 20, "");
+    private static final ConfigKey<Duration> DURATION = ConfigKey.duration("duration", "10s", Duration.ofMillis(100),
+            Duration.ofHours(24), "");
+    private static final ConfigKey<Duration> WARMUP = ConfigKey.duration("warmup", "0s", Duration.ZERO,
+            Duration.ofHours(1), "");
+
+    @Override
+    public Command command() {
+        return Command.BENCH;
+    }
+
+    @Override
+    public String name() {
+        return "echo";
+    }
+
+    @Override
+    public String description() {
+        return "load an echo server: N connections, one message in flight on each; rate, throughput, latency";
+    }
+
+    @Override
+    public String usage() {
+        return "HOST:PORT [--connections N] [--messages M | --duration D] [--size BYTES] [--warmup D]";
+    }
+
+    @Override
+    public List<ClientOption> options() {
+        return List.of(
+                ClientOption.value("connections", "c", "N", "connections, each with one message in flight (default 1)"),
+                ClientOption.value("messages", "n", "M", "messages in total over all connections (default 10000)"),
+                ClientOption.value("duration", "d", "DURATION", "send for this long instead of a message count, e.g. 10s"),
+                ClientOption.value("size", "s", "BYTES", "message size, e.g. 64, 16k, 1m (default 64)"),
+                ClientOption.value("warmup", "w", "DURATION", "load for this long first without measuring (default 0s)"));
+    }
+
+    @Override
+    public int run(ClientInvocation call) throws Exception {
+        LoadPlan plan = plan(call);
+        PrintStream err = call.err();
+        LoadGenerator generator = new LoadGenerator(plan, (messages, bytes, seconds, warmingUp) ->
+                err.print(progressLine(messages, bytes, seconds, warmingUp)));
+        LoadGenerator.Result result;
+        try {
+            result = generator.run();
+        } catch (IOException e) {
+            throw new ClientException(SocketErrors.explain(e, HostPort.format(plan.target())).toString(), e);
+        } finally {
+            err.print("\r" + " ".repeat(PROGRESS_WIDTH) + "\r"); // wipe the progress line
+            err.flush();
+        }
+        call.out().print(report(plan, result));
+        return 0;
+    }
+
+    static LoadPlan plan(ClientInvocation call) {
+        call.atMostArguments(1);
+        InetSocketAddress target;
+        try {
+            HostPort hostPort = HostPort.parse(call.argument(0, "HOST:PORT"), 0);
+            if (hostPort.port() == 0) {
+                throw new UsageException("give the server's port, as in localhost:7008");
+            }
+            target = hostPort.resolve();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (java.net.UnknownHostException e) {
+            throw new ClientException(SocketErrors.explain(e, null).toString(), e);
+        }
+        if (call.has("messages") && call.has("duration")) {
+            throw new UsageException("give --messages or --duration, not both");
+        }
+        Duration duration = call.has("duration") ? option(call, DURATION) : null;
+        return new LoadPlan(target, option(call, CONNECTIONS), option(call, MESSAGES), duration, option(call, SIZE),
+                option(call, WARMUP), call.timeout());
+    }
+
+    private static <T> T option(ClientInvocation call, ConfigKey<T> key) {
+        String text = call.value(key.name()).orElse(key.defaultText());
+        try {
+            return key.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + key.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static final int PROGRESS_WIDTH = 72;
+
+    /** One line, rewritten in place ({@code \r}) and padded so a shorter line covers a longer one. */
+    static String progressLine(long messages, long bytes, double seconds, boolean warmingUp) {
+        double s = Math.max(seconds, 1e-9);
+        String line = warmingUp
+                ? String.format(Locale.ROOT, "warming up %.0f s", seconds)
+                : String.format(Locale.ROOT, "%6.1f s  %,d messages  %,.0f msg/s  %,.1f MB/s", seconds, messages,
+                        messages / s, bytes / s / 1e6);
+        return "\r" + line + " ".repeat(Math.max(0, PROGRESS_WIDTH - line.length()));
+    }
+
+    /** The summary: one "name: value" line each, easy to read and to parse. */
+    static String report(LoadPlan plan, LoadGenerator.Result r) {
+        LatencyHistogram h = r.latency();
+        double s = r.seconds();
+        return String.format(Locale.ROOT, """
+                target:      %s
+                connections: %d
+                size:        %d bytes
+                messages:    %d in %.3f s
+                messages/s:  %.0f
+                MB/s:        %.2f
+                MiB/s:       %.2f
+                latency:     p50 %s  p99 %s  p99.9 %s  max %s
+                """, HostPort.format(plan.target()), plan.connections(), plan.size(), r.messages(), s,
+                r.messages() / s, r.bytes() / s / 1e6, r.bytes() / s / (1 << 20),
+                millis(h.percentile(0.50)), millis(h.percentile(0.99)), millis(h.percentile(0.999)), millis(h.max()));
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+}
