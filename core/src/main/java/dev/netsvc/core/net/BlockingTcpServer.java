@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * A TCP server with one virtual thread per connection: the classic {@code accept(); serve(conn)} loop
  * made safe. One platform thread accepts, and takes a connection permit <em>before</em> it accepts, so
  * at most {@code maxConnections} are served and the rest wait in the kernel's backlog instead of in
- * memory. Each connection has an idle timeout (a read that waits longer ends the connection).
+ * memory. Each connection has an idle timeout: a sweep on the service's clock closes a connection on
+ * which no read or write has completed for that long (a read waiting for a silent client, or a write
+ * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
+ * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
+ * a small request on a virtual thread.
  *
  * <p>Stopping closes the listening socket, then shuts down the input of every open connection: handlers
  * see end of stream, finish what they were doing and return. Whatever is still open after the grace
@@ -38,7 +42,7 @@ public final class BlockingTcpServer {
 
     /**
      * @param maxConnections connections served at once; further clients wait in the listen backlog
-     * @param idleTimeout    how long a read may wait for the client; zero means forever
+     * @param idleTimeout    how long a connection may go without a read or write completing; zero means forever
      * @param backlog        listen backlog
      */
     public record Limits(int maxConnections, Duration idleTimeout, int backlog) {
@@ -65,6 +69,7 @@ public final class BlockingTcpServer {
     private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
+    private final Thread sweeper;
     private final LongAdder accepted;
     private final LongAdder idleClosed;
     private final LongAdder failed;
@@ -80,13 +85,18 @@ public final class BlockingTcpServer {
         this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
         this.failed = context.counters().counter("tcp.connections.failed");
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::acceptLoop);
+        this.sweeper = limits.idleTimeout().isZero() ? null
+                : Thread.ofVirtual().name(context.serviceId() + "-idle").unstarted(this::sweepLoop);
     }
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
-        ServerSocket server = Sockets.listenTcp(context.address(), limits.backlog());
+        ServerSocket server = Sockets.listenTcp(new ActivityServerSocket(context.clock()), context.address(), limits.backlog());
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
         tcp.acceptor.start();
+        if (tcp.sweeper != null) {
+            tcp.sweeper.start();
+        }
         return tcp;
     }
 
@@ -134,10 +144,9 @@ public final class BlockingTcpServer {
     private void serve(Socket socket) {
         try {
             Sockets.tuneAccepted(socket);
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()));
             handler.serve(socket);
         } catch (SocketTimeoutException e) {
-            idleClosed.increment();
+            idleClosed.increment(); // the handler set a read timeout of its own
             log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
         } catch (IOException e) {
             if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
@@ -149,6 +158,27 @@ public final class BlockingTcpServer {
             log.error("handler failed on connection from {}", socket.getRemoteSocketAddress(), e);
         } finally {
             close(socket);
+        }
+    }
+
+    /** Closes connections idle for longer than the timeout, a few times per timeout. */
+    private void sweepLoop() {
+        long idleMillis = limits.idleTimeout().toMillis();
+        long period = Math.clamp(idleMillis / 4, 10, 1000);
+        while (!stopping.get()) {
+            long cutoff = context.clock().millis() - idleMillis;
+            for (Socket socket : open.keySet()) {
+                if (((ActivitySocket) socket).lastActivity() <= cutoff) {
+                    idleClosed.increment();
+                    log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
+                    Sockets.closeQuietly(socket); // its handler's blocked read or write fails and it ends
+                }
+            }
+            try {
+                Thread.sleep(period); // the sweep's timer, not synchronisation
+            } catch (InterruptedException e) {
+                return; // stop()
+            }
         }
     }
 
@@ -171,6 +201,10 @@ public final class BlockingTcpServer {
         Sockets.closeQuietly(server);
         acceptor.interrupt();
         join(acceptor, deadline);
+        if (sweeper != null) {
+            sweeper.interrupt();
+            join(sweeper, deadline);
+        }
         for (Socket socket : open.keySet()) {
             try {
                 socket.shutdownInput();
@@ -202,6 +236,25 @@ public final class BlockingTcpServer {
             thread.join(Duration.ofNanos(left));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Accepts {@link ActivitySocket}s, so the idle sweep can see when each was last used. */
+    private static final class ActivityServerSocket extends ServerSocket {
+        private final java.time.Clock clock;
+
+        ActivityServerSocket(java.time.Clock clock) throws IOException {
+            this.clock = clock;
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            if (isClosed()) {
+                throw new java.net.SocketException("Socket is closed");
+            }
+            Socket socket = new ActivitySocket(clock);
+            implAccept(socket);
+            return socket;
         }
     }
 

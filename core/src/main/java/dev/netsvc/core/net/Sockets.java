@@ -27,7 +27,12 @@ public final class Sockets {
 
     /** A bound, blocking {@link ServerSocket} (for thread-per-connection servers). */
     public static ServerSocket listenTcp(InetSocketAddress address, int backlog) throws IOException {
-        return bind(new ServerSocket(), Transport.TCP, address, server -> {
+        return listenTcp(new ServerSocket(), address, backlog);
+    }
+
+    /** Binds {@code unbound}, such as a {@link ServerSocket} subclass that accepts its own kind of socket. */
+    public static <S extends ServerSocket> S listenTcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
+        return bind(unbound, Transport.TCP, address, server -> {
             server.setReuseAddress(true);
             server.bind(address, backlog);
         });

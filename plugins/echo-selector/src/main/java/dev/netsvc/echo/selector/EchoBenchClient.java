@@ -139,9 +139,11 @@ public final class EchoBenchClient implements NetClient {
                 MB/s:        %.2f
                 MiB/s:       %.2f
                 latency:     p50 %s  p99 %s  p99.9 %s  max %s
+                client cpu:  %.2f cores
                 """, HostPort.format(plan.target()), plan.connections(), plan.size(), r.messages(), s,
                 r.messages() / s, r.bytes() / s / 1e6, r.bytes() / s / (1 << 20),
-                millis(h.percentile(0.50)), millis(h.percentile(0.99)), millis(h.percentile(0.999)), millis(h.max()));
+                millis(h.percentile(0.50)), millis(h.percentile(0.99)), millis(h.percentile(0.999)), millis(h.max()),
+                r.cpuCores());
     }
 
     private static String millis(long nanos) {

@@ -32,8 +32,11 @@ final class LoadGenerator {
         void update(long messages, long bytes, double seconds, boolean warmingUp);
     }
 
-    /** The measured part of a run. */
-    record Result(long messages, long bytes, long nanos, LatencyHistogram latency) {
+    /**
+     * The measured part of a run; {@code cpuCores} is the generator's own CPU use over it (1.0 = one
+     * core busy), so a reader can tell whether the generator or the server was the limit.
+     */
+    record Result(long messages, long bytes, long nanos, LatencyHistogram latency, double cpuCores) {
         double seconds() {
             return nanos / 1e9;
         }
@@ -125,12 +128,16 @@ final class LoadGenerator {
         measureUntil = plan.timed() ? measureFrom + plan.duration().toNanos() : Long.MAX_VALUE;
         lastEcho = t0;
         long nextProgress = t0 + PROGRESS_EVERY_NANOS;
+        long cpuFrom = measureFrom == t0 ? cpuNanos() : -1;
         for (Flow f : flows) {
             f.startMessage(t0);
         }
         while (inFlight > 0) {
             selector.select(onSelected, 100);
             now = System.nanoTime();
+            if (cpuFrom < 0 && now >= measureFrom) {
+                cpuFrom = cpuNanos();
+            }
             if (starting && now >= measureUntil) {
                 starting = false; // duration over: let the messages in flight finish, unmeasured
             }
@@ -144,8 +151,13 @@ final class LoadGenerator {
                 nextProgress = now + PROGRESS_EVERY_NANOS;
             }
         }
-        long measured = Math.min(now, measureUntil) - measureFrom;
-        return new Result(completed, echoedBytes, Math.max(1, measured), latency);
+        long measured = Math.max(1, Math.min(now, measureUntil) - measureFrom);
+        double cores = cpuFrom < 0 ? 0 : (cpuNanos() - cpuFrom) / (double) Math.max(1, now - measureFrom);
+        return new Result(completed, echoedBytes, measured, latency, cores);
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private void onSelected(SelectionKey key) {
