@@ -50,6 +50,11 @@ abstract class EchoServiceIT {
         port = netsvc.port(serviceId(), "tcp");
     }
 
+    /** The port the service reported for {@code transport} ("tcp" or "udp"). */
+    int port(String transport) {
+        return netsvc.port(serviceId(), transport);
+    }
+
     @AfterAll
     void stop() {
         assertEquals(0, netsvc.terminate(T), netsvc::output);

@@ -9,11 +9,15 @@ import dev.netsvc.core.Transport;
 import dev.netsvc.core.nio.ConnectionHandler;
 import dev.netsvc.core.nio.NioOptions;
 import dev.netsvc.core.nio.NioTcpServer;
+import dev.netsvc.core.udp.UdpHandler;
+import dev.netsvc.core.udp.UdpLimits;
+import dev.netsvc.core.udp.UdpServer;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code recv}, {@code send} what is left), made safe by core's {@link NioTcpServer}: a shared read buffer
  * per loop, output that waits for a slow reader bounded by {@code max-pending} (past it the server stops
  * reading from that client), half-close, the connection limit and the idle timeout.
+ *
+ * <p>Also echo over UDP on the same port, behind core's {@link UdpServer}: its loop check, per-source and
+ * global rate limits keep a forged source from turning the echo into a reflector or a loop with another
+ * UDP service.
  */
 @Extension
 public final class EchoSelectorService implements NetService {
@@ -38,6 +46,13 @@ public final class EchoSelectorService implements NetService {
     static final ConfigKey<Integer> MAX_PENDING = ConfigKey.size("max-pending", "64k", 1, 16 << 20,
             "echo waiting for a slow reader; past it the server stops reading from that client");
 
+    /** The largest UDP payload (over IPv6; IPv4 allows 65,507): every datagram can be echoed whole. */
+    static final int MAX_DATAGRAM = 65_527;
+    static final UdpHandler UDP_ECHO = (request, source, reply) -> {
+        reply.put(request);
+        return true;
+    };
+
     @Override
     public String id() {
         return "echo-selector";
@@ -50,7 +65,7 @@ public final class EchoSelectorService implements NetService {
 
     @Override
     public Set<Transport> transports() {
-        return Set.of(Transport.TCP);
+        return Set.of(Transport.TCP, Transport.UDP);
     }
 
     @Override
@@ -60,7 +75,9 @@ public final class EchoSelectorService implements NetService {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LOOPS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, MAX_PENDING);
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(LOOPS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, MAX_PENDING));
+        keys.addAll(UdpLimits.KEYS);
+        return keys;
     }
 
     @Override
@@ -73,17 +90,37 @@ public final class EchoSelectorService implements NetService {
                 .withMaxPendingOutput(context.get(MAX_PENDING));
         ConnectionHandler echo = echo(context.counters().counter("tcp.bytes.echoed"));
         NioTcpServer tcp = NioTcpServer.start(context, options, connection -> echo);
+        UdpServer udp;
+        try {
+            udp = UdpServer.start(onPort(context, tcp.endpoint().address().getPort()), MAX_DATAGRAM, UDP_ECHO);
+        } catch (IOException | RuntimeException e) {
+            tcp.stop(Duration.ZERO);
+            throw e;
+        }
         return new RunningService() {
             @Override
             public List<Endpoint> endpoints() {
-                return List.of(tcp.endpoint());
+                return List.of(tcp.endpoint(), udp.endpoint());
             }
 
             @Override
             public void stop(Duration grace) {
+                udp.stop(grace);
                 tcp.stop(grace);
             }
         };
+    }
+
+    /** The same context on the port TCP got, so both transports share it even when port 0 was asked for. */
+    private static ServiceContext onPort(ServiceContext context, int port) {
+        return ServiceContext.builder(context.serviceId())
+                .bind(context.address().getAddress(), port)
+                .settings(context.settings())
+                .log(context.log())
+                .counters(context.counters())
+                .clock(context.clock())
+                .home(context.home())
+                .build();
     }
 
     /** Writes back whatever arrives; one instance serves every connection, so idle ones cost it nothing. */
