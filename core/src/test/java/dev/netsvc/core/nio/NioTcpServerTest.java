@@ -4,6 +4,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.testkit.Await;
+import dev.netsvc.core.testkit.ManualClock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class NioTcpServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ConnectionHandler ECHO = (c, input) -> c.write(input);
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
     private final ServiceCounters counters = new ServiceCounters();
     private final List<CloseReason> closeReasons = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new ArrayList<>();
