@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 
@@ -41,6 +43,15 @@ public final class Sockets {
     /** A bound {@link ServerSocketChannel}, still in blocking mode (for selector and async servers). */
     public static ServerSocketChannel listenTcpChannel(InetSocketAddress address, int backlog) throws IOException {
         return bind(ServerSocketChannel.open(), Transport.TCP, address, server -> {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, backlog);
+        });
+    }
+
+    /** A bound {@link AsynchronousServerSocketChannel} of {@code group} (for NIO.2 servers). */
+    public static AsynchronousServerSocketChannel listenTcpAsync(AsynchronousChannelGroup group, InetSocketAddress address,
+                                                                 int backlog) throws IOException {
+        return bind(AsynchronousServerSocketChannel.open(group), Transport.TCP, address, server -> {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, backlog);
         });

@@ -3,13 +3,11 @@ package dev.netsvc.echo.async;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.net.BindFailure;
 import dev.netsvc.core.net.Sockets;
 
 import org.slf4j.Logger;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
@@ -91,17 +89,10 @@ final class AsyncEchoServer {
         String id = context.serviceId();
         AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(limits.threads(), threads(id + "-io-"));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer-"));
-        AsynchronousServerSocketChannel listener = null;
+        AsynchronousServerSocketChannel listener;
         try {
-            listener = AsynchronousServerSocketChannel.open(group);
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            try {
-                listener.bind(context.address(), Sockets.DEFAULT_BACKLOG);
-            } catch (BindException e) {
-                throw new BindFailure(Transport.TCP, context.address(), e);
-            }
+            listener = Sockets.listenTcpAsync(group, context.address(), Sockets.DEFAULT_BACKLOG);
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(listener);
             group.shutdownNow();
             timer.shutdownNow();
             throw e;
