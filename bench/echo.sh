@@ -2,11 +2,12 @@
 # The echo benchmark, every number in one run: Netty 4.2's echo example and netsvc's echo-blocking,
 # echo-selector and echo-async, one server at a time, the server pinned to core 0 and the load
 # generator (netsvc bench echo) to core 1. For each server: request/response rate on 1 and on 100
-# connections of 64-byte messages, bulk throughput on one connection (1 MiB messages), and memory per
-# idle connection with 10,000 connections open. Writes the "Echo" section of docs/benchmarks.md and
-# docs/echo-bench.svg; raw outputs stay in bench/target/echo/.
+# connections of 64-byte messages, bulk throughput on one connection (1 MiB messages), memory per
+# idle connection with 10,000 connections open (on a freshly started server), and the system calls it
+# makes per message (perf stat, if perf is installed and allowed). Writes the "Echo" section of
+# docs/benchmarks.md and docs/echo-bench.svg; raw outputs stay in bench/target/echo/.
 #
-#   bench/echo.sh                                   # the full run, about 5 minutes
+#   bench/echo.sh                                   # the full run, about 7 minutes
 #   DURATION=3s WARMUP=1s IDLE=2000 bench/echo.sh   # a quick look
 #   SERVERS="netty echo-selector" bench/echo.sh     # a subset (the first server is the peer for ratios)
 #
@@ -26,6 +27,7 @@ IDLE=${IDLE:-10000}
 BULK_SIZE=${BULK_SIZE:-1m}
 SERVERS=${SERVERS:-"netty echo-blocking echo-selector echo-async"}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch"}
+SYSCALL_MESSAGES=${SYSCALL_MESSAGES:-300000}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 
@@ -126,6 +128,13 @@ load() {
     record "$name" "${label}_server_cpu" "$(echo "$c0 $c1 $t0 $t1" | awk '{printf "%.2f", ($2 - $1) / 100 / ($4 - $3)}')"
 }
 
+# warm NAME: a short load on a fresh server, so its code is compiled and its pools are what they are
+# under load, the same for every server
+warm() {
+    taskset -c "$CLIENT_CORE" "$dist/bin/netsvc" bench echo "127.0.0.1:$port" --connections 100 --size 64 \
+        --duration 2s >/dev/null 2>&1
+}
+
 # idle NAME: memory per idle connection with $IDLE connections open.
 idle() {
     local name=$1 fifo=$out/idle.fifo h0 r0 h1 r1
@@ -146,13 +155,41 @@ idle() {
     exec 3>&-
     wait "$idle_pid" || true
     idle_pid=""
-    say "$name idle: heap $h0 -> $h1 KiB, resident $r0 -> $r1 KiB"
     local heap=$(( (h1 - h0) * 1024 / IDLE )) outside=$(( (r1 - r0) * 1024 / IDLE ))
     say "$name idle: $heap B heap + $outside B outside the heap per connection"
     record "$name" idle_heap "$heap"
     record "$name" idle_native "$outside"
     record "$name" idle_total $(( heap + outside ))
 }
+
+# syscalls NAME: system calls the server makes per message, 100 connections of 64-byte messages
+syscalls() {
+    local name=$1 counts=$out/$1.syscalls.csv events=raw_syscalls:sys_enter
+    for call in read write epoll_wait epoll_ctl futex; do
+        events=$events,syscalls:sys_enter_$call
+    done
+    perf stat -x, -e "$events" -p "$server_pid" -o "$counts" &
+    local perf_pid=$!
+    sleep 1 # perf attaches to every thread of the server
+    taskset -c "$CLIENT_CORE" "$dist/bin/netsvc" bench echo "127.0.0.1:$port" --connections 100 --size 64 \
+        --messages "$SYSCALL_MESSAGES" >"$out/$name.syscalls.txt" 2>/dev/null
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+    while IFS=, read -r count _ event _; do
+        case $event in
+            raw_syscalls:sys_enter) record "$name" sys_total "$(awk -v c="$count" -v n="$SYSCALL_MESSAGES" 'BEGIN{printf "%.2f", c / n}')" ;;
+            syscalls:sys_enter_*) record "$name" "sys_${event#syscalls:sys_enter_}" "$(awk -v c="$count" -v n="$SYSCALL_MESSAGES" 'BEGIN{printf "%.2f", c / n}')" ;;
+        esac
+    done <"$counts"
+    say "$name: $(grep sys_total "$results" | grep "^$name," | cut -d, -f3) system calls per message"
+}
+
+can_count_syscalls=""
+if command -v perf >/dev/null 2>&1 && perf stat -e raw_syscalls:sys_enter true >/dev/null 2>&1; then
+    can_count_syscalls=1
+else
+    say "perf cannot count system calls here: skipping that part"
+fi
 
 {
     echo "date=$(date -u +%Y-%m-%d)"
@@ -163,6 +200,7 @@ idle() {
     echo "warmup=$WARMUP"
     echo "duration=$DURATION"
     echo "idle=$(printf "%'d" "$IDLE" 2>/dev/null || echo "$IDLE")"
+    echo "syscall-messages=$(printf "%'d" "$SYSCALL_MESSAGES" 2>/dev/null || echo "$SYSCALL_MESSAGES")"
 } >"$out/env.txt"
 
 for name in $SERVERS; do
@@ -170,8 +208,17 @@ for name in $SERVERS; do
     load "$name" rr1 1 64
     load "$name" rr100 100 64
     load "$name" bulk 1 "$BULK_SIZE"
+    stop_server
+    start_server "$name"
+    warm
     idle "$name"
     stop_server
+    if [ -n "$can_count_syscalls" ]; then
+        start_server "$name"
+        warm
+        syscalls "$name"
+        stop_server
+    fi
 done
 
 "$java" -cp "$cp" dev.netsvc.bench.echo.EchoReport "$results" "$out/env.txt" "$root/docs/echo-bench.svg" \

@@ -94,10 +94,23 @@ public final class EchoReport {
                     .append(" | ").append(triple(server, "rr1_client_cpu", "rr100_client_cpu", "bulk_client_cpu", "%.2f"))
                     .append(" |\n");
         }
+        if (results.values().stream().anyMatch(m -> m.containsKey("sys_total"))) {
+            md.append("\nSystem calls the server made per message on 100 connections (`perf stat`, ")
+                    .append(env.getOrDefault("syscall-messages", "?")).append(" messages):\n\n");
+            md.append("| server | total | read | write | epoll_wait | epoll_ctl | futex |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (String server : results.keySet()) {
+                md.append("| ").append(server);
+                for (String call : List.of("total", "read", "write", "epoll_wait", "epoll_ctl", "futex")) {
+                    double v = value(server, "sys_" + call);
+                    md.append(" | ").append(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v));
+                }
+                md.append(" |\n");
+            }
+        }
         md.append("\nMemory per idle connection = (Java heap in use after a full GC + resident memory outside the ")
                 .append("heap), with ").append(env.getOrDefault("idle", "?"))
-                .append(" idle connections open minus none, divided by their number; the heap is fixed and pre-touched ")
-                .append("so resident growth is memory outside it. Heap / outside, bytes:\n\n");
+                .append(" idle connections open minus none, divided by their number, on a freshly started server after ")
+                .append("2 s of load; the heap is fixed and pre-touched, so resident growth is memory outside it. Bytes:\n\n");
         md.append("| server | heap | outside the heap | total |\n|---|---:|---:|---:|\n");
         for (String server : results.keySet()) {
             md.append("| ").append(server).append(" | ").append(number(value(server, "idle_heap")))

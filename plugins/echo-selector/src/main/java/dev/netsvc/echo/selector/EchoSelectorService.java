@@ -41,7 +41,7 @@ public final class EchoSelectorService implements NetService {
             "clients served at once; more wait in the listen backlog");
     static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
             Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
-    static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
+    static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "256k", 512, 16 << 20,
             "largest read; one buffer per event loop, shared by its connections");
     static final ConfigKey<Integer> MAX_PENDING = ConfigKey.size("max-pending", "64k", 1, 16 << 20,
             "echo waiting for a slow reader; past it the server stops reading from that client");
