@@ -28,6 +28,9 @@ BULK_SIZE=${BULK_SIZE:-1m}
 SERVERS=${SERVERS:-"netty echo-blocking echo-selector echo-async"}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch"}
 SYSCALL_MESSAGES=${SYSCALL_MESSAGES:-300000}
+# echo-blocking and echo-async hold one read buffer per connection (64k by default, a memory limit):
+# their bulk run is repeated with this larger one, to show what the limit costs in throughput
+BIG_BUFFER=${BIG_BUFFER:-256k}
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
 
@@ -87,15 +90,17 @@ heap_kib() {
 now() { date +%s.%N; }
 record() { echo "$1,$2,$3" >>"$results"; }
 
+# start_server NAME [--set KEY=VALUE ...]
 start_server() {
     local name=$1 log=$out/$1.server.log
+    shift
     if [ "$name" = netty ]; then
         taskset -c "$SERVER_CORE" "$java" $JVM_OPTS -cp "$cp" dev.netsvc.bench.echo.NettyEchoServer 0 >"$log" 2>&1 &
         server_pid=$!
         port=$(await_line "$log" 'listening on' | sed 's/.*://')
     else
         NETSVC_JAVA_OPTS="$JVM_OPTS" taskset -c "$SERVER_CORE" "$dist/bin/netsvc" run --enable "$name" \
-            --set "$name.port=0" >"$log" 2>&1 &
+            --set "$name.port=0" "$@" >"$log" 2>&1 &
         server_pid=$!
         await_line "$log" 'netsvc ready' >/dev/null
         port=$(await_line "$log" "$name listening on tcp" | sed 's/.*://')
@@ -199,8 +204,9 @@ fi
     echo "jvm=$JVM_OPTS"
     echo "warmup=$WARMUP"
     echo "duration=$DURATION"
-    echo "idle=$(printf "%'d" "$IDLE" 2>/dev/null || echo "$IDLE")"
-    echo "syscall-messages=$(printf "%'d" "$SYSCALL_MESSAGES" 2>/dev/null || echo "$SYSCALL_MESSAGES")"
+    echo "idle=$(echo "$IDLE" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta')"
+    echo "big-buffer=$BIG_BUFFER"
+    echo "syscall-messages=$(echo "$SYSCALL_MESSAGES" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta')"
 } >"$out/env.txt"
 
 for name in $SERVERS; do
@@ -209,6 +215,12 @@ for name in $SERVERS; do
     load "$name" rr100 100 64
     load "$name" bulk 1 "$BULK_SIZE"
     stop_server
+    case $name in
+        echo-blocking|echo-async)
+            start_server "$name" --set "$name.buffer-size=$BIG_BUFFER"
+            load "$name" bulkbig 1 "$BULK_SIZE"
+            stop_server ;;
+    esac
     start_server "$name"
     warm
     idle "$name"

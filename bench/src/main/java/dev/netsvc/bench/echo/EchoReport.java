@@ -75,11 +75,24 @@ public final class EchoReport {
         for (String server : results.keySet()) {
             md.append("| ").append(server);
             for (String metric : List.of("rr1_rate", "rr100_rate", "bulk_mibs", "idle_total")) {
-                md.append(" | ").append(number(value(server, metric))).append(" | ").append(ratio(server, metric));
+                md.append(" | ").append(whole(value(server, metric))).append(" | ").append(ratio(server, metric));
             }
             md.append(" |\n");
         }
         md.append("\n![Echo rates, ratio to ").append(peer).append("](").append(chartFile).append(")\n\n");
+        List<String> bigBuffer = results.keySet().stream().filter(sv -> !Double.isNaN(value(sv, "bulkbig_mibs"))).toList();
+        if (!bigBuffer.isEmpty()) {
+            md.append("echo-blocking and echo-async read into one buffer per connection, at most `buffer-size` (64k by ")
+                    .append("default, a bound on memory per busy connection), and read again only once it is echoed. ")
+                    .append("The same bulk run with `buffer-size=").append(env.getOrDefault("big-buffer", "?"))
+                    .append("`:\n\n| server | bulk, MiB/s | × |\n|---|---:|---:|\n");
+            for (String server : bigBuffer) {
+                double v = value(server, "bulkbig_mibs");
+                md.append("| ").append(server).append(" | ").append(number(v)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.2f", v / value(peer, "bulk_mibs"))).append(" |\n");
+            }
+            md.append('\n');
+        }
 
         md.append("Latency of the request/response runs (round trip of one 64-byte message, milliseconds) and the ")
                 .append("CPU each side used (1.00 = one core busy; the server is capped at one core, so a server at ")
@@ -113,9 +126,9 @@ public final class EchoReport {
                 .append("2 s of load; the heap is fixed and pre-touched, so resident growth is memory outside it. Bytes:\n\n");
         md.append("| server | heap | outside the heap | total |\n|---|---:|---:|---:|\n");
         for (String server : results.keySet()) {
-            md.append("| ").append(server).append(" | ").append(number(value(server, "idle_heap")))
-                    .append(" | ").append(number(value(server, "idle_native")))
-                    .append(" | ").append(number(value(server, "idle_total"))).append(" |\n");
+            md.append("| ").append(server).append(" | ").append(whole(value(server, "idle_heap")))
+                    .append(" | ").append(whole(value(server, "idle_native")))
+                    .append(" | ").append(whole(value(server, "idle_total"))).append(" |\n");
         }
         return md.toString();
     }
@@ -136,6 +149,10 @@ public final class EchoReport {
             parts.add(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v));
         }
         return String.join(" / ", parts);
+    }
+
+    private static String whole(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
     }
 
     private static String number(double v) {

@@ -39,14 +39,14 @@ final class ActivitySocket extends Socket {
             in = new FilterInputStream(super.getInputStream()) {
                 @Override
                 public int read() throws IOException {
-                    int b = super.read();
+                    int b = in.read();
                     touch();
                     return b;
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
+                    int n = in.read(b, off, len); // straight to the socket: one frame less on a parked stack
                     touch();
                     return n;
                 }

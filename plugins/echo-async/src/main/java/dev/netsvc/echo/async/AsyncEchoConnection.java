@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AsyncEchoConnection {
 
-    static final int INITIAL_BUFFER = 1024;
+    static final int INITIAL_BUFFER = 512;
 
     private static final CompletionHandler<Integer, AsyncEchoConnection> READ = new CompletionHandler<>() {
         @Override

@@ -30,7 +30,7 @@ public final class EchoAsyncService implements NetService {
     static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
             Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
     static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
-            "largest read per connection; buffers start at 1k and grow to this under load");
+            "largest read per connection; buffers start at 512 bytes and grow to this under load");
 
     @Override
     public String id() {

@@ -37,7 +37,7 @@ public final class EchoBlockingService implements NetService {
             "largest read per connection; buffers start small and grow to this under load");
 
     /** Idle connections hold only this much; a read that fills the buffer doubles it up to buffer-size. */
-    private static final int INITIAL_BUFFER = 1024;
+    private static final int INITIAL_BUFFER = 512;
 
     @Override
     public String id() {
