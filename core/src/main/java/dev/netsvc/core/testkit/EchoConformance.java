@@ -324,8 +324,8 @@ public abstract class EchoConformance {
         return written;
     }
 
-    /** Sends '?' and says whether it comes back within {@code within}. */
-    private static boolean echoes(Socket s, Duration within) throws IOException {
+    /** Sends '?' and says whether it comes back within {@code within}: is this connection being served? */
+    public static boolean echoes(Socket s, Duration within) throws IOException {
         s.getOutputStream().write('?');
         int old = s.getSoTimeout();
         s.setSoTimeout((int) within.toMillis());

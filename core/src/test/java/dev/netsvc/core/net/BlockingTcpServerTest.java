@@ -94,6 +94,7 @@ class BlockingTcpServerTest {
                     // the server closed the connection
                 }
             });
+            Await.until(WAIT, "the connection to be served", () -> server.openConnections() == 1);
             // time passes (a second of clock per poll); once the echo stalls, its last completed read or
             // write stops moving on, and ten seconds of clock later the sweep closes the connection
             Await.until(WAIT, "the stalled connection to be closed", () -> {

@@ -4,6 +4,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.testkit.Await;
+import dev.netsvc.core.testkit.EchoConformance;
 import dev.netsvc.core.testkit.ManualClock;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,16 +111,7 @@ class NioTcpServerTest {
     }
 
     private static boolean isServed(Socket s, Duration within) throws IOException {
-        s.getOutputStream().write('?');
-        int old = s.getSoTimeout();
-        s.setSoTimeout((int) within.toMillis());
-        try {
-            return s.getInputStream().read() == '?';
-        } catch (SocketTimeoutException e) {
-            return false;
-        } finally {
-            s.setSoTimeout(old);
-        }
+        return EchoConformance.echoes(s, within);
     }
 
     @Test
