@@ -169,7 +169,7 @@ public final class EchoReport {
         int panelWidth = 300;
         int barWidth = 46;
         int gap = 20;
-        int top = 60;
+        int top = 90; // room for the panel title and the tallest bar's two labels
         int plotHeight = 220;
         int width = panelWidth * RATES.size() + 40;
         int height = top + plotHeight + 90;
@@ -188,7 +188,7 @@ public final class EchoReport {
             int x0 = 20 + p * panelWidth;
             double max = servers.stream().mapToDouble(s -> value(s, rate.metric())).filter(v -> !Double.isNaN(v)).max().orElse(1);
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s (%s)</text>%n",
-                    x0, top - 16, escape(rate.title()), rate.unit()));
+                    x0, top - 38, escape(rate.title()), rate.unit()));
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
                     x0, top + plotHeight, x0 + servers.size() * (barWidth + gap), top + plotHeight));
             for (int i = 0; i < servers.size(); i++) {
