@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * The target of a GET or HEAD, split and percent-decoded exactly once (RFC 9112 §3.2, RFC 3986). What
  * could name something outside the document root is refused here, before any file is looked at: dot
  * segments, encoded '/', backslashes, NUL and other control bytes, and invalid UTF-8. A decoded
- * {@code %25} stays a literal '%': nothing is decoded twice.
+ * {@code %25} stays a literal '%': nothing is decoded twice. Repeated slashes are merged.
  *
  * @param path     the decoded path, starting with '/'
  * @param rawPath  the path as sent (safe to echo in a {@code Location} header)
@@ -100,7 +100,9 @@ record RequestTarget(String path, String rawPath, String rawQuery) {
         int start = out != null ? 0 : from;
         int end = out != null ? n : to;
         checkSegments(bytes, start, end);
-        return out != null ? utf8(bytes, start, end) : HttpBytes.text(a, from, to);
+        String path = out != null ? utf8(bytes, start, end) : HttpBytes.text(a, from, to);
+        // "/a//b" names what "/a/b" names: one spelling, so the file cache has one key per file
+        return path.contains("//") ? path.replaceAll("/{2,}", "/") : path;
     }
 
     private static void checkDecoded(byte b) throws HttpException {

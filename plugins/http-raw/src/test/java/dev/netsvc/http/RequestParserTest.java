@@ -290,6 +290,7 @@ class RequestParserTest {
         "/a/b.html,              /a/b.html",
         "/caf%C3%A9.txt,         /café.txt",
         "/a%20b,                 /a b",
+        "//a///b//,              /a/b/",
         "/%2525,                 /%25",
         "/%2e%2e%2fx,            ''",
         "/.hidden/x..y/...,      /.hidden/x..y/...",
