@@ -1,0 +1,116 @@
+package dev.netsvc.core.nio;
+
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Non-blocking accept on the first event loop. A connection permit is taken <em>before</em> each
+ * accept: at the connection limit the acceptor stops listening for OP_ACCEPT, so further clients wait in
+ * the kernel's backlog instead of in memory, and it listens again when a connection closes. When accept
+ * itself fails (EMFILE: out of file descriptors) it pauses briefly instead of spinning.
+ */
+final class Acceptor {
+
+    private static final int MAX_ACCEPTS_PER_EVENT = 64;
+    private static final long RETRY_AFTER_FAILURE_MILLIS = 100;
+
+    private final NioTcpServer server;
+    private final ServerSocketChannel channel;
+    private final Logger log;
+    private SelectionKey key;
+    private volatile boolean waitingForPermit;
+    private long retryAt; // 0 unless accept failed; loop thread only
+    private boolean closed;
+
+    Acceptor(NioTcpServer server, ServerSocketChannel channel) {
+        this.server = server;
+        this.channel = channel;
+        this.log = server.log();
+    }
+
+    void register(EventLoop loop) throws ClosedChannelException {
+        key = channel.register(loop.selector(), SelectionKey.OP_ACCEPT, this);
+        loop.acceptWith(this);
+    }
+
+    void onAcceptable() {
+        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !closed; i++) {
+            if (!server.tryReservePermit()) {
+                waitForPermit();
+                return;
+            }
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                server.releasePermit();
+                log.warn("accept failed, pausing {} ms: {}", RETRY_AFTER_FAILURE_MILLIS, e.toString());
+                retryAt = -1; // set to a real time on the next tick
+                updateInterest();
+                return;
+            }
+            if (accepted == null) {
+                server.releasePermit();
+                return;
+            }
+            server.assign(accepted);
+        }
+    }
+
+    /** Once per turn of the loop: ends a pause after an accept failure. */
+    void onTick(long now) {
+        if (retryAt == -1) {
+            retryAt = now + RETRY_AFTER_FAILURE_MILLIS;
+        } else if (retryAt != 0 && now >= retryAt) {
+            retryAt = 0;
+            updateInterest();
+        }
+    }
+
+    long millisUntilRetry(long now) {
+        return retryAt == 0 ? Long.MAX_VALUE : Math.max(1, retryAt - now);
+    }
+
+    private void waitForPermit() {
+        waitingForPermit = true;
+        updateInterest();
+        // a connection may have closed between the failed reservation and the flag being set
+        permitReleased();
+    }
+
+    /** On the loop thread, after a connection closed somewhere: accept again if we were waiting. */
+    void permitReleased() {
+        if (waitingForPermit && server.permitAvailable()) {
+            waitingForPermit = false;
+            updateInterest();
+        }
+    }
+
+    /** Whether a released permit should be handed to us (read from any thread). */
+    boolean isWaitingForPermit() {
+        return waitingForPermit;
+    }
+
+    void close() {
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // stopping anyway
+        }
+    }
+
+    private void updateInterest() {
+        if (!closed && key.isValid()) {
+            key.interestOps(waitingForPermit || retryAt != 0 ? 0 : SelectionKey.OP_ACCEPT);
+        }
+    }
+}

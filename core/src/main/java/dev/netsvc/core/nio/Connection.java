@@ -1,0 +1,59 @@
+package dev.netsvc.core.nio;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One accepted connection of an {@link NioTcpServer}, as its {@link ConnectionHandler} sees it. Call its
+ * methods from the handler's callbacks (the connection's event loop thread); from any other thread, go
+ * through {@link #execute}.
+ *
+ * <p>Output is written to the socket at once when it can be; what the peer is not ready for is copied
+ * and kept, and when more than {@link NioOptions#maxPendingOutput()} bytes wait, the connection stops
+ * reading until they have been written (backpressure). A handler therefore never needs its own output
+ * queue, and a peer that stops reading cannot make the server buffer without end.
+ */
+public interface Connection {
+
+    /**
+     * Writes {@code data} (its remaining bytes; its position advances to its limit). When this returns,
+     * the bytes are on the socket or copied, so the caller may reuse the buffer.
+     *
+     * @throws IllegalStateException if output was shut down or the connection is closing
+     * @throws IOException           if the socket failed (the connection is then closed)
+     */
+    void write(ByteBuffer data) throws IOException;
+
+    /** Like {@link #write(ByteBuffer)} for several buffers, in one system call where possible. */
+    void write(ByteBuffer... data) throws IOException;
+
+    /** Bytes written by the handler and not yet taken by the socket. */
+    int pendingOutput();
+
+    /** Stops offering input until {@link #resumeInput()}; the peer is held back by TCP flow control. */
+    void suspendInput();
+
+    void resumeInput();
+
+    /** Sends FIN once pending output is written (TCP half-close); input continues to be offered. */
+    void shutdownOutput();
+
+    /**
+     * Closes gracefully: pending output is written first, then the socket closes. If the peer is still
+     * sending, output is shut down and its input is read and discarded until it closes too (or the idle
+     * timeout passes), so the peer receives everything instead of a reset.
+     */
+    void close();
+
+    /** Closes now, dropping pending output. */
+    void abort();
+
+    /** Whether the connection is open (not closing or closed). */
+    boolean isOpen();
+
+    /** Runs {@code task} on this connection's event loop; from any thread. Skipped if the connection is closed by then. */
+    void execute(Runnable task);
+
+    InetSocketAddress remoteAddress();
+}

@@ -1,0 +1,232 @@
+package dev.netsvc.core.nio;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.Sockets;
+
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A TCP server on NIO selectors: {@link NioOptions#loops()} event loops, each a thread with its own
+ * selector, read buffer and idle-timeout order. The first loop also accepts (non-blocking) and hands
+ * each new connection to the loop with the fewest. A protocol plugs in as a {@link ConnectionHandler}
+ * that consumes input and writes output; the server does the rest: backpressure, half-close, the
+ * connection limit, idle timeouts on the service's clock, and closing only the connection that failed.
+ *
+ * <pre>{@code
+ * NioTcpServer server = NioTcpServer.start(context, NioOptions.defaults(),
+ *         connection -> (c, input) -> c.write(input));   // echo
+ * }</pre>
+ */
+public final class NioTcpServer {
+
+    private final ServiceContext context;
+    private final NioOptions options;
+    private final ConnectionHandler.Factory handlers;
+    private final ServerSocketChannel channel;
+    private final EventLoop[] loops;
+    private final Acceptor acceptor;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final LongAdder accepted;
+    private final LongAdder idleClosed;
+    private final LongAdder failed;
+    private final LongAdder inputLimit;
+    private final LongAdder backpressure;
+
+    private NioTcpServer(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers,
+                         ServerSocketChannel channel) throws IOException {
+        this.context = context;
+        this.options = options;
+        this.handlers = handlers;
+        this.channel = channel;
+        this.accepted = context.counters().counter("tcp.connections.accepted");
+        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
+        this.failed = context.counters().counter("tcp.connections.failed");
+        this.inputLimit = context.counters().counter("tcp.connections.input-limit");
+        this.backpressure = context.counters().counter("tcp.backpressure.pauses");
+        this.loops = new EventLoop[options.loops()];
+        try {
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new EventLoop(this, context.serviceId() + "-loop-" + i, options);
+            }
+            this.acceptor = new Acceptor(this, channel);
+            acceptor.register(loops[0]);
+        } catch (IOException | RuntimeException e) {
+            for (EventLoop loop : loops) {
+                if (loop != null) {
+                    Sockets.closeQuietly(loop.selector());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Binds {@code context.address()} and starts the loops; on failure everything opened is closed again. */
+    public static NioTcpServer start(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers)
+            throws IOException {
+        ServerSocketChannel channel = Sockets.listenTcpChannel(context.address(), options.backlog());
+        NioTcpServer server;
+        try {
+            channel.configureBlocking(false);
+            server = new NioTcpServer(context, options, handlers, channel);
+        } catch (IOException | RuntimeException e) {
+            Sockets.closeQuietly(channel);
+            throw e;
+        }
+        for (EventLoop loop : server.loops) {
+            loop.start();
+        }
+        return server;
+    }
+
+    public Endpoint endpoint() {
+        return new Endpoint(Transport.TCP, (InetSocketAddress) channel.socket().getLocalSocketAddress());
+    }
+
+    /** Connections open right now (accepted and not yet closed). */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /**
+     * Stops accepting, ends the input of every connection so handlers finish what they have (an echo
+     * writes back what it read, then closes), and after {@code grace} closes what is left. Returns when
+     * every loop thread has ended. Calling it twice is harmless.
+     */
+    public void stop(Duration grace) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        CountDownLatch acceptorClosed = new CountDownLatch(1);
+        loops[0].execute(() -> {
+            acceptor.close();
+            acceptorClosed.countDown();
+        });
+        try {
+            if (!acceptorClosed.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                Sockets.closeQuietly(channel); // the first loop is stuck: at least stop listening
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (EventLoop loop : loops) {
+            loop.execute(loop::beginStop);
+        }
+        for (EventLoop loop : loops) {
+            loop.join(deadline);
+        }
+        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (EventLoop loop : loops) {
+            if (loop.isAlive()) {
+                loop.execute(loop::closeAll);
+            }
+        }
+        int stuck = 0;
+        for (EventLoop loop : loops) {
+            loop.join(hardDeadline);
+            stuck += loop.isAlive() ? 1 : 0;
+        }
+        if (stuck > 0) {
+            log().warn("{} event loops still running after stop", stuck);
+        }
+    }
+
+    /** Wakes every loop so it rereads the clock (tests that move an injected clock). */
+    void wakeup() {
+        for (EventLoop loop : loops) {
+            loop.wakeup();
+        }
+    }
+
+    // ---- for the acceptor and the loops ------------------------------------------------------------
+
+    boolean tryReservePermit() {
+        int n;
+        do {
+            n = open.get();
+            if (n >= options.maxConnections()) {
+                return false;
+            }
+        } while (!open.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    boolean permitAvailable() {
+        return open.get() < options.maxConnections();
+    }
+
+    void releasePermit() {
+        open.decrementAndGet();
+        if (acceptor.isWaitingForPermit()) {
+            loops[0].execute(acceptor::permitReleased);
+        }
+    }
+
+    /** Hands an accepted socket to the live loop with the fewest connections. */
+    void assign(SocketChannel accepted) {
+        this.accepted.increment();
+        EventLoop target = null;
+        int start = nextLoop.getAndIncrement();
+        for (int i = 0; i < loops.length; i++) {
+            EventLoop candidate = loops[Math.floorMod(start + i, loops.length)];
+            if (!candidate.isDead() && (target == null || candidate.load.get() < target.load.get())) {
+                target = candidate;
+            }
+        }
+        if (target == null) {
+            Sockets.closeQuietly(accepted);
+            releasePermit();
+            return;
+        }
+        target.load.incrementAndGet();
+        EventLoop loop = target;
+        if (loop.inLoop()) {
+            loop.adopt(accepted);
+        } else {
+            loop.execute(() -> loop.adopt(accepted));
+        }
+    }
+
+    void connectionClosed(CloseReason reason) {
+        switch (reason) {
+            case IDLE_TIMEOUT -> idleClosed.increment();
+            case FAILED -> failed.increment();
+            case INPUT_LIMIT -> inputLimit.increment();
+            default -> {
+            }
+        }
+        releasePermit();
+    }
+
+    void countBackpressure() {
+        backpressure.increment();
+    }
+
+    ConnectionHandler.Factory handlers() {
+        return handlers;
+    }
+
+    Logger log() {
+        return context.log();
+    }
+
+    Clock clock() {
+        return context.clock();
+    }
+}
