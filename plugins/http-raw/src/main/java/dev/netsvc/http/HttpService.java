@@ -8,6 +8,7 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.nio.NioTcpServer;
 
 import org.pf4j.Extension;
 import org.slf4j.LoggerFactory;
@@ -66,18 +67,44 @@ public final class HttpService implements NetService {
         DateCache dates = new DateCache(context.clock());
         AccessLog accessLog = new AccessLog(LoggerFactory.getLogger(ACCESS_LOGGER), settings.accessLog(), dates);
         FileServer files = new FileServer(root, dates, accessLog, context.counters());
-        BlockingTcpServer server = BlockingTransport.start(context, settings, files);
-        context.log().info("http serves {}", root.root());
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(server.endpoint());
-            }
+        Duration shortest = settings.requestTimeout().compareTo(settings.idleTimeout()) < 0
+                ? settings.requestTimeout() : settings.idleTimeout();
+        Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
+        try {
+            Server server = settings.io().equals("blocking")
+                    ? blocking(BlockingTransport.start(context, settings, files, watchdog), watchdog)
+                    : selector(SelectorTransport.start(context, settings, files, watchdog), watchdog);
+            context.log().info("http serves {} ({} transport)", root.root(), settings.io());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            watchdog.close();
+            throw e;
+        }
+    }
 
-            @Override
-            public void stop(Duration grace) {
-                server.stop(grace);
+    /** A running transport and its watchdog, stopped together. */
+    private record Server(Endpoint endpoint, java.util.function.Consumer<Duration> stopper, Watchdog watchdog)
+            implements RunningService {
+        @Override
+        public List<Endpoint> endpoints() {
+            return List.of(endpoint);
+        }
+
+        @Override
+        public void stop(Duration grace) {
+            try {
+                stopper.accept(grace);
+            } finally {
+                watchdog.close();
             }
-        };
+        }
+    }
+
+    private static Server blocking(BlockingTcpServer server, Watchdog watchdog) {
+        return new Server(server.endpoint(), server::stop, watchdog);
+    }
+
+    private static Server selector(NioTcpServer server, Watchdog watchdog) {
+        return new Server(server.endpoint(), server::stop, watchdog);
     }
 }

@@ -6,8 +6,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -25,7 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Malformed bytes, limits at limit and limit+1, timeouts and slow clients, through real sockets: every
  * bad request gets its status and a closed connection, and never a hang.
  */
+@ParameterizedClass(name = "io={0}")
+@ValueSource(strings = {"selector", "blocking"})
 class HttpHardeningTest {
+
+    @Parameter
+    String io;
+
 
     @TempDir
     Path www;
@@ -36,7 +45,7 @@ class HttpHardeningTest {
         Files.writeString(www.resolve("index.html"), "hello");
         http = ServiceHarness.of(new HttpService())
                 .set("root", www.toString())
-                .set("access-log", "false")
+                .set("access-log", "false").set("io", io)
                 .set("max-request-line", "256")
                 .set("max-header-size", "512")
                 .set("max-headers", "8")
@@ -175,7 +184,7 @@ class HttpHardeningTest {
     void hundredsOfSlowClientsDoNotDelayANormalRequest() throws Exception {
         // slow clients whose requests may take 30s: a normal request must not wait behind any of them
         try (ServiceHarness patient = ServiceHarness.of(new HttpService()).set("root", www.toString())
-                .set("access-log", "false").set("request-timeout", "30s").start()) {
+                .set("access-log", "false").set("io", io).set("request-timeout", "30s").start()) {
             List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 300; i++) {

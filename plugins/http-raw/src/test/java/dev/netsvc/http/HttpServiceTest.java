@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The http service on a loopback port, driven with raw sockets: what it serves and how. */
+@ParameterizedClass(name = "io={0}")
+@ValueSource(strings = {"selector", "blocking"})
 class HttpServiceTest {
+
+    @Parameter
+    String io;
+
 
     static final String INDEX = "<!doctype html><title>netsvc</title><p>hello</p>\n";
 
@@ -42,7 +50,7 @@ class HttpServiceTest {
         Files.writeString(www.resolve("docs/index.html"), "docs");
         Files.writeString(www.resolve("docs/notes.txt"), "notes");
         Files.createDirectories(www.resolve("empty"));
-        http = ServiceHarness.of(new HttpService()).set("root", www.toString()).set("access-log", "false").start();
+        http = ServiceHarness.of(new HttpService()).set("root", www.toString()).set("access-log", "false").set("io", io).start();
     }
 
     @AfterEach
