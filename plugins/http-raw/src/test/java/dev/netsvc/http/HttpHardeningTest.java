@@ -217,6 +217,65 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsCutOffAfterTheIdleTimeout() throws Exception {
+        byte[] big = new byte[1 << 20];
+        Files.write(www.resolve("big.bin"), big);
+        try (ServiceHarness strict = ServiceHarness.of(new HttpService()).set("root", www.toString())
+                .set("access-log", "false").set("io", io).set("idle-timeout", "500ms").start()) {
+            int requests = 64; // 64 MiB of responses: far more than socket buffers hold
+            try (RawClient greedy = new RawClient(strict.tcp())) {
+                greedy.socket().setReceiveBufferSize(16 * 1024);
+                greedy.send("GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n".repeat(requests));
+                // meanwhile, others are served
+                try (RawClient other = new RawClient(strict.tcp())) {
+                    assertEquals(200, other.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+                }
+                long t0 = System.nanoTime();
+                dev.netsvc.core.testkit.Await.until(java.time.Duration.ofSeconds(10), "the stalled connection to be closed",
+                        () -> strict.counters().snapshot().getOrDefault("tcp.connections.idle-timeout", 0L) > 0
+                                || greedyWasCut(greedy));
+                assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000);
+                greedy.socket().setSoTimeout(10_000);
+                long received = 0;
+                try {
+                    received = greedy.socket().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException reset) {
+                    // cut off: that is the point
+                }
+                assertTrue(received < (long) requests * big.length, "the server stopped sending: " + received);
+            }
+        }
+    }
+
+    /** Whether the server closed {@code c}'s connection: a write fails, eventually, once it has. */
+    private static boolean greedyWasCut(RawClient c) {
+        try {
+            c.send("\r\n");
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitForAFreeSlot() throws Exception {
+        try (ServiceHarness one = ServiceHarness.of(new HttpService()).set("root", www.toString())
+                .set("access-log", "false").set("io", io).set("max-connections", "1").start()) {
+            RawClient first = new RawClient(one.tcp());
+            assertEquals(200, first.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            try (RawClient second = new RawClient(one.tcp())) { // connects: the kernel's backlog holds it
+                second.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+                second.socket().setSoTimeout(300);
+                assertThrows(java.net.SocketTimeoutException.class, () -> second.socket().getInputStream().read(),
+                        "not served while the only slot is taken");
+                first.close();
+                second.socket().setSoTimeout(5000);
+                assertEquals(200, second.read().status());
+            }
+        }
+    }
+
+    @Test
     void aClientThatVanishesMidRequestHarmsNobody() throws IOException {
         try (Socket s = new Socket(http.host(), http.tcpPort())) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\nX-Long: aaaa".getBytes());
