@@ -74,7 +74,7 @@ class ReplyServiceTest {
              Socket socket = new Socket(fixed.host(), fixed.tcpPort())) {
             socket.setSoTimeout(5000);
             assertArrayEquals(HELLO, SocketIo.readAll(socket.getInputStream(), 100));
-            assertEquals(1, fixed.counters().get("tcp.replied"));
+            Await.until(Duration.ofSeconds(5), "the reply is counted", () -> replied(fixed) == 1);
         }
     }
 
