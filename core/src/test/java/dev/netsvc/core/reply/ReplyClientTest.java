@@ -5,14 +5,12 @@ import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.testkit.Await;
+import dev.netsvc.core.testkit.ClientHarness;
 import dev.netsvc.core.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -65,18 +63,22 @@ class ReplyClientTest {
         }
     }
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private ClientHarness client = ClientHarness.of(new TextClient());
 
-    private int run(Duration timeout, Map<String, List<String>> options, String... args) {
-        ClientInvocation invocation = new ClientInvocation(List.of(args), options, timeout,
-                new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
-        return new TextClient().run(invocation);
+    /** Runs a fresh client; {@link #out()} and {@code client.err()} then show what it printed. */
+    private int run(Duration timeout, Map<String, List<String>> options, String... args) throws Exception {
+        client = ClientHarness.of(new TextClient());
+        options.forEach((name, values) -> {
+            if (values.isEmpty()) {
+                client.flag(name);
+            }
+            values.forEach(v -> client.option(name, v));
+        });
+        return client.timeout(timeout).clock(Clock.systemUTC()).run(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return client.out();
     }
 
     private static String target(InetSocketAddress address) {
@@ -84,12 +86,11 @@ class ReplyClientTest {
     }
 
     @Test
-    void asksOverUdpByDefaultAndOverTcpOnRequest() throws IOException {
+    void asksOverUdpByDefaultAndOverTcpOnRequest() throws Exception {
         try (ServiceHarness fixed = ServiceHarness.of(new ReplyServiceTest.FixedReply()).start()) {
             assertEquals(0, run(Duration.ofSeconds(5), Map.of(), target(fixed.udp())));
             assertEquals("hello" + System.lineSeparator(), out());
-            Await.until(Duration.ofSeconds(5), "1 replies counted", () -> fixed.counters().get("udp.replied") == 1); // counted just after the send
-            out.reset();
+            Await.until(Duration.ofSeconds(5), "the UDP reply is counted", () -> fixed.counters().get("udp.replied") == 1);
             assertEquals(0, run(Duration.ofSeconds(5), Map.of("tcp", List.of()), target(fixed.tcp())));
             assertEquals("hello" + System.lineSeparator(), out());
             // counted just after the server's half-close, which the client may see first
@@ -116,7 +117,7 @@ class ReplyClientTest {
             assertEquals(0, run(Duration.ofMillis(300), Map.of(), "127.0.0.1:" + server.getLocalPort()));
             answerSecond.join(5000);
             assertEquals("second" + System.lineSeparator(), out());
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("asking again (2 of 3)"), err::toString);
+            assertTrue(client.err().contains("asking again (2 of 3)"), client::err);
         }
     }
 

@@ -92,7 +92,7 @@ class UdpServerTest {
         send(new byte[0]);
         Await.until(WAIT, "the empty datagram was received", () -> counters.get("udp.received") == 1);
         assertArrayEquals(bytes("next"), ask(bytes("next")), "the first answer is the second request's");
-        Await.until(WAIT, "1 replies counted", () -> counters.get("udp.replied") == 1); // counted just after the send
+        Await.until(WAIT, "the reply is counted", () -> counters.get("udp.replied") == 1); // counted just after the send
     }
 
     @Test
@@ -101,7 +101,7 @@ class UdpServerTest {
         send(bytes("too long"));
         Await.until(WAIT, "the failure is counted", () -> counters.get("udp.failed") == 1);
         assertArrayEquals(bytes("ok"), ask(bytes("ok")));
-        Await.until(WAIT, "1 replies counted", () -> counters.get("udp.replied") == 1); // counted just after the send
+        Await.until(WAIT, "the reply is counted", () -> counters.get("udp.replied") == 1); // counted just after the send
     }
 
     @Test
@@ -143,7 +143,7 @@ class UdpServerTest {
             Await.until(WAIT, "the loop is counted", () -> counters.get("udp.dropped.loop") == 1);
         }
         assertArrayEquals(bytes("ok"), ask(bytes("ok")), "an ordinary client is still answered");
-        Await.until(WAIT, "1 replies counted", () -> counters.get("udp.replied") == 1); // counted just after the send
+        Await.until(WAIT, "the reply is counted", () -> counters.get("udp.replied") == 1); // counted just after the send
     }
 
     @Test
