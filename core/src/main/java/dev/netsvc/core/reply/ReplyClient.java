@@ -29,7 +29,8 @@ import java.util.List;
  * a datagram and waits {@code --timeout} for the answer, asking again up to {@code --retries} times,
  * because datagrams get lost. Failures are explained through {@link SocketErrors}.
  *
- * <p>A subclass says how to print the answer ({@link #show}). Mark it with {@code @Extension}.
+ * <p>A subclass passes its name, description, default port and transport to the constructor; the
+ * answer is printed as text unless it overrides {@link #show}. Mark it with {@code @Extension}.
  */
 public abstract class ReplyClient implements NetClient {
 
@@ -62,17 +63,45 @@ public abstract class ReplyClient implements NetClient {
         }
     }
 
-    /** The service's default port, used when the target names none. */
-    protected abstract int defaultPort();
+    private final String name;
+    private final String description;
+    private final int defaultPort;
+    private final Transport defaultTransport;
+    private final int maxReply;
 
-    /** The transport used unless the user asks for the other one. */
-    protected abstract Transport defaultTransport();
+    /**
+     * @param defaultPort      used when the target names no port
+     * @param defaultTransport used unless the user asks for the other one
+     * @param maxReply         the most bytes read from the server; reading stops there
+     */
+    protected ReplyClient(String name, String description, int defaultPort, Transport defaultTransport, int maxReply) {
+        this.name = name;
+        this.description = description;
+        this.defaultPort = defaultPort;
+        this.defaultTransport = defaultTransport;
+        this.maxReply = maxReply;
+    }
 
-    /** The most bytes read from the server; reading stops there. */
-    protected abstract int maxReply();
+    @Override
+    public final String name() {
+        return name;
+    }
 
-    /** Prints the answer to {@code invocation.out()}; throws {@link ClientException} if it makes no sense. */
-    protected abstract void show(Answer answer, ClientInvocation invocation);
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    /**
+     * Prints the answer to {@code invocation.out()}; throws {@link ClientException} if it makes no sense.
+     * By default: the answer as {@link #printable} text; an empty answer is a failure.
+     */
+    protected void show(Answer answer, ClientInvocation invocation) {
+        if (answer.bytes().length == 0) {
+            throw new ClientException(answer.from() + " answered with nothing; does it speak " + name + "?");
+        }
+        invocation.out().print(printable(answer.bytes()));
+    }
 
     @Override
     public String usage() {
@@ -81,11 +110,11 @@ public abstract class ReplyClient implements NetClient {
 
     @Override
     public List<ClientOption> options() {
-        return List.of(defaultTransport() == Transport.UDP ? TCP : UDP, RETRIES);
+        return List.of(defaultTransport == Transport.UDP ? TCP : UDP, RETRIES);
     }
 
     private Transport other() {
-        return defaultTransport() == Transport.UDP ? Transport.TCP : Transport.UDP;
+        return defaultTransport == Transport.UDP ? Transport.TCP : Transport.UDP;
     }
 
     @Override
@@ -93,14 +122,14 @@ public abstract class ReplyClient implements NetClient {
         invocation.atMostArguments(1);
         HostPort target;
         try {
-            target = HostPort.parse(invocation.argument(0, "HOST[:PORT]"), defaultPort());
+            target = HostPort.parse(invocation.argument(0, "HOST[:PORT]"), defaultPort);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         if (target.port() == 0) {
             throw new UsageException("port 0 cannot be asked; expected 1..65535");
         }
-        Transport transport = invocation.has(other().label()) ? other() : defaultTransport();
+        Transport transport = invocation.has(other().label()) ? other() : defaultTransport;
         int attempts = retries(invocation) + 1;
         Answer answer;
         try {
@@ -137,7 +166,7 @@ public abstract class ReplyClient implements NetClient {
             Instant sent = clock.instant();
             socket.connect(address, timeout);
             socket.setSoTimeout(timeout);
-            byte[] bytes = readUpTo(socket.getInputStream(), maxReply());
+            byte[] bytes = readUpTo(socket.getInputStream(), maxReply);
             return new Answer(bytes, sent, clock.instant(), "tcp " + target);
         }
     }
@@ -169,7 +198,7 @@ public abstract class ReplyClient implements NetClient {
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(address); // answers from anyone else are ignored, and ICMP errors are reported
             socket.setSoTimeout(millis(timeout));
-            byte[] buffer = new byte[Math.min(maxReply(), 65_535)];
+            byte[] buffer = new byte[Math.min(maxReply, 65_535)];
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 Instant sent = clock.instant();
                 socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));

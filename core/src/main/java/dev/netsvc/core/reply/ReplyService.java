@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * reply: see {@link TcpReply}); over UDP it answers each datagram the {@link dev.netsvc.core.udp.UdpGuard}
  * admits, whatever it contains. Both listen on the service's port.
  *
- * <p>A subclass gives its id, description, default port, the largest reply it sends, and in
- * {@link #open} what makes each reply. Mark the subclass with {@code @Extension}.
+ * <p>A subclass passes its id, description, default port and largest reply to the constructor, and
+ * says in {@link #open} what makes each reply. Mark the subclass with {@code @Extension}.
  */
 public abstract class ReplyService implements NetService {
 
@@ -34,8 +34,21 @@ public abstract class ReplyService implements NetService {
     public static final ConfigKey<Duration> LINGER = ConfigKey.duration("linger", "2s", Duration.ZERO,
             Duration.ofMinutes(1), "after a TCP reply, how long to wait for the client to close before closing anyway");
 
-    /** The largest reply in bytes; a UDP reply is never larger (a larger one is counted and not sent). */
-    protected abstract int maxReply();
+    private final String id;
+    private final String description;
+    private final int defaultPort;
+    private final int maxReply;
+
+    /**
+     * @param maxReply the largest reply in bytes; a UDP reply is never larger (a larger one is counted
+     *                 and not sent)
+     */
+    protected ReplyService(String id, String description, int defaultPort, int maxReply) {
+        this.id = id;
+        this.description = description;
+        this.defaultPort = defaultPort;
+        this.maxReply = maxReply;
+    }
 
     /** The service's own keys, besides the TCP and UDP limits every reply service has. */
     protected List<ConfigKey<?>> serviceKeys() {
@@ -48,6 +61,21 @@ public abstract class ReplyService implements NetService {
      * for a setting that cannot be used.
      */
     protected abstract Supplier<byte[]> open(ServiceContext context) throws IOException;
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    @Override
+    public final int defaultPort() {
+        return defaultPort;
+    }
 
     @Override
     public final Set<Transport> transports() {
@@ -76,7 +104,7 @@ public abstract class ReplyService implements NetService {
                     TcpReply.discardUntilClosed(socket, linger);
                 });
         try {
-            UdpServer udp = UdpServer.start(context, maxReply(), (request, source, reply) -> {
+            UdpServer udp = UdpServer.start(context, maxReply, (request, source, reply) -> {
                 reply.put(replies.get());
                 return true;
             });

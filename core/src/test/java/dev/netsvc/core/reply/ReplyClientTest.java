@@ -1,7 +1,6 @@
 package dev.netsvc.core.reply;
 
 import dev.netsvc.core.ClientException;
-import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.testkit.Await;
@@ -32,34 +31,8 @@ class ReplyClientTest {
 
     /** Prints what it gets as text; UDP by default. */
     static final class TextClient extends ReplyClient {
-        @Override
-        public String name() {
-            return "fixed";
-        }
-
-        @Override
-        public String description() {
-            return "asks the fixed service";
-        }
-
-        @Override
-        protected int defaultPort() {
-            return 4999;
-        }
-
-        @Override
-        protected Transport defaultTransport() {
-            return Transport.UDP;
-        }
-
-        @Override
-        protected int maxReply() {
-            return 512;
-        }
-
-        @Override
-        protected void show(Answer answer, ClientInvocation invocation) {
-            invocation.out().print(printable(answer.bytes()));
+        TextClient() {
+            super("fixed", "asks the fixed service", 4999, Transport.UDP, 512);
         }
     }
 
@@ -118,6 +91,24 @@ class ReplyClientTest {
             answerSecond.join(5000);
             assertEquals("second" + System.lineSeparator(), out());
             assertTrue(client.err().contains("asking again (2 of 3)"), client::err);
+        }
+    }
+
+    @Test
+    void anEmptyAnswerIsAFailure() throws Exception {
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    DatagramPacket request = new DatagramPacket(new byte[64], 64);
+                    server.receive(request);
+                    server.send(new DatagramPacket(new byte[0], 0, request.getSocketAddress()));
+                } catch (IOException e) {
+                    // the test fails on the missing answer
+                }
+            });
+            String target = "127.0.0.1:" + server.getLocalPort();
+            ClientException e = assertThrows(ClientException.class, () -> run(Duration.ofSeconds(5), Map.of(), target));
+            assertEquals("udp " + target + " answered with nothing; does it speak fixed?", e.getMessage());
         }
     }
 

@@ -34,24 +34,8 @@ class ReplyServiceTest {
     static final class FixedReply extends ReplyService {
         volatile byte[] reply = HELLO;
 
-        @Override
-        public String id() {
-            return "fixed";
-        }
-
-        @Override
-        public String description() {
-            return "a fixed reply";
-        }
-
-        @Override
-        public int defaultPort() {
-            return 4999;
-        }
-
-        @Override
-        protected int maxReply() {
-            return 8;
+        FixedReply() {
+            super("fixed", "a fixed reply", 4999, 8);
         }
 
         @Override

@@ -33,24 +33,8 @@ public final class DaytimeService extends ReplyService {
     /** Longest weekday and month with a generous zone name, well inside one datagram. */
     private static final int MAX_REPLY = 128;
 
-    @Override
-    public String id() {
-        return "daytime";
-    }
-
-    @Override
-    public String description() {
-        return "RFC 867 daytime (one human-readable line)";
-    }
-
-    @Override
-    public int defaultPort() {
-        return PORT;
-    }
-
-    @Override
-    protected int maxReply() {
-        return MAX_REPLY;
+    public DaytimeService() {
+        super("daytime", "RFC 867 daytime (one human-readable line)", PORT, MAX_REPLY);
     }
 
     @Override

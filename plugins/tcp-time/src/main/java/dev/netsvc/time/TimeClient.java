@@ -31,29 +31,9 @@ public final class TimeClient extends ReplyClient {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.US);
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss zzz (xxx)", Locale.US);
 
-    @Override
-    public String name() {
-        return "time";
-    }
-
-    @Override
-    public String description() {
-        return "ask for the time (RFC 868) and show the offset from this machine's clock, over TCP unless --udp";
-    }
-
-    @Override
-    protected int defaultPort() {
-        return TimeService.PORT;
-    }
-
-    @Override
-    protected Transport defaultTransport() {
-        return Transport.TCP;
-    }
-
-    @Override
-    protected int maxReply() {
-        return 4;
+    public TimeClient() {
+        super("time", "ask for the time (RFC 868) and show the offset from this machine's clock, over TCP unless --udp",
+                TimeService.PORT, Transport.TCP, 4);
     }
 
     @Override

@@ -15,24 +15,8 @@ public final class TimeService extends ReplyService {
     /** The default port, for the service and its client (37 is the classic one, and needs root). */
     static final int PORT = 3737;
 
-    @Override
-    public String id() {
-        return "time";
-    }
-
-    @Override
-    public String description() {
-        return "RFC 868 time (32-bit seconds since 1900, keeps working after 2036)";
-    }
-
-    @Override
-    public int defaultPort() {
-        return PORT;
-    }
-
-    @Override
-    protected int maxReply() {
-        return 4;
+    public TimeService() {
+        super("time", "RFC 868 time (32-bit seconds since 1900, keeps working after 2036)", PORT, 4);
     }
 
     @Override

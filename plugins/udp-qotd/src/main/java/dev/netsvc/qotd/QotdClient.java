@@ -1,7 +1,5 @@
 package dev.netsvc.qotd;
 
-import dev.netsvc.core.ClientException;
-import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.reply.ReplyClient;
 
@@ -14,36 +12,8 @@ public final class QotdClient extends ReplyClient {
     /** Other servers' quotes may be longer than RFC 865 asks; show them rather than fail. */
     private static final int MAX_READ = 64 * 1024;
 
-    @Override
-    public String name() {
-        return "qotd";
-    }
-
-    @Override
-    public String description() {
-        return "ask for the quote of the day (RFC 865), over UDP unless --tcp";
-    }
-
-    @Override
-    protected int defaultPort() {
-        return QotdService.PORT;
-    }
-
-    @Override
-    protected Transport defaultTransport() {
-        return Transport.UDP;
-    }
-
-    @Override
-    protected int maxReply() {
-        return MAX_READ;
-    }
-
-    @Override
-    protected void show(Answer answer, ClientInvocation invocation) {
-        if (answer.bytes().length == 0) {
-            throw new ClientException(answer.from() + " answered with nothing (an empty quote)");
-        }
-        invocation.out().print(printable(answer.bytes()));
+    public QotdClient() {
+        super("qotd", "ask for the quote of the day (RFC 865), over UDP unless --tcp", QotdService.PORT,
+                Transport.UDP, MAX_READ);
     }
 }

@@ -33,24 +33,8 @@ public final class QotdService extends ReplyService {
     static final ConfigKey<String> MODE = ConfigKey.choice("mode", "daily", List.of("daily", "random"),
             "daily: one quote per UTC day, the same for everyone; random: a quote per request");
 
-    @Override
-    public String id() {
-        return "qotd";
-    }
-
-    @Override
-    public String description() {
-        return "RFC 865 quote of the day";
-    }
-
-    @Override
-    public int defaultPort() {
-        return PORT;
-    }
-
-    @Override
-    protected int maxReply() {
-        return QuotesFile.MAX_QUOTE;
+    public QotdService() {
+        super("qotd", "RFC 865 quote of the day", PORT, QuotesFile.MAX_QUOTE);
     }
 
     @Override
