@@ -168,6 +168,20 @@ class LauncherIT {
     }
 
     @Test
+    void servesOnIpv6LoopbackWhenAskedTo() throws IOException {
+        try (DistProcess netsvc = DistProcess.run("--bind", "::1", "--enable", "echo-blocking", "--set", "echo-blocking.port=0")) {
+            String line = netsvc.awaitLine(T, Pattern.compile("echo-blocking listening on tcp \\[::1\\]:\\d+"));
+            int port = netsvc.port("echo-blocking", "tcp");
+            try (Socket s = new Socket(InetAddress.getByName("::1"), port)) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("v6".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+                assertArrayEquals("v6".getBytes(StandardCharsets.US_ASCII), s.getInputStream().readAllBytes(), line);
+            }
+        }
+    }
+
+    @Test
     void listShowsPluginsServicesAndKeys() {
         DistProcess.Result r = DistProcess.exec(T, "list");
         assertEquals(0, r.exitCode(), r::toString);

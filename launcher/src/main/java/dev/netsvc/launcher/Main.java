@@ -89,6 +89,10 @@ public final class Main {
         } catch (ConfigException e) {
             launch.err().println("netsvc: " + e.getMessage());
             return USAGE;
+        } catch (RuntimeException e) { // a bug, not a user error: say so loudly, with the trace
+            launch.err().println("netsvc: unexpected failure: " + PluginHost.plainCause(e));
+            e.printStackTrace(launch.err());
+            return FAILURE;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.netsvc.launcher;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.NetService;
 
+import org.pf4j.ExtensionWrapper;
 import org.pf4j.JarPluginManager;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
@@ -40,11 +41,43 @@ final class PluginHost implements AutoCloseable {
         @Override
         protected PluginWrapper loadPluginFromPath(Path pluginPath) {
             try {
+                if (!hasPluginId(pluginPath)) {
+                    problems.add(new Problem("plugin jar " + pluginPath.getFileName(),
+                            "not a plugin: its manifest has no Plugin-Id (see docs/plugin-authors.md)"));
+                    return null;
+                }
                 return super.loadPluginFromPath(pluginPath);
             } catch (RuntimeException | LinkageError e) {
                 problems.add(new Problem("plugin jar " + pluginPath.getFileName(), "cannot be loaded: " + plainCause(e)));
                 return null;
             }
+        }
+
+        // PF4J would log a failing extension constructor with a stack trace and skip it; report it instead
+        @Override
+        protected <T> List<T> getExtensions(List<ExtensionWrapper<T>> wrappers) {
+            List<T> extensions = new ArrayList<>(wrappers.size());
+            for (ExtensionWrapper<T> wrapper : wrappers) {
+                try {
+                    extensions.add(wrapper.getExtension());
+                } catch (RuntimeException | LinkageError e) {
+                    PluginWrapper owner = whichPlugin(wrapper.getDescriptor().extensionClass);
+                    String subject = owner == null ? "extension" : "plugin " + owner.getPluginId();
+                    problems.add(new Problem(subject, "extension " + wrapper.getDescriptor().extensionClass.getName()
+                            + " cannot be created: " + plainCause(e)));
+                }
+            }
+            return extensions;
+        }
+    }
+
+    // PF4J fails on a jar without a manifest with a NullPointerException message; say what it means
+    private static boolean hasPluginId(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Plugin-Id") != null;
+        } catch (java.io.IOException e) {
+            return true; // not a readable jar: let PF4J report it in its own words
         }
     }
 
@@ -166,9 +199,10 @@ final class PluginHost implements AutoCloseable {
         String best = null;
         for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && !m.isBlank()) {
-                best = (t instanceof java.util.zip.ZipException || t instanceof java.io.IOException)
-                        ? m + " (" + t.getClass().getSimpleName() + ")" : m;
+            if (t instanceof java.util.zip.ZipException) {
+                best = "not a valid jar file (" + m + ")";
+            } else if (m != null && !m.isBlank()) {
+                best = m;
             } else if (best == null) {
                 best = t.getClass().getSimpleName();
             }

@@ -65,12 +65,11 @@ public record HostPort(String host, int port) {
 
     /** Parses a port number 0..65535 with a message that names the input. */
     public static int parsePort(String digits, String context) {
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(digits) > 65535) {
             throw new IllegalArgumentException("'" + context + "': port must be a number from 0 to 65535");
         }
-        int port = Integer.parseInt(digits);
-        checkPort(port);
-        return port;
+        return Integer.parseInt(digits);
     }
 
     private static void checkPort(int port) {

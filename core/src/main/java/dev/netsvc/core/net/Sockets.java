@@ -27,34 +27,18 @@ public final class Sockets {
 
     /** A bound, blocking {@link ServerSocket} (for thread-per-connection servers). */
     public static ServerSocket listenTcp(InetSocketAddress address, int backlog) throws IOException {
-        ServerSocket server = new ServerSocket();
-        try {
+        return bind(new ServerSocket(), Transport.TCP, address, server -> {
             server.setReuseAddress(true);
             server.bind(address, backlog);
-            return server;
-        } catch (BindException e) {
-            closeQuietly(server);
-            throw new BindFailure(Transport.TCP, address, e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(server);
-            throw e;
-        }
+        });
     }
 
     /** A bound {@link ServerSocketChannel}, still in blocking mode (for selector and async servers). */
     public static ServerSocketChannel listenTcpChannel(InetSocketAddress address, int backlog) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
-        try {
+        return bind(ServerSocketChannel.open(), Transport.TCP, address, server -> {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, backlog);
-            return server;
-        } catch (BindException e) {
-            closeQuietly(server);
-            throw new BindFailure(Transport.TCP, address, e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(server);
-            throw e;
-        }
+        });
     }
 
     /** A bound {@link DatagramChannel} of the address's family, in blocking mode. */
@@ -62,15 +46,25 @@ public final class Sockets {
         DatagramChannel channel = address.getAddress() instanceof java.net.Inet6Address
                 ? DatagramChannel.open(StandardProtocolFamily.INET6)
                 : DatagramChannel.open(StandardProtocolFamily.INET);
+        // no SO_REUSEADDR: on UDP it would let a second process share the port without an error
+        return bind(channel, Transport.UDP, address, c -> c.bind(address));
+    }
+
+    private interface Binding<S> {
+        void bind(S socket) throws IOException;
+    }
+
+    // Binds, or closes the socket and throws a BindFailure that names transport and address.
+    private static <S extends Closeable> S bind(S socket, Transport transport, InetSocketAddress address,
+                                                Binding<S> binding) throws IOException {
         try {
-            // no SO_REUSEADDR: on UDP it would let a second process share the port without an error
-            channel.bind(address);
-            return channel;
+            binding.bind(socket);
+            return socket;
         } catch (BindException e) {
-            closeQuietly(channel);
-            throw new BindFailure(Transport.UDP, address, e);
+            closeQuietly(socket);
+            throw new BindFailure(transport, address, e);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(socket);
             throw e;
         }
     }

@@ -1,0 +1,135 @@
+package dev.netsvc.launcher;
+
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.RunningService;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigurationTest {
+
+    static final ConfigKey<Integer> DEPTH = ConfigKey.integer("depth", 3, 1, 10, "how deep");
+
+    private static ServiceInfo service(String id, int port) {
+        NetService s = new NetService() {
+            public String id() {
+                return id;
+            }
+
+            public String description() {
+                return id;
+            }
+
+            public Set<Transport> transports() {
+                return Set.of(Transport.TCP);
+            }
+
+            public int defaultPort() {
+                return port;
+            }
+
+            public List<ConfigKey<?>> configKeys() {
+                return List.of(DEPTH);
+            }
+
+            public RunningService start(ServiceContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        return ServiceInfo.of(s, "p");
+    }
+
+    private static Configuration config() {
+        Map<String, ServiceInfo> services = new LinkedHashMap<>();
+        services.put("alpha", service("alpha", 1000));
+        services.put("beta", service("beta", 2000));
+        return new Configuration(services);
+    }
+
+    private static Configuration.ServicePlan plan(Configuration.Plan plan, String id) {
+        return plan.services().stream().filter(s -> s.service().id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void defaults() throws Exception {
+        Configuration.Plan plan = config().plan();
+        assertEquals(2, plan.enabled().size());
+        assertEquals(1000, plan(plan, "alpha").port());
+        assertEquals(InetAddress.getByName("127.0.0.1"), plan(plan, "alpha").bind());
+        assertEquals(3, plan(plan, "alpha").settings().get(DEPTH));
+        assertEquals(Duration.ofSeconds(5), plan.shutdownGrace());
+    }
+
+    @Test
+    void laterLayersWin(@TempDir Path tmp) throws IOException {
+        Path base = Files.writeString(tmp.resolve("base.properties"), "alpha.depth=4\nalpha.port=1001\nbeta.depth=5\n");
+        Path over = Files.writeString(tmp.resolve("over.properties"), "alpha.depth=6\n");
+        Configuration.Plan plan = config().addFile(base).addFile(over).addSetting("alpha.port=1002").plan();
+        assertEquals(6, plan(plan, "alpha").settings().get(DEPTH));
+        assertEquals(1002, plan(plan, "alpha").port());
+        assertEquals(5, plan(plan, "beta").settings().get(DEPTH));
+    }
+
+    @Test
+    void defaultBindIsBelowAServicesOwnBind() throws Exception {
+        Configuration.Plan plan = config().addSetting("beta.bind=::1").defaultBind("0.0.0.0").plan();
+        assertEquals(InetAddress.getByName("0.0.0.0"), plan(plan, "alpha").bind());
+        assertEquals(InetAddress.getByName("::1"), plan(plan, "beta").bind());
+    }
+
+    @Test
+    void enableAndDisable() {
+        assertEquals(List.of("beta"), config().enableOnly(List.of("beta")).plan().enabled().stream().map(p -> p.service().id()).toList());
+        assertEquals(List.of("alpha"), config().disable(List.of("beta")).plan().enabled().stream().map(p -> p.service().id()).toList());
+        Configuration.Plan off = config().addSetting("alpha.enabled=false").plan();
+        assertFalse(plan(off, "alpha").enabled());
+        ConfigException e = assertThrows(ConfigException.class, () -> config().enableOnly(List.of("gamma")).plan());
+        assertTrue(e.getMessage().contains("'gamma'") && e.getMessage().contains("alpha, beta"), e.getMessage());
+    }
+
+    @Test
+    void typosAreErrorsThatNameTheKeyAndSuggest(@TempDir Path tmp) throws IOException {
+        ConfigException unknown = assertThrows(ConfigException.class, () -> config().addSetting("alpha.dept=2").plan());
+        assertEquals("alpha.dept", unknown.key());
+        assertTrue(unknown.getMessage().contains("did you mean alpha.depth?"), unknown.getMessage());
+
+        ConfigException service = assertThrows(ConfigException.class, () -> config().addSetting("alpah.depth=2").plan());
+        assertTrue(service.getMessage().contains("did you mean alpha?"), service.getMessage());
+
+        Path file = Files.writeString(tmp.resolve("typo.properties"), "netsvc.bnd=0.0.0.0\n");
+        ConfigException launcher = assertThrows(ConfigException.class, () -> config().addFile(file).plan());
+        assertTrue(launcher.getMessage().contains("netsvc.bnd") && launcher.getMessage().contains(file.toString())
+                && launcher.getMessage().contains("netsvc.bind"), launcher.getMessage());
+
+        ConfigException noEquals = assertThrows(ConfigException.class, () -> config().addSetting("alpha.depth"));
+        assertTrue(noEquals.getMessage().contains("KEY=VALUE"), noEquals.getMessage());
+    }
+
+    @Test
+    void invalidValuesSayWhatIsValidAndWhereTheyCameFrom() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config().addSetting("beta.port=-1").plan());
+        assertTrue(e.getMessage().contains("beta.port") && e.getMessage().contains("0..65535") && e.getMessage().contains("--set"),
+                e.getMessage());
+        ConfigException grace = assertThrows(ConfigException.class, () -> config().addSetting("netsvc.shutdown-grace=1d").plan());
+        assertTrue(grace.getMessage().contains("netsvc.shutdown-grace"), grace.getMessage());
+    }
+}
