@@ -56,7 +56,7 @@ class QotdIT {
         Files.write(quotes, "Fine.\n%\nCaf\u00e9 society.\n".getBytes(StandardCharsets.ISO_8859_1));
         DistProcess.Result r = DistProcess.exec(T, "run", "--enable", "qotd", "--set", "qotd.port=0",
                 "--set", "qotd.quotes=" + quotes);
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(2, r.exitCode(), "a configuration error: " + r);
         assertTrue(r.stderr().contains("qotd.quotes: " + quotes + " line 3: column 4: byte 0xE9 is not printable ASCII"),
                 r::toString);
         assertFalse(r.stderr().contains("\tat "), () -> "no stack trace\n" + r);
