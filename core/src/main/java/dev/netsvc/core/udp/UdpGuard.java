@@ -1,0 +1,123 @@
+package dev.netsvc.core.udp;
+
+import dev.netsvc.core.ServiceCounters;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Decides whether a UDP service may answer a datagram, before it does any work. In order:
+ * <ol>
+ * <li>Loop check, after FreeBSD inetd's {@code check_loop}: a datagram from a port where a UDP service
+ *     answers ({@link #LOOP_PORTS}, or this service's own port) is dropped, because answering it would
+ *     let two services (say echo and chargen, forged to talk to each other) reply to each other forever.
+ *     Every other source port below 1024 is dropped too (OpenBSD's {@code dg_badinput}): ordinary clients
+ *     send from ephemeral ports.</li>
+ * <li>Wildcard, multicast and broadcast sources are dropped: there is no one sensible to answer.</li>
+ * <li>Per-source token bucket ({@code udp-rate}, {@code udp-burst}), then the service-wide one
+ *     ({@code udp-global-rate}): a forged source cannot turn the service into an amplifier.</li>
+ * </ol>
+ * Every drop is counted by reason ({@link DropReason#counter()}). Thread-safe.
+ */
+public final class UdpGuard {
+
+    /**
+     * Source ports that are dropped as loops: the classic inetd UDP services (echo 7, discard 9,
+     * daytime 13, qotd 17, chargen 19, time 37) and the default ports of netsvc's own UDP services
+     * (daytime 1313, qotd 1717, time 3737, echo-selector 7008), so two netsvc hosts cannot loop either.
+     */
+    public static final Set<Integer> LOOP_PORTS = Set.of(7, 9, 13, 17, 19, 37, 1313, 1717, 3737, 7008);
+
+    /** Ports below this are reserved for system services; no ordinary client sends from them. */
+    public static final int FIRST_UNPRIVILEGED_PORT = 1024;
+
+    private final Clock clock;
+    private final int ownPort;
+    private final SourceRateLimiter perSource;
+    private final TokenBucket global;
+    private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+
+    /**
+     * @param ownPort the port this service listens on (0 if none): datagrams from it are loops as well
+     */
+    public UdpGuard(UdpLimits limits, Clock clock, ServiceCounters counters, int ownPort) {
+        this.clock = clock;
+        this.ownPort = ownPort;
+        long now = nanos(clock);
+        this.perSource = new SourceRateLimiter(limits.rate(), limits.burst(), limits.trackedSources(),
+                counters.counter("udp.sources.forgotten"));
+        this.global = new TokenBucket(limits.globalRate(), limits.globalRate(), now);
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason, counters.counter(reason.counter()));
+        }
+    }
+
+    /** Whether to answer a datagram from {@code source}; a drop is counted under its reason. */
+    public boolean admit(InetSocketAddress source) {
+        DropReason reason = check(source);
+        if (reason != null) {
+            dropped.get(reason).increment();
+            return false;
+        }
+        return true;
+    }
+
+    private DropReason check(InetSocketAddress source) {
+        DropReason bad = checkSource(source, ownPort);
+        if (bad != null) {
+            return bad;
+        }
+        synchronized (this) {
+            long now = nanos(clock);
+            if (!perSource.tryTake(source.getAddress(), now)) {
+                return DropReason.SOURCE_RATE;
+            }
+            return global.tryTake(now) ? null : DropReason.GLOBAL_RATE;
+        }
+    }
+
+    /** The stateless part: loop ports, privileged ports and unusable addresses; null when fine. */
+    static DropReason checkSource(InetSocketAddress source, int ownPort) {
+        int port = source.getPort();
+        if (LOOP_PORTS.contains(port) || port == ownPort) {
+            return DropReason.LOOP;
+        }
+        if (port < FIRST_UNPRIVILEGED_PORT) {
+            return DropReason.PRIVILEGED_PORT;
+        }
+        InetAddress address = source.getAddress();
+        if (address == null || address.isAnyLocalAddress() || address.isMulticastAddress() || isBroadcast(address)) {
+            return DropReason.BAD_SOURCE;
+        }
+        return null;
+    }
+
+    private static boolean isBroadcast(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            return false; // IPv6 has no broadcast
+        }
+        for (byte b : address.getAddress()) {
+            if (b != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Source addresses remembered for the per-source rate right now. */
+    public synchronized int trackedSources() {
+        return perSource.size();
+    }
+
+    private static long nanos(Clock clock) {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

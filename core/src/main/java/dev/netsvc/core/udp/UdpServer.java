@@ -1,0 +1,188 @@
+package dev.netsvc.core.udp;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.Sockets;
+
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A UDP service's serving loop: one platform thread receives a datagram, asks the {@link UdpGuard}
+ * whether to answer it, asks the {@link UdpHandler} for the reply and sends it back to the source.
+ *
+ * <p>Memory is fixed when it starts: one receive buffer that holds the largest possible datagram (so a
+ * request is never silently truncated) and one reply buffer of {@code maxReply} bytes (so a reply can
+ * never be larger than the protocol promises). A failing handler loses that one reply, nothing else.
+ *
+ * <p>Counters: {@code udp.received}, {@code udp.replied}, {@code udp.failed} (handler threw or send
+ * failed), the guard's {@code udp.dropped.*} and {@code udp.sources.forgotten}.
+ */
+public final class UdpServer {
+
+    /** Larger than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6). */
+    static final int RECEIVE_BUFFER = 65_536;
+
+    private final ServiceContext context;
+    private final Logger log;
+    private final DatagramChannel channel;
+    private final InetSocketAddress local;
+    private final UdpGuard guard;
+    private final UdpHandler handler;
+    private final int maxReply;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Thread receiver;
+    private final LongAdder received;
+    private final LongAdder replied;
+    private final LongAdder failed;
+    private boolean failureLogged;
+
+    private UdpServer(ServiceContext context, DatagramChannel channel, UdpLimits limits, int maxReply,
+                      UdpHandler handler) throws IOException {
+        this.context = context;
+        this.log = context.log();
+        this.channel = channel;
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.guard = new UdpGuard(limits, context.clock(), context.counters(), local.getPort());
+        this.handler = handler;
+        this.maxReply = maxReply;
+        this.received = context.counters().counter("udp.received");
+        this.replied = context.counters().counter("udp.replied");
+        this.failed = context.counters().counter("udp.failed");
+        this.receiver = Thread.ofPlatform().name(context.serviceId() + "-udp").daemon(true).unstarted(this::receiveLoop);
+    }
+
+    /**
+     * Binds {@code context.address()} and starts serving, with the limits the service was configured
+     * with: the service must declare {@link UdpLimits#KEYS} among its keys.
+     *
+     * @param maxReply the largest reply the protocol allows, in bytes
+     */
+    public static UdpServer start(ServiceContext context, int maxReply, UdpHandler handler) throws IOException {
+        return start(context, UdpLimits.from(context.settings()), maxReply, handler);
+    }
+
+    /** Like {@link #start(ServiceContext, int, UdpHandler)} with limits given directly. */
+    public static UdpServer start(ServiceContext context, UdpLimits limits, int maxReply, UdpHandler handler)
+            throws IOException {
+        if (maxReply < 0 || maxReply > RECEIVE_BUFFER) {
+            throw new IllegalArgumentException("maxReply must be 0.." + RECEIVE_BUFFER + ", not " + maxReply);
+        }
+        DatagramChannel channel = Sockets.bindUdp(context.address());
+        try {
+            UdpServer server = new UdpServer(context, channel, limits, maxReply, handler);
+            server.receiver.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            Sockets.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    public Endpoint endpoint() {
+        return new Endpoint(Transport.UDP, local);
+    }
+
+    private void receiveLoop() {
+        ByteBuffer in = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
+        ByteBuffer request = in.asReadOnlyBuffer();
+        ByteBuffer reply = ByteBuffer.allocateDirect(maxReply);
+        while (!stopping.get()) {
+            in.clear();
+            InetSocketAddress source;
+            try {
+                source = (InetSocketAddress) channel.receive(in);
+            } catch (ClosedChannelException e) {
+                return; // stop() closed the channel
+            } catch (PortUnreachableException e) {
+                continue; // an ICMP error about an earlier reply: the client has gone, nothing to do
+            } catch (IOException e) {
+                if (stopping.get()) {
+                    return;
+                }
+                log.warn("UDP receive on {} failed: {}", endpoint(), e.toString());
+                pause();
+                continue;
+            }
+            received.increment();
+            if (!guard.admit(source)) {
+                continue;
+            }
+            request.clear().limit(in.position());
+            reply.clear();
+            if (answer(request, source, reply)) {
+                send(reply.flip(), source);
+            }
+        }
+    }
+
+    private boolean answer(ByteBuffer request, InetSocketAddress source, ByteBuffer reply) {
+        try {
+            return handler.handle(request, source, reply);
+        } catch (RuntimeException | Error e) {
+            failed.increment();
+            // a datagram that breaks the handler can be sent again and again: the stack trace once
+            if (!failureLogged) {
+                failureLogged = true;
+                log.error("UDP handler failed on a datagram from {} (further failures are only counted)", source, e);
+            } else {
+                log.debug("UDP handler failed on a datagram from {}: {}", source, e.toString());
+            }
+            return false;
+        }
+    }
+
+    private void send(ByteBuffer reply, InetSocketAddress source) {
+        try {
+            channel.send(reply, source);
+            replied.increment();
+        } catch (ClosedChannelException e) {
+            // stopping: this reply is lost, as any UDP datagram may be
+        } catch (IOException e) {
+            failed.increment();
+            log.debug("UDP reply to {} failed: {}", source, e.toString());
+        }
+    }
+
+    /**
+     * Stops serving: closes the socket, which ends a receive in progress, and waits up to {@code grace}
+     * (at least a second) for the receive thread to end. A reply being computed at that moment is lost,
+     * as any datagram may be.
+     */
+    public void stop(Duration grace) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        Sockets.closeQuietly(channel);
+        try {
+            receiver.join(grace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace);
+            if (receiver.isAlive()) {
+                receiver.interrupt();
+                receiver.join(Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (receiver.isAlive()) {
+            log.warn("{} UDP thread still running after stop (a handler is blocked)", context.serviceId());
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50); // not synchronisation: a back-off so a persistent socket error does not spin
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
