@@ -195,10 +195,10 @@ class HttpIT {
     }
 
     @Test
-    void aMissingRootIsReportedWithItsKey(@TempDir Path tmp) {
+    void aMissingRootIsAConfigurationErrorNamingItsKey(@TempDir Path tmp) {
         DistProcess.Result r = DistProcess.exec(T, "run", "--enable", "http", "--set", "http.port=0",
                 "--set", "http.root=" + tmp.resolve("absent"));
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.stderr().contains("http.root") && r.stderr().contains("is not a directory"), r::toString);
     }
 
