@@ -52,7 +52,7 @@ record RequestTarget(String path, String rawPath, String rawQuery) {
             return new RequestTarget("/", "/", rawQuery); // http://host or http://host?q
         }
         String rawPath = HttpBytes.text(a, p, pathEnd);
-        return new RequestTarget(decodePath(a, p, pathEnd), rawPath, rawQuery);
+        return new RequestTarget(decodePath(a, p, pathEnd, rawPath), rawPath, rawQuery);
     }
 
     /** Checks {@code http://authority} at {@code from} and returns where the path begins. */
@@ -71,7 +71,8 @@ record RequestTarget(String path, String rawPath, String rawQuery) {
         return end;
     }
 
-    private static String decodePath(byte[] a, int from, int to) throws HttpException {
+    /** The decoded path; {@code raw} itself (no copy) when nothing needed decoding, as is usual. */
+    private static String decodePath(byte[] a, int from, int to, String raw) throws HttpException {
         byte[] out = null; // allocated only when something is percent-encoded or non-ASCII
         int n = 0;
         for (int i = from; i < to; i++) {
@@ -100,7 +101,7 @@ record RequestTarget(String path, String rawPath, String rawQuery) {
         int start = out != null ? 0 : from;
         int end = out != null ? n : to;
         checkSegments(bytes, start, end);
-        String path = out != null ? utf8(bytes, start, end) : HttpBytes.text(a, from, to);
+        String path = out != null ? utf8(bytes, start, end) : raw;
         // "/a//b" names what "/a/b" names: one spelling, so the file cache has one key per file
         return path.contains("//") ? path.replaceAll("/{2,}", "/") : path;
     }
