@@ -10,8 +10,9 @@ import java.util.ArrayDeque;
 /**
  * What a connection owes its client, in order. Response heads and small bodies are gathered in one
  * buffer, so the responses to pipelined requests go out in one write; cached bodies go out as shared
- * read-only buffers without a copy; large files as regions of a {@link FileChannel}, which
- * {@code transferTo} sends to a socket channel without copying through the heap.
+ * read-only buffers without a copy; large files as regions of a {@link FileChannel}, written a chunk
+ * at a time as the client takes them. Buffers are borrowed from {@link SpareBuffers} and given back
+ * once written, so an outbox with nothing to send holds none.
  */
 final class Outbox {
 
@@ -35,7 +36,6 @@ final class Outbox {
     private final ArrayDeque<Object> queue = new ArrayDeque<>(); // ByteBuffer (read mode) or FileRegion
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private ByteBuffer tail; // being filled, write mode; not in the queue yet
-    private ByteBuffer spare; // a written tail, kept for reuse
     private long size;
 
     /** Bytes not yet written. */
@@ -119,9 +119,7 @@ final class Outbox {
             }
         }
         queue.clear();
-        if (tail != null) {
-            tail.clear();
-        }
+        tail = null;
         size = 0;
     }
 
@@ -140,7 +138,7 @@ final class Outbox {
             }
             ByteBuffer done = (ByteBuffer) queue.poll();
             if (!done.isReadOnly()) {
-                spare = done; // one of our tails (bodies are queued read-only): reuse it
+                SpareBuffers.giveOutput(done); // one of our tails (bodies are queued read-only)
             }
         }
         java.util.Arrays.fill(gather, 0, n, null);
@@ -150,8 +148,7 @@ final class Outbox {
     /** The tail with room for {@code length} more bytes. */
     private ByteBuffer room(int length) {
         if (tail == null) {
-            tail = spare != null ? spare.clear() : ByteBuffer.allocate(Math.max(INITIAL_BUFFER, length));
-            spare = null;
+            tail = SpareBuffers.takeOutput(Math.max(INITIAL_BUFFER, length));
         }
         if (tail.remaining() < length) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(tail.capacity() * 2, tail.position() + length));

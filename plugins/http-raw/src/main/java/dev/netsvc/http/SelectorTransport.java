@@ -76,6 +76,7 @@ final class SelectorTransport {
                 inbox.filled();
                 pump();
             }
+            inbox.release(); // an idle connection holds no buffer
         }
 
         @Override
@@ -92,6 +93,7 @@ final class SelectorTransport {
                 if (!blocked && !closing) {
                     connection.resumeInput();
                 }
+                inbox.release();
             } else if (closing) {
                 pump();
             }
