@@ -67,6 +67,7 @@ public final class HttpReport {
     }
 
     static String svg(List<Row> rows) {
+        double subject = rows.stream().filter(r -> r.server().equals(SUBJECT)).mapToDouble(Row::rps).findFirst().orElse(0);
         int barHeight = 28;
         int gap = 12;
         int labelWidth = 180;
@@ -76,7 +77,7 @@ public final class HttpReport {
         double max = rows.stream().mapToDouble(Row::rps).max().orElse(1);
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"13\">%n", labelWidth + chartWidth + 140, height));
+                + "font-family=\"sans-serif\" font-size=\"13\">%n", labelWidth + chartWidth + 200, height));
         svg.append("  <title>HTTP requests per second, wrk -c64 keep-alive, server on one core</title>\n");
         svg.append("  <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         svg.append(String.format(Locale.ROOT, "  <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
@@ -89,8 +90,10 @@ public final class HttpReport {
                     labelWidth - 8, y + barHeight / 2 + 5, escape(r.server())));
             svg.append(String.format(Locale.ROOT, "  <rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
                     labelWidth, y, Math.max(1, width), barHeight, color));
-            svg.append(String.format(Locale.ROOT, "  <text x=\"%d\" y=\"%d\">%,.0f</text>%n",
-                    labelWidth + width + 6, y + barHeight / 2 + 5, r.rps()));
+            String ratio = r.server().equals(SUBJECT) || r.rps() == 0 ? ""
+                    : String.format(Locale.ROOT, "  (http-raw %.2f×)", subject / r.rps());
+            svg.append(String.format(Locale.ROOT, "  <text x=\"%d\" y=\"%d\">%,.0f%s</text>%n",
+                    labelWidth + width + 6, y + barHeight / 2 + 5, r.rps(), ratio));
             y += barHeight + gap;
         }
         svg.append("</svg>\n");
