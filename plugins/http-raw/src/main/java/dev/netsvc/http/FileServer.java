@@ -69,10 +69,11 @@ final class FileServer {
      * caller closes the connection once the outbox is written.
      *
      * @param requestLine the request line if it was received, for the access log
+     * @param head        the request was a HEAD: the answer has no body
      */
-    void fail(HttpException failure, String requestLine, Outbox out, String remote) {
+    void fail(HttpException failure, String requestLine, boolean head, Outbox out, String remote) {
         Status status = failure.status();
-        long bytes = text(out, status, false, null, NONE, failure.getMessage());
+        long bytes = text(out, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
         done(remote, requestLine, status, bytes, false);
     }
 
@@ -121,14 +122,19 @@ final class FileServer {
 
     /** A short plain-text response; returns the body bytes written (none for HEAD). */
     private long text(Outbox out, Status status, boolean keepAlive, Request request, byte[] headers, String message) {
+        return text(out, status, keepAlive, request.version(), request.method() == Method.HEAD, headers, message);
+    }
+
+    private long text(Outbox out, Status status, boolean keepAlive, Version version, boolean headRequest,
+                      byte[] headers, String message) {
         // the message may quote the client's bytes: escaped, they cannot inject anything
         byte[] body = (status + ": " + AccessLog.escape(message) + "\n").getBytes(StandardCharsets.US_ASCII);
-        head(out, status, keepAlive, request == null ? Version.HTTP_1_1 : request.version());
+        head(out, status, keepAlive, version);
         out.put(TEXT);
         out.put(headers);
         out.put(HttpBytes.ascii("Content-Length: " + body.length + "\r\n"));
         out.put(CRLF);
-        if (request != null && request.method() == Method.HEAD) {
+        if (headRequest) {
             return 0;
         }
         out.put(body);

@@ -40,7 +40,7 @@ final class HttpConnection {
             try {
                 request = parser.parse(in);
             } catch (HttpException e) {
-                server.fail(e, parser.requestLine(), out, remote);
+                server.fail(e, parser.requestLine(), parser.method() == Method.HEAD, out, remote);
                 return Next.CLOSE;
             }
             if (request == null) {
@@ -62,7 +62,7 @@ final class HttpConnection {
     void timedOut(ByteBuffer in, Outbox out) {
         if (inProgress(in)) {
             server.fail(new HttpException(Status.REQUEST_TIMEOUT, "the request did not arrive in time"),
-                    parser.requestLine(), out, remote);
+                    parser.requestLine(), parser.method() == Method.HEAD, out, remote);
         }
     }
 }

@@ -136,6 +136,11 @@ final class RequestParser {
         return line;
     }
 
+    /** The method of the request being parsed, or null before it is known. */
+    Method method() {
+        return method;
+    }
+
     private void requestLine(byte[] a, int from, int to) throws HttpException {
         line = HttpBytes.text(a, from, to);
         int sp1 = indexOf(a, from, to, HttpBytes.SP);

@@ -94,6 +94,15 @@ class HttpHardeningTest {
     }
 
     @Test
+    void anErrorAnsweringAHeadRequestHasNoBodyEither() throws IOException {
+        try (RawClient c = client()) {
+            RawClient.Response r = c.send("HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").read(true);
+            assertEquals(400, r.status());
+            assertEquals("", c.readToEnd(), "nothing after the head");
+        }
+    }
+
+    @Test
     void requestLineAtTheLimitPassesAndOneMoreIs414() throws IOException {
         String atLimit = "GET /" + "a".repeat(256 - 14) + " HTTP/1.1";
         assertEquals(256, atLimit.length());
