@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
 
@@ -55,7 +54,7 @@ final class BlockingTransport implements Watchdog.Watched {
 
     private void serve() throws IOException {
         InputStream in = socket.getInputStream();
-        WritableByteChannel out = Channels.newChannel(socket.getOutputStream());
+        WritableByteChannel out = new StreamChannel(socket.getOutputStream());
         long requestStarted = -1;
         while (true) {
             HttpConnection.Next next = connection.receive(inbox.buffer(), outbox);

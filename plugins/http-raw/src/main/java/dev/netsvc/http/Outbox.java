@@ -88,13 +88,10 @@ final class Outbox {
             Object head = queue.peek();
             long written;
             if (head instanceof FileRegion region) {
-                written = region.file.transferTo(region.position, region.end - region.position, channel);
-                region.position += written;
+                written = writeChunk(region, channel);
                 if (region.position == region.end) {
                     queue.poll();
                     region.file.close();
-                } else if (written == 0 && region.position >= region.file.size()) {
-                    throw new IOException("file shrank while being sent");
                 }
             } else {
                 written = writeBuffers(channel);
@@ -105,6 +102,23 @@ final class Outbox {
             }
         }
         return true;
+    }
+
+    /**
+     * Reads the next chunk of {@code region} into the thread's direct chunk buffer and writes it: from
+     * the page cache to the socket without a copy through the heap, a chunk per write.
+     */
+    private static long writeChunk(FileRegion region, WritableByteChannel channel) throws IOException {
+        ByteBuffer chunk = SpareBuffers.fileChunk();
+        chunk.limit((int) Math.min(chunk.capacity(), region.end - region.position));
+        int read = region.file.read(chunk, region.position);
+        if (read <= 0) {
+            throw new IOException("file shrank while being sent");
+        }
+        chunk.flip();
+        int written = channel.write(chunk);
+        region.position += written;
+        return written;
     }
 
     /** Drops whatever is left and closes its files (the connection is closing). */

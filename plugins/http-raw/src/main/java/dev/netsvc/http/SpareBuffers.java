@@ -13,8 +13,12 @@ final class SpareBuffers {
 
     private static final ThreadLocal<SpareBuffers> OF_THREAD = ThreadLocal.withInitial(SpareBuffers::new);
 
+    /** File bodies move in chunks of this size: large enough for few system calls, small enough to lend. */
+    static final int FILE_CHUNK = 64 * 1024;
+
     private ByteBuffer input;
     private ByteBuffer output;
+    private ByteBuffer fileChunk;
 
     private SpareBuffers() {
     }
@@ -37,6 +41,15 @@ final class SpareBuffers {
         ByteBuffer b = spare.output;
         spare.output = null;
         return b != null && b.capacity() >= size ? b.clear() : ByteBuffer.allocate(size);
+    }
+
+    /** The thread's direct buffer for file chunks, cleared; its content is used up before the next call. */
+    static ByteBuffer fileChunk() {
+        SpareBuffers spare = OF_THREAD.get();
+        if (spare.fileChunk == null) {
+            spare.fileChunk = ByteBuffer.allocateDirect(FILE_CHUNK);
+        }
+        return spare.fileChunk.clear();
     }
 
     static void giveOutput(ByteBuffer b) {
