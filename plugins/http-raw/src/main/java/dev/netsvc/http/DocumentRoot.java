@@ -48,12 +48,9 @@ final class DocumentRoot {
     private final AtomicLong cached = new AtomicLong();
 
     /**
-     * @throws IOException if {@code root} is not a readable directory
+     * @throws IOException if {@code root} does not exist
      */
     DocumentRoot(Path root, long cacheSize, int maxCachedFile, Clock clock) throws IOException {
-        if (!Files.isDirectory(root)) {
-            throw new IOException("document root " + root + " is not a directory");
-        }
         this.root = root.toRealPath();
         this.cacheSize = cacheSize;
         this.maxCachedFile = (int) Math.min(maxCachedFile, cacheSize);

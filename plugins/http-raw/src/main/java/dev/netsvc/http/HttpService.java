@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The {@code http} service: HTTP/1.1 static files from {@code http.root}, GET and HEAD, on raw sockets.
@@ -59,8 +60,8 @@ public final class HttpService implements NetService {
     public RunningService start(ServiceContext context) throws IOException {
         HttpSettings settings = HttpSettings.of(context);
         if (!Files.isDirectory(settings.root())) {
-            throw new ConfigException(id() + "." + HttpSettings.ROOT.name(), id() + "." + HttpSettings.ROOT.name() + ": "
-                    + settings.root() + " is not a directory; set it to the folder of files to serve");
+            String key = id() + "." + HttpSettings.ROOT.name();
+            throw new ConfigException(key, key + ": " + settings.root() + " is not a directory; set it to the folder of files to serve");
         }
         DocumentRoot root = new DocumentRoot(settings.root(), settings.fileCacheSize(), settings.fileCacheMaxFile(),
                 context.clock());
@@ -71,9 +72,14 @@ public final class HttpService implements NetService {
                 ? settings.requestTimeout() : settings.idleTimeout();
         Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
         try {
-            Server server = settings.io().equals("blocking")
-                    ? blocking(BlockingTransport.start(context, settings, files, watchdog), watchdog)
-                    : selector(SelectorTransport.start(context, settings, files, watchdog), watchdog);
+            Server server;
+            if (settings.io().equals("blocking")) {
+                BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+            } else {
+                NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+            }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
@@ -83,7 +89,7 @@ public final class HttpService implements NetService {
     }
 
     /** A running transport and its watchdog, stopped together. */
-    private record Server(Endpoint endpoint, java.util.function.Consumer<Duration> stopper, Watchdog watchdog)
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -98,13 +104,5 @@ public final class HttpService implements NetService {
                 watchdog.close();
             }
         }
-    }
-
-    private static Server blocking(BlockingTcpServer server, Watchdog watchdog) {
-        return new Server(server.endpoint(), server::stop, watchdog);
-    }
-
-    private static Server selector(NioTcpServer server, Watchdog watchdog) {
-        return new Server(server.endpoint(), server::stop, watchdog);
     }
 }

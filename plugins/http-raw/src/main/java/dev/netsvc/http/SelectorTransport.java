@@ -71,6 +71,9 @@ final class SelectorTransport {
             while (input.hasRemaining() && !blocked && !closing) {
                 ByteBuffer room = inbox.writable();
                 int n = Math.min(room.remaining(), input.remaining());
+                if (n == 0) { // cannot happen: the parser refuses a line before it fills the inbox
+                    throw new IllegalStateException("input buffer full at " + room.capacity() + " bytes");
+                }
                 room.put(room.position(), input, input.position(), n).position(room.position() + n);
                 input.position(input.position() + n);
                 inbox.filled();
