@@ -10,17 +10,12 @@ import dev.netsvc.core.net.SocketErrors;
 
 import org.pf4j.Extension;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +60,8 @@ public final class HttpClient implements NetClient {
         HttpUrl url = HttpUrl.parse(call.argument(0, "URL"));
         boolean head = call.has(HEAD.longName());
         byte[] request = request(url, head, call.values(HEADER.longName()));
-        Path file = call.value(OUTPUT.longName()).map(Path::of).orElse(null);
-        try (Socket socket = new Socket()) {
+        try (BodyFile file = call.value(OUTPUT.longName()).map(Path::of).map(BodyFile::create).orElse(null);
+             Socket socket = new Socket()) {
             int timeout = (int) Math.min(Integer.MAX_VALUE, call.timeout().toMillis());
             socket.connect(new InetSocketAddress(url.host(), url.port()), timeout);
             socket.setSoTimeout(timeout);
@@ -81,7 +76,11 @@ public final class HttpClient implements NetClient {
             }
             show(response, head ? call.out() : call.err());
             if (!head) {
-                body(reader, response, file, call.out());
+                reader.readBody(response, false, file == null ? call.out() : file.stream());
+                call.out().flush();
+            }
+            if (file != null) {
+                file.commit();
             }
             if (response.status() >= 400) {
                 call.err().println("netsvc call http: the server answered " + response.statusLine().substring(9));
@@ -133,31 +132,5 @@ public final class HttpClient implements NetClient {
         }
         to.print("\r\n");
         to.flush();
-    }
-
-    /** Copies the body to stdout, or to {@code file} through a temporary file renamed at the end. */
-    private static void body(ResponseReader reader, ResponseReader.Head response, Path file, PrintStream stdout)
-            throws IOException, HttpException {
-        if (file == null) {
-            reader.readBody(response, false, stdout);
-            stdout.flush();
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        Path part = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        boolean done = false;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part))) {
-            reader.readBody(response, false, out);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(part);
-            }
-        }
-        try {
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -59,6 +59,9 @@ final class Outbox {
     /** Appends a shared body; {@code body} itself is not modified. */
     void put(ByteBuffer body) {
         int length = body.remaining();
+        if (length == 0) {
+            return;
+        }
         if (length <= COPY_LIMIT) {
             room(length).put(body.duplicate());
         } else {

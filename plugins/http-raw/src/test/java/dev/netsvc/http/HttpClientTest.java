@@ -101,6 +101,25 @@ class HttpClientTest {
     }
 
     @Test
+    void anUnwritableOutputFileIsReportedAsSuchBeforeAnythingIsSent() {
+        Path nowhere = tmp.resolve("no/such/dir/file.html");
+        ClientException e = assertThrows(ClientException.class, () -> call(Map.of("output", List.of(nowhere.toString())), base + "/"));
+        assertTrue(e.getMessage().startsWith("cannot write " + nowhere), e.getMessage());
+        assertEquals(0, http.counters().get("http.requests"), "nothing was sent");
+    }
+
+    @Test
+    void aFailedTransferLeavesNoFileBehind() throws Exception {
+        Path file = tmp.resolve("cut.html");
+        try (ScriptedServer cut = new ScriptedServer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhal", null)) {
+            assertThrows(ClientException.class, () -> call(Map.of("output", List.of(file.toString())), "http://127.0.0.1:" + cut.port() + "/"));
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(tmp.resolve("www")), left.toList(), "neither FILE nor its temporary file");
+        }
+    }
+
+    @Test
     void notFoundShowsTheResponseAndExitsOne() throws IOException {
         Run r = call(base + "/missing");
         assertEquals(1, r.exit());
