@@ -141,6 +141,27 @@ final class HttpBytes {
         return to;
     }
 
+    /** Receives one element of a comma-separated field value, without its surrounding whitespace. */
+    @FunctionalInterface
+    interface ListElement {
+        void accept(byte[] a, int from, int to) throws HttpException;
+    }
+
+    /**
+     * Calls {@code each} for every element of the list {@code a[from, to)} (RFC 9110 §5.6.1), trimmed,
+     * empty ones included: the caller decides whether an empty element means nothing or is an error.
+     */
+    static void forEachElement(byte[] a, int from, int to, ListElement each) throws HttpException {
+        int element = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || a[i] == ',') {
+                int eFrom = skipWhitespace(a, element, i);
+                each.accept(a, eFrom, trimWhitespace(a, eFrom, i));
+                element = i + 1;
+            }
+        }
+    }
+
     /** Whether {@code a[from, to)} equals {@code lower} (lower-case ASCII), ignoring ASCII case. */
     static boolean equalsIgnoreCase(byte[] a, int from, int to, String lower) {
         if (to - from != lower.length()) {

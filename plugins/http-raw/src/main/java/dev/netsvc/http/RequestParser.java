@@ -215,36 +215,25 @@ final class RequestParser {
         }
     }
 
-    private void connection(byte[] a, int from, int to) {
-        int element = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || a[i] == ',') {
-                int eFrom = HttpBytes.skipWhitespace(a, element, i);
-                int eTo = HttpBytes.trimWhitespace(a, eFrom, i);
-                close |= HttpBytes.equalsIgnoreCase(a, eFrom, eTo, "close");
-                keepAlive |= HttpBytes.equalsIgnoreCase(a, eFrom, eTo, "keep-alive");
-                element = i + 1;
-            }
-        }
+    private void connection(byte[] a, int from, int to) throws HttpException {
+        HttpBytes.forEachElement(a, from, to, (b, eFrom, eTo) -> {
+            close |= HttpBytes.equalsIgnoreCase(b, eFrom, eTo, "close");
+            keepAlive |= HttpBytes.equalsIgnoreCase(b, eFrom, eTo, "keep-alive");
+        });
     }
 
-    /** {@code Content-Length}: digits; a list or repeated field is accepted only if every value agrees. */
+    /** {@code Content-Length}: digits; a list or repeated field only if every value agrees, none empty. */
     private void contentLength(byte[] a, int from, int to) throws HttpException {
-        int element = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || a[i] == ',') {
-                int eFrom = HttpBytes.skipWhitespace(a, element, i);
-                long value = HttpBytes.parseDecimal(a, eFrom, HttpBytes.trimWhitespace(a, eFrom, i));
-                if (value < 0) {
-                    throw HttpException.badRequest("invalid Content-Length");
-                }
-                if (contentLength >= 0 && contentLength != value) {
-                    throw HttpException.badRequest("conflicting Content-Length values");
-                }
-                contentLength = value;
-                element = i + 1;
+        HttpBytes.forEachElement(a, from, to, (b, eFrom, eTo) -> {
+            long value = HttpBytes.parseDecimal(b, eFrom, eTo);
+            if (value < 0) {
+                throw HttpException.badRequest("invalid Content-Length");
             }
-        }
+            if (contentLength >= 0 && contentLength != value) {
+                throw HttpException.badRequest("conflicting Content-Length values");
+            }
+            contentLength = value;
+        });
     }
 
     /** Checks the framing (RFC 9112 §6.3) and returns the request if it has no body, else null. */

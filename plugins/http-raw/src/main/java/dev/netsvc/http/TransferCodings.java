@@ -11,25 +11,19 @@ final class TransferCodings {
     private boolean chunkedLast;
     private String unknown;
 
-    void add(byte[] a, int from, int to) {
+    void add(byte[] a, int from, int to) throws HttpException {
         present = true;
-        int element = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || a[i] == ',') {
-                int eFrom = HttpBytes.skipWhitespace(a, element, i);
-                int eTo = HttpBytes.trimWhitespace(a, eFrom, i);
-                element = i + 1;
-                if (eFrom == eTo) {
-                    continue; // empty list elements are allowed and mean nothing (RFC 9110 §5.6.1)
-                }
-                chunkedLast = HttpBytes.equalsIgnoreCase(a, eFrom, eTo, "chunked");
-                if (chunkedLast) {
-                    chunked++;
-                } else if (unknown == null) {
-                    unknown = HttpBytes.text(a, eFrom, eTo);
-                }
+        HttpBytes.forEachElement(a, from, to, (b, eFrom, eTo) -> {
+            if (eFrom == eTo) {
+                return; // empty list elements are allowed and mean nothing (RFC 9110 §5.6.1)
             }
-        }
+            chunkedLast = HttpBytes.equalsIgnoreCase(b, eFrom, eTo, "chunked");
+            if (chunkedLast) {
+                chunked++;
+            } else if (unknown == null) {
+                unknown = HttpBytes.text(b, eFrom, eTo);
+            }
+        });
     }
 
     boolean present() {

@@ -191,6 +191,9 @@ class RequestParserTest {
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1 2\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0x10\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ,\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5,\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5,,5\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1234567890123456789\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",  // conflicting
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\n",
