@@ -140,7 +140,7 @@ final class ResponseReader {
     /** Content-Length: digits; a list or repeated field only if every value agrees. */
     private static long contentLength(String value) throws HttpException {
         long length = -1;
-        for (String element : value.split(",")) {
+        for (String element : value.split(",", -1)) {
             byte[] digits = element.strip().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             long n = HttpBytes.parseDecimal(digits, 0, digits.length);
             if (n < 0 || length >= 0 && n != length) {

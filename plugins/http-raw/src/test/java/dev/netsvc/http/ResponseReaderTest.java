@@ -91,6 +91,7 @@ class ResponseReaderTest {
         "HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello",
         "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5,\r\n\r\nhello",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     })
     void malformedResponsesAreHttpExceptions(String response) {
