@@ -50,6 +50,15 @@ final class BodyFile implements AutoCloseable {
                     throw cannotWrite(file, e);
                 }
             }
+
+            @Override
+            public void flush() {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw cannotWrite(file, e);
+                }
+            }
         };
     }
 

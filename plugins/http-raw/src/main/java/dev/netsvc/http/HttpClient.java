@@ -11,6 +11,7 @@ import dev.netsvc.core.net.SocketErrors;
 import org.pf4j.Extension;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +25,7 @@ import java.util.Locale;
  * {@code netsvc call http [--head] [-o FILE] [-H 'Name: value']... URL}: the seeds' hand-written HEAD and
  * GET requests, done right. As with curl, the body goes to stdout (or FILE) and the status line and
  * headers to stderr, so the body can be piped; with {@code --head} there is no body and the headers go
- * to stdout, like {@code curl -I}. A status of 400 or more exits 1 after showing the response.
+ * to stdout (or FILE), like {@code curl -I}. A status of 400 or more exits 1 after showing the response.
  */
 @Extension
 public final class HttpClient implements NetClient {
@@ -74,11 +75,14 @@ public final class HttpClient implements NetClient {
             if (response.status() == 101) {
                 throw new ClientException("the server at " + url.authority() + " switched protocols (101), which this client does not speak");
             }
-            show(response, head ? call.out() : call.err());
-            if (!head) {
-                reader.readBody(response, false, file == null ? call.out() : file.stream());
-                call.out().flush();
+            OutputStream out = file == null ? call.out() : file.stream();
+            if (head) {
+                show(response, new PrintStream(out, false, StandardCharsets.ISO_8859_1)); // like curl -I [-o FILE]
+            } else {
+                show(response, call.err());
+                reader.readBody(response, false, out);
             }
+            out.flush();
             if (file != null) {
                 file.commit();
             }

@@ -120,6 +120,16 @@ class HttpClientTest {
     }
 
     @Test
+    void headWithOutputWritesTheHeadersToTheFile() throws IOException {
+        Path file = tmp.resolve("head.txt");
+        Run r = call(Map.of("head", List.of(), "output", List.of(file.toString())), base + "/");
+        assertEquals(0, r.exit());
+        assertEquals("", r.out());
+        String headers = Files.readString(file);
+        assertTrue(headers.startsWith("HTTP/1.1 200 OK\r\n") && headers.endsWith("\r\n\r\n"), headers);
+    }
+
+    @Test
     void notFoundShowsTheResponseAndExitsOne() throws IOException {
         Run r = call(base + "/missing");
         assertEquals(1, r.exit());
