@@ -4,10 +4,11 @@
 #     http-raw (selector transport, the default), http-raw (blocking transport),
 #     Netty 4.2's HTTP codec, the JDK HttpServer on virtual threads, and nginx with one worker,
 #   all serving the same file, one after another in one run; every server is pinned to core 0 and wrk
-#   to core 1. Writes bench/target/http/results.csv, prints the table, and with --write updates the
+#   to core 1. Each server gets a warm-up, then ROUNDS measured runs (default 3 x 10 s); the median
+#   run is reported, so one disturbed run (the machine is shared) does not decide the result. Writes bench/target/http/results.csv, prints the table, and with --write updates the
 #   HTTP section of docs/benchmarks.md and docs/benchmarks-http.svg.
 #
-# Usage: bench/http.sh [--write] [--duration SECONDS] [--warmup SECONDS] [--file PATH]
+# Usage: bench/http.sh [--write] [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--file PATH]
 #                      [--only selector,blocking,netty,jdk,nginx]   (a subset, for quick comparisons)
 # Needs: 'mvn -DskipTests package' first (the distribution and bench/target/lib); wrk, nginx, taskset, flock, curl.
 set -eu
@@ -19,8 +20,9 @@ fi
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-DURATION=15
+DURATION=10
 WARMUP=5
+ROUNDS=3
 FILE="$ROOT/dist/src/www/index.html"
 WRITE=0
 ONLY=selector,blocking,netty,jdk,nginx
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
         --write) WRITE=1 ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
+        --rounds) ROUNDS=$2; shift ;;
         --file) FILE=$2; shift ;;
         --only) ONLY=$2; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
@@ -74,16 +77,24 @@ await_port() { # port; fails after 30 s
     done
 }
 
-# measure NAME PORT: warm up, then one measured wrk run; appends a CSV row
+# measure NAME PORT: warm up, then ROUNDS measured wrk runs; appends the median run as a CSV row
 measure() {
     taskset -c 1 wrk -t1 -c64 -d"${WARMUP}s" "http://127.0.0.1:$2$URL_PATH" >/dev/null
-    out=$(taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2$URL_PATH")
-    rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {printf "%s ", $0}')
-    echo "$1,$rps,$p50,$p99,${errors:-none}" >> "$RESULTS"
-    printf '%-22s %12s req/s  p50 %-8s p99 %-8s %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-}"
+    : > "$WORK/rounds"
+    round=0
+    while [ $round -lt "$ROUNDS" ]; do
+        out=$(taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2$URL_PATH")
+        rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+        p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+        p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+        errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {printf "%s ", $0}')
+        echo "$rps,$p50,$p99,${errors:-none}" >> "$WORK/rounds"
+        round=$((round + 1))
+    done
+    median=$(sort -t, -k1 -n "$WORK/rounds" | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+    echo "$1,$median" >> "$RESULTS"
+    echo "$median" | awk -F, -v name="$1" -v all="$(cut -d, -f1 "$WORK/rounds" | tr '\n' ' ')" \
+        '{printf "%-22s %12s req/s  p50 %-8s p99 %-8s (rounds: %s) %s\n", name, $1, $2, $3, all, ($4 == "none" ? "" : $4)}'
 }
 
 # run NAME PORT COMMAND...: start the server on core 0, measure, stop it
@@ -93,6 +104,8 @@ run() {
     pid=$!
     if await_port "$port"; then
         measure "$name" "$port"
+    else
+        echo "$name,0,,,did not start (bench/target/http/$name.log)" >> "$RESULTS"
     fi
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -101,7 +114,7 @@ run() {
 wanted() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 echo "java: $JAVA"
-echo "file: $FILE ($(wc -c < "$FILE") bytes); warm-up ${WARMUP}s, measured ${DURATION}s each; wrk -t1 -c64"
+echo "file: $FILE ($(wc -c < "$FILE") bytes); warm-up ${WARMUP}s, then the median of $ROUNDS runs of ${DURATION}s; wrk -t1 -c64"
 
 for io in selector blocking; do
     wanted $io || continue
