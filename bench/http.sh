@@ -9,7 +9,8 @@
 #   HTTP section of docs/benchmarks.md and docs/benchmarks-http.svg.
 #
 # Usage: bench/http.sh [--write] [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--file PATH]
-#                      [--only selector,blocking,netty,jdk,nginx]   (a subset, for quick comparisons)
+#                      [--only selector,blocking,netty,jdk,nginx]   (a subset, for quick comparisons;
+#                       add selector-log for http-raw with its access log on, written to a file)
 # Needs: 'mvn -DskipTests package' first (the distribution and bench/target/lib); wrk, nginx, taskset, flock, curl.
 set -eu
 
@@ -122,6 +123,12 @@ for io in selector blocking; do
     run "http-raw ($io)" "$port" "$DIST/bin/netsvc" run --enable http --set http.port="$port" \
         --set http.root="$WORK/www" --set http.access-log=false --set http.io=$io
 done
+
+if wanted selector-log; then # the cost of the access log (written to bench/target/http/*.log)
+port=$(free_port)
+run "http-raw (access log)" "$port" "$DIST/bin/netsvc" run --enable http --set http.port="$port" \
+    --set http.root="$WORK/www" --set http.access-log=true
+fi
 
 if wanted netty; then
 port=$(free_port)
