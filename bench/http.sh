@@ -10,7 +10,8 @@
 #
 # Usage: bench/http.sh [--write] [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--file PATH]
 #                      [--only selector,blocking,netty,jdk,nginx]   (a subset, for quick comparisons;
-#                       add selector-log for http-raw with its access log on, written to a file)
+#                       add selector-log for http-raw with its access log on, written to a file,
+#                       and memory for http-raw's heap per idle keep-alive connection, both transports)
 # Needs: 'mvn -DskipTests package' first (the distribution and bench/target/lib); wrk, nginx, taskset, flock, curl.
 set -eu
 
@@ -144,6 +145,36 @@ if wanted nginx; then
 port=$(free_port)
 sed -e "s#@PORT@#$port#" -e "s#@WORK@#$WORK#g" "$ROOT/bench/nginx.conf" > "$WORK/nginx/nginx.conf"
 run "nginx (1 worker)" "$port" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+fi
+
+# heap per idle keep-alive connection: 5,000 connections, one request each, then idle
+if wanted memory; then
+JCMD="$(dirname "$JAVA")/jcmd"
+heap_kib() { "$JCMD" "$1" GC.run >/dev/null; "$JCMD" "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9; }
+for io in selector blocking; do
+    port=$(free_port)
+    "$DIST/bin/netsvc" run --enable http --set http.port="$port" --set http.root="$WORK/www" \
+        --set http.access-log=false --set http.io=$io >"$WORK/memory-$io.log" 2>&1 &
+    pid=$!
+    await_port "$port"
+    jvm=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+    before=$(heap_kib "$jvm")
+    mkfifo "$WORK/hold"
+    "$JAVA" -cp "$CP" dev.netsvc.bench.http.IdleClients "$port" 5000 "$URL_PATH" < "$WORK/hold" > "$WORK/idle.out" &
+    clients=$!
+    exec 3>"$WORK/hold"
+    i=0
+    until grep -q open "$WORK/idle.out" 2>/dev/null; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "the idle clients did not connect within 2 minutes" >&2; break; }
+        sleep 0.2
+    done
+    after=$(heap_kib "$jvm")
+    exec 3>&-
+    wait $clients; rm -f "$WORK/hold"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    printf 'http-raw (%s): %d bytes of heap per idle keep-alive connection (5,000 connections)\n' \
+        "$io" $(( (after - before) * 1024 / 5000 ))
+done
 fi
 
 "$JAVA" -cp "$CP" dev.netsvc.bench.http.HttpReport "$RESULTS" "$WRITE" "$ROOT/docs/benchmarks.md" "$ROOT/docs/benchmarks-http.svg"
