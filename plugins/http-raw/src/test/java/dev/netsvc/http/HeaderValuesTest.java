@@ -7,8 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.netsvc.core.testkit.ManualClock;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
