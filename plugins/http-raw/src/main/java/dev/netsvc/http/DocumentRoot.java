@@ -61,6 +61,11 @@ final class DocumentRoot {
         return root;
     }
 
+    /** What the cache holds now, in the bytes it counts against {@code cacheSize}. */
+    long cachedBytes() {
+        return cached.get();
+    }
+
     /** What {@code path} (decoded, starting with '/') names now, or at most a second ago. */
     Resource find(String path) {
         long now = clock.millis();
