@@ -73,6 +73,10 @@ final class RunCommand implements Main.Command {
             ShutdownSignal signal = ShutdownSignal.install();
             Supervisor supervisor = new Supervisor(launch.home());
             int running = supervisor.start(plan);
+            if (supervisor.configError().isPresent()) {
+                supervisor.stopAll(plan.shutdownGrace());
+                throw supervisor.configError().get();
+            }
             if (running == 0) {
                 log.error("netsvc: no service could start");
                 return Main.FAILURE;

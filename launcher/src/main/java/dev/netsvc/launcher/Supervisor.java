@@ -1,5 +1,6 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -31,17 +33,31 @@ final class Supervisor {
     private final Path home;
     private final List<Started> started = new ArrayList<>();
     private final List<Problem> failures = new ArrayList<>();
+    private ConfigException configError;
 
     Supervisor(Path home) {
         this.home = home;
     }
 
-    /** Starts the enabled services of {@code plan} in order; returns how many are running. */
+    /**
+     * Starts the enabled services of {@code plan} in order; returns how many are running. A service
+     * that finds its configuration unusable only when it starts (a quotes file with a bad line, say)
+     * throws {@link ConfigException}: that ends the start, as any configuration error does, and
+     * {@link #configError()} holds it.
+     */
     int start(Configuration.Plan plan) {
         for (Configuration.ServicePlan service : plan.enabled()) {
             start(service);
+            if (configError != null) {
+                break;
+            }
         }
         return started.size();
+    }
+
+    /** The configuration error a service reported when it started, if any. */
+    Optional<ConfigException> configError() {
+        return Optional.ofNullable(configError);
     }
 
     private void start(Configuration.ServicePlan plan) {
@@ -60,6 +76,8 @@ final class Supervisor {
             for (Endpoint endpoint : running.endpoints()) {
                 log.info("{} listening on {}", id, endpoint);
             }
+        } catch (ConfigException e) {
+            configError = e;
         } catch (Exception | LinkageError e) {
             String target = plan.service().transportLabel() + " " + dev.netsvc.core.net.HostPort.format(context.address());
             String cause = (e instanceof java.io.IOException) ? SocketErrors.explain(e, target).toString()

@@ -6,14 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock that moves only when the test says so: rate limits, daily rotations and the 2036 rollover are
- * tested by {@link #advance advancing} it, never by sleeping. Safe to read from server threads.
+ * tested by {@link #advance advancing} it, never by sleeping. Safe to read from server threads; a copy
+ * made by {@link #withZone} moves with the original.
  */
 public final class ManualClock extends Clock {
 
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
     private final ZoneId zone;
 
     public ManualClock(Instant start) {
@@ -21,22 +23,26 @@ public final class ManualClock extends Clock {
     }
 
     public ManualClock(Instant start, ZoneId zone) {
-        this.now = Objects.requireNonNull(start, "start");
+        this(new AtomicReference<>(Objects.requireNonNull(start, "start")), zone);
+    }
+
+    private ManualClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
     /** Moves the clock by {@code amount} (negative moves it back, as a wall clock step would). */
-    public synchronized void advance(Duration amount) {
-        now = now.plus(amount);
+    public void advance(Duration amount) {
+        now.updateAndGet(t -> t.plus(amount));
     }
 
     public void set(Instant instant) {
-        now = Objects.requireNonNull(instant, "instant");
+        now.set(Objects.requireNonNull(instant, "instant"));
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 
     @Override
@@ -45,33 +51,7 @@ public final class ManualClock extends Clock {
     }
 
     @Override
-    public Clock withZone(ZoneId zone) {
-        return new ZoneView(this, zone);
-    }
-
-    /** The same manual time seen in another zone (advancing the original moves this too). */
-    private static final class ZoneView extends Clock {
-        private final ManualClock source;
-        private final ZoneId zone;
-
-        ZoneView(ManualClock source, ZoneId zone) {
-            this.source = source;
-            this.zone = zone;
-        }
-
-        @Override
-        public Instant instant() {
-            return source.instant();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return zone;
-        }
-
-        @Override
-        public Clock withZone(ZoneId other) {
-            return new ZoneView(source, other);
-        }
+    public Clock withZone(ZoneId other) {
+        return new ManualClock(now, other);
     }
 }

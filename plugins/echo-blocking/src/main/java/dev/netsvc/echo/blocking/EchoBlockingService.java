@@ -32,7 +32,7 @@ public final class EchoBlockingService implements NetService {
     static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
             "clients served at once; more wait in the listen backlog");
     static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
-            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input");
+            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
     static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
             "largest read per connection; buffers start small and grow to this under load");
 

@@ -1,0 +1,253 @@
+package dev.netsvc.core.reply;
+
+import dev.netsvc.core.ClientException;
+import dev.netsvc.core.ClientInvocation;
+import dev.netsvc.core.ClientOption;
+import dev.netsvc.core.NetClient;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.UsageException;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The client side of a {@link ReplyService}: {@code netsvc call NAME HOST[:PORT] [--tcp | --udp]} asks
+ * once and prints the answer. Over TCP it connects and reads until the server closes; over UDP it sends
+ * a datagram and waits {@code --timeout} for the answer, asking again up to {@code --retries} times,
+ * because datagrams get lost. Failures are explained through {@link SocketErrors}.
+ *
+ * <p>A subclass passes its name, description, default port and transport to the constructor; the
+ * answer is printed as text unless it overrides {@link #show}. Mark it with {@code @Extension}.
+ */
+public abstract class ReplyClient implements NetClient {
+
+    private static final ClientOption TCP = ClientOption.flag("tcp", null, "ask over TCP instead of UDP");
+    private static final ClientOption UDP = ClientOption.flag("udp", null,
+            "ask over UDP instead of TCP (asked again when no answer comes, see --retries)");
+    private static final ClientOption RETRIES = ClientOption.value("retries", null, "N",
+            "over UDP, how many times to ask again when no answer comes within --timeout (default 2)");
+    private static final int DEFAULT_RETRIES = 2;
+    private static final int MAX_RETRIES = 100;
+
+    /**
+     * The request datagram. The content is ignored by the protocols, but it must not be empty: the JDK
+     * sends nothing at all for an empty buffer on a connected socket, and only a connected socket learns
+     * that nothing listens (ICMP port unreachable).
+     */
+    private static final byte[] UDP_REQUEST = {'\n'};
+
+    /**
+     * What came back.
+     *
+     * @param sent     when the request left (TCP: when the connection attempt began)
+     * @param received when the answer was complete
+     * @param from     {@code udp HOST:PORT} or {@code tcp HOST:PORT}, for messages
+     */
+    public record Answer(byte[] bytes, Instant sent, Instant received, String from) {
+        /** The middle of the exchange: the best guess of the local time at which the server answered. */
+        public Instant midpoint() {
+            return sent.plus(Duration.between(sent, received).dividedBy(2));
+        }
+    }
+
+    private final String name;
+    private final String description;
+    private final int defaultPort;
+    private final Transport defaultTransport;
+    private final int maxReply;
+
+    /**
+     * @param defaultPort      used when the target names no port
+     * @param defaultTransport used unless the user asks for the other one
+     * @param maxReply         the most bytes read from the server; reading stops there
+     */
+    protected ReplyClient(String name, String description, int defaultPort, Transport defaultTransport, int maxReply) {
+        this.name = name;
+        this.description = description;
+        this.defaultPort = defaultPort;
+        this.defaultTransport = defaultTransport;
+        this.maxReply = maxReply;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    /**
+     * Prints the answer to {@code invocation.out()}; throws {@link ClientException} if it makes no sense.
+     * By default: the answer as {@link #printable} text; an empty answer is a failure.
+     */
+    protected void show(Answer answer, ClientInvocation invocation) {
+        if (answer.bytes().length == 0) {
+            throw new ClientException(answer.from() + " answered with nothing; does it speak " + name + "?");
+        }
+        invocation.out().print(printable(answer.bytes()));
+    }
+
+    @Override
+    public String usage() {
+        return "HOST[:PORT] [--" + other().label() + "]";
+    }
+
+    @Override
+    public List<ClientOption> options() {
+        return List.of(defaultTransport == Transport.UDP ? TCP : UDP, RETRIES);
+    }
+
+    private Transport other() {
+        return defaultTransport == Transport.UDP ? Transport.TCP : Transport.UDP;
+    }
+
+    @Override
+    public final int run(ClientInvocation invocation) {
+        invocation.atMostArguments(1);
+        HostPort target;
+        try {
+            target = HostPort.parse(invocation.argument(0, "HOST[:PORT]"), defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (target.port() == 0) {
+            throw new UsageException("port 0 cannot be asked; expected 1..65535");
+        }
+        Transport transport = invocation.has(other().label()) ? other() : defaultTransport;
+        int attempts = retries(invocation) + 1;
+        Answer answer;
+        try {
+            answer = transport == Transport.TCP ? overTcp(target, invocation)
+                    : overUdp(target, attempts, invocation);
+        } catch (IOException e) {
+            throw new ClientException(SocketErrors.explain(e, target.toString()).toString(), e);
+        }
+        show(answer, invocation);
+        return 0;
+    }
+
+    private static int retries(ClientInvocation invocation) {
+        String text = invocation.value(RETRIES.longName()).orElse(null);
+        if (text == null) {
+            return DEFAULT_RETRIES;
+        }
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= 0 && n <= MAX_RETRIES) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is valid
+        }
+        throw new UsageException("--retries: '" + text + "' is not a number from 0 to " + MAX_RETRIES);
+    }
+
+    private Answer overTcp(HostPort target, ClientInvocation invocation) throws IOException {
+        InetSocketAddress address = target.resolve();
+        int timeout = millis(invocation.timeout());
+        Clock clock = invocation.clock();
+        try (Socket socket = new Socket()) {
+            Instant sent = clock.instant();
+            socket.connect(address, timeout);
+            socket.setSoTimeout(timeout);
+            byte[] bytes = readUpTo(socket.getInputStream(), maxReply);
+            return new Answer(bytes, sent, clock.instant(), "tcp " + target);
+        }
+    }
+
+    /**
+     * Reads until the server closes or {@code max} bytes came. A server that sent its answer but does
+     * not close in time still counts as having answered.
+     */
+    private static byte[] readUpTo(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 1024));
+        byte[] buffer = new byte[Math.min(max, 8192)];
+        try {
+            int n;
+            while (out.size() < max && (n = in.read(buffer, 0, Math.min(buffer.length, max - out.size()))) >= 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            if (out.size() == 0) {
+                throw e;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private Answer overUdp(HostPort target, int attempts, ClientInvocation invocation) throws IOException {
+        InetSocketAddress address = target.resolve();
+        Clock clock = invocation.clock();
+        Duration timeout = invocation.timeout();
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.connect(address); // answers from anyone else are ignored, and ICMP errors are reported
+            socket.setSoTimeout(millis(timeout));
+            byte[] buffer = new byte[Math.min(maxReply, 65_535)];
+            for (int attempt = 1; attempt <= attempts; attempt++) {
+                Instant sent = clock.instant();
+                socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                try {
+                    socket.receive(packet);
+                    return new Answer(Arrays.copyOf(buffer, packet.getLength()), sent, clock.instant(), "udp " + target);
+                } catch (SocketTimeoutException e) {
+                    if (attempt < attempts) {
+                        invocation.err().printf("no answer from udp %s within %d ms; asking again (%d of %d)%n",
+                                target, timeout.toMillis(), attempt + 1, attempts);
+                    }
+                }
+            }
+        }
+        throw new ClientException("no answer from udp " + target + " after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts") + " of " + timeout.toMillis() + " ms each"
+                + "\n  hint: the service may not be running there, a firewall may drop UDP, or the server"
+                + " rate-limits you; try --tcp, or a longer --timeout");
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    /**
+     * The answer as text that is safe to print: printable ASCII, TAB and line ends pass (CRLF becomes
+     * the local newline); any other byte is shown as {@code \xNN}, so a hostile server cannot send
+     * terminal escape sequences through us. Ends with a newline.
+     */
+    public static String printable(byte[] bytes) {
+        StringBuilder out = new StringBuilder(bytes.length + 1);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xFF;
+            boolean crlf = b == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n';
+            if (crlf) {
+                continue;
+            }
+            if (b == '\n') {
+                out.append(System.lineSeparator());
+            } else if (b == '\t' || (b >= 0x20 && b < 0x7F)) {
+                out.append((char) b);
+            } else {
+                out.append(String.format("\\x%02x", b));
+            }
+        }
+        if (out.isEmpty() || bytes[bytes.length - 1] != '\n') {
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.netsvc.http;
+
+import dev.netsvc.core.ServiceCounters;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Answers requests with files from the {@link DocumentRoot}: GET and HEAD (200, 304, 301 to add a
+ * slash, 403, 404), 405 for the other methods, and the error response for an {@link HttpException}.
+ * It writes responses into an {@link Outbox} and logs each one; it is shared by every connection.
+ */
+final class FileServer {
+
+    private static final byte[] SERVER = HttpBytes.ascii("Server: netsvc\r\n");
+    private static final byte[] CLOSE = HttpBytes.ascii("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = HttpBytes.ascii("Connection: keep-alive\r\n");
+    private static final byte[] ALLOW = HttpBytes.ascii("Allow: GET, HEAD\r\n");
+    private static final byte[] TEXT = HttpBytes.ascii("Content-Type: text/plain; charset=utf-8\r\n"
+            + "X-Content-Type-Options: nosniff\r\n");
+    private static final byte[] CRLF = HttpBytes.ascii("\r\n");
+    private static final byte[] NONE = new byte[0];
+
+    private final DocumentRoot root;
+    private final DateCache dates;
+    private final AccessLog accessLog;
+    private final LongAdder requests;
+    private final LongAdder[] byClass = new LongAdder[6];
+
+    FileServer(DocumentRoot root, DateCache dates, AccessLog accessLog, ServiceCounters counters) {
+        this.root = root;
+        this.dates = dates;
+        this.accessLog = accessLog;
+        this.requests = counters.counter("http.requests");
+        for (int c = 2; c < byClass.length; c++) { // this server sends no 1xx
+            byClass[c] = counters.counter("http.responses." + c + "xx");
+        }
+    }
+
+    /** Appends the response to {@code request}; returns whether the connection stays open. */
+    boolean respond(Request request, Outbox out, String remote) {
+        requests.increment();
+        boolean keepAlive = request.keepAlive();
+        if (!request.method().isImplemented()) {
+            long bytes = text(out, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
+            return done(remote, request.line(), Status.METHOD_NOT_ALLOWED, bytes, keepAlive);
+        }
+        DocumentRoot.Resource resource = root.find(request.target().path());
+        return switch (resource) {
+            case StaticFile file -> file(request, file, out, remote);
+            case DocumentRoot.Outcome.ADD_SLASH -> {
+                RequestTarget t = request.target();
+                String location = t.rawPath() + "/" + (t.rawQuery() == null ? "" : "?" + t.rawQuery());
+                long bytes = text(out, Status.MOVED_PERMANENTLY, keepAlive, request,
+                        HttpBytes.ascii("Location: " + location + "\r\n"), "moved to " + location);
+                yield done(remote, request.line(), Status.MOVED_PERMANENTLY, bytes, keepAlive);
+            }
+            case DocumentRoot.Outcome.FORBIDDEN -> done(remote, request.line(), Status.FORBIDDEN,
+                    text(out, Status.FORBIDDEN, keepAlive, request, NONE, "the file is not readable"), keepAlive);
+            case DocumentRoot.Outcome.NOT_FOUND -> done(remote, request.line(), Status.NOT_FOUND,
+                    text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
+        };
+    }
+
+    /**
+     * The one error path: answers {@code failure} with its status and {@code Connection: close}. The
+     * caller closes the connection once the outbox is written.
+     *
+     * @param requestLine the request line if it was received, for the access log
+     * @param head        the request was a HEAD: the answer has no body
+     */
+    void fail(HttpException failure, String requestLine, boolean head, Outbox out, String remote) {
+        Status status = failure.status();
+        long bytes = text(out, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
+        done(remote, requestLine, status, bytes, false);
+    }
+
+    private boolean file(Request request, StaticFile file, Outbox out, String remote) {
+        boolean keepAlive = request.keepAlive();
+        if (Conditional.notModified(request, file)) {
+            head(out, Status.NOT_MODIFIED, keepAlive, request.version());
+            out.put(file.validators());
+            out.put(CRLF);
+            return done(remote, request.line(), Status.NOT_MODIFIED, 0, keepAlive);
+        }
+        FileChannel channel = null;
+        if (request.method() == Method.GET && file.body() == null && file.size() > 0) {
+            try {
+                channel = file.open();
+            } catch (IOException e) {
+                return done(remote, request.line(), Status.NOT_FOUND,
+                        text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
+            }
+        }
+        head(out, Status.OK, keepAlive, request.version());
+        out.put(file.entity());
+        out.put(CRLF);
+        if (request.method() == Method.HEAD) {
+            return done(remote, request.line(), Status.OK, 0, keepAlive);
+        }
+        if (channel != null) {
+            out.put(channel, file.size());
+        } else if (file.body() != null) {
+            out.put(file.body());
+        }
+        return done(remote, request.line(), Status.OK, file.size(), keepAlive);
+    }
+
+    /** Status line, Server, Date and, where the default does not say it, Connection. */
+    private void head(Outbox out, Status status, boolean keepAlive, Version version) {
+        out.put(status.statusLine());
+        out.put(SERVER);
+        out.put(dates.dateLine());
+        if (!keepAlive) {
+            out.put(CLOSE);
+        } else if (version == Version.HTTP_1_0) {
+            out.put(KEEP_ALIVE); // HTTP/1.0 closes unless told otherwise (ab -k waits for this)
+        }
+    }
+
+    /** A short plain-text response; returns the body bytes written (none for HEAD). */
+    private long text(Outbox out, Status status, boolean keepAlive, Request request, byte[] headers, String message) {
+        return text(out, status, keepAlive, request.version(), request.method() == Method.HEAD, headers, message);
+    }
+
+    private long text(Outbox out, Status status, boolean keepAlive, Version version, boolean headRequest,
+                      byte[] headers, String message) {
+        // the message may quote the client's bytes: escaped, they cannot inject anything
+        byte[] body = (status + ": " + AccessLog.escape(message) + "\n").getBytes(StandardCharsets.US_ASCII);
+        head(out, status, keepAlive, version);
+        out.put(TEXT);
+        out.put(headers);
+        out.put(HttpBytes.ascii("Content-Length: " + body.length + "\r\n"));
+        out.put(CRLF);
+        if (headRequest) {
+            return 0;
+        }
+        out.put(body);
+        return body.length;
+    }
+
+    private boolean done(String remote, String requestLine, Status status, long bytes, boolean keepAlive) {
+        byClass[status.code() / 100].increment();
+        accessLog.log(remote, requestLine, status.code(), bytes);
+        return keepAlive;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.netsvc.http;
+
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ServiceContext;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code http.*} keys, and their validated values for one start. Every limit has a key, a default
+ * and one outcome (docs/operators/http.md has the table).
+ */
+record HttpSettings(Path root, String io, int loops, int maxConnections, Duration idleTimeout,
+                    Duration requestTimeout, RequestParser.Limits limits, int fileCacheSize, int fileCacheMaxFile,
+                    boolean accessLog) {
+
+    static final ConfigKey<Path> ROOT = ConfigKey.path("root", "www",
+            "document root; a relative path is under the netsvc home");
+    static final ConfigKey<String> IO = ConfigKey.choice("io", "selector", List.of("selector", "blocking"),
+            "selector: a few event loops (fastest); blocking: a virtual thread per connection");
+    static final ConfigKey<Integer> LOOPS = ConfigKey.integer("loops", 0, 0, 1024,
+            "event loops of the selector transport; 0 means one per core");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
+            "clients served at once; more wait in the listen backlog");
+    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "60s",
+            Duration.ofMillis(100), Duration.ofHours(1), "close a connection whose input and output both stall this long");
+    static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.duration("request-timeout", "10s",
+            Duration.ofMillis(100), Duration.ofHours(1), "a request must be complete this long after its first byte, else 408 and close");
+    static final ConfigKey<Integer> MAX_REQUEST_LINE = ConfigKey.size("max-request-line", "8k", 64, 1 << 20,
+            "longest request line, else 414 and close");
+    static final ConfigKey<Integer> MAX_HEADER_SIZE = ConfigKey.size("max-header-size", "16k", 256, 1 << 20,
+            "most bytes of header fields in a request, else 431 and close");
+    static final ConfigKey<Integer> MAX_HEADERS = ConfigKey.integer("max-headers", 100, 1, 10_000,
+            "most header fields in a request, else 431 and close");
+    static final ConfigKey<Integer> MAX_BODY_SIZE = ConfigKey.size("max-body-size", "1m", 0, 1 << 30,
+            "largest request body (read and discarded), else 413 and close");
+    static final ConfigKey<Integer> FILE_CACHE_SIZE = ConfigKey.size("file-cache-size", "64m", 0, 1 << 30,
+            "memory for cached file metadata and contents; 0 turns the cache off");
+    static final ConfigKey<Integer> FILE_CACHE_MAX_FILE = ConfigKey.size("file-cache-max-file", "256k", 0, 1 << 30,
+            "files up to this size are kept in memory; larger ones are sent from disk");
+    static final ConfigKey<Boolean> ACCESS_LOG = ConfigKey.bool("access-log", true,
+            "one Common Log Format line per request, to the logger http.access");
+
+    static final List<ConfigKey<?>> KEYS = List.of(ROOT, IO, LOOPS, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT,
+            MAX_REQUEST_LINE, MAX_HEADER_SIZE, MAX_HEADERS, MAX_BODY_SIZE, FILE_CACHE_SIZE, FILE_CACHE_MAX_FILE, ACCESS_LOG);
+
+    static HttpSettings of(ServiceContext context) {
+        return new HttpSettings(
+                context.resolve(context.get(ROOT)),
+                context.get(IO),
+                context.get(LOOPS),
+                context.get(MAX_CONNECTIONS),
+                context.get(IDLE_TIMEOUT),
+                context.get(REQUEST_TIMEOUT),
+                new RequestParser.Limits(context.get(MAX_REQUEST_LINE), context.get(MAX_HEADER_SIZE),
+                        context.get(MAX_HEADERS), context.get(MAX_BODY_SIZE)),
+                context.get(FILE_CACHE_SIZE),
+                context.get(FILE_CACHE_MAX_FILE),
+                context.get(ACCESS_LOG));
+    }
+
+    /** The largest input buffer a connection needs: one line at the longest limit, and its CRLF. */
+    int maxInputBuffer() {
+        return Math.max(limits.maxRequestLine(), limits.maxHeaderSize()) + 2;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.netsvc.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayDeque;
+
+/**
+ * What a connection owes its client, in order. Response heads and small bodies are gathered in one
+ * buffer, so the responses to pipelined requests go out in one write; cached bodies go out as shared
+ * read-only buffers without a copy; large files as regions of a {@link FileChannel}, written a chunk
+ * at a time as the client takes them. Buffers are borrowed from {@link SpareBuffers} and given back
+ * once written, so an outbox with nothing to send holds none.
+ */
+final class Outbox {
+
+    /** Bodies up to this size are copied next to their head: one write instead of two. */
+    private static final int COPY_LIMIT = 8 * 1024;
+    private static final int INITIAL_BUFFER = 2 * 1024;
+    private static final int MAX_GATHER = 16;
+
+    /** A file region still to send; the channel is closed when done. */
+    private static final class FileRegion {
+        final FileChannel file;
+        long position;
+        final long end;
+
+        FileRegion(FileChannel file, long length) {
+            this.file = file;
+            this.end = length;
+        }
+    }
+
+    private final ArrayDeque<Object> queue = new ArrayDeque<>(); // ByteBuffer (read mode) or FileRegion
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private ByteBuffer tail; // being filled, write mode; not in the queue yet
+    private long size;
+
+    /** Bytes not yet written. */
+    long size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    void put(byte[] bytes) {
+        put(bytes, 0, bytes.length);
+    }
+
+    void put(byte[] bytes, int offset, int length) {
+        room(length).put(bytes, offset, length);
+        size += length;
+    }
+
+    /** Appends a shared body; {@code body} itself is not modified. */
+    void put(ByteBuffer body) {
+        int length = body.remaining();
+        if (length == 0) {
+            return;
+        }
+        if (length <= COPY_LIMIT) {
+            room(length).put(body.duplicate());
+        } else {
+            seal();
+            queue.add(body.asReadOnlyBuffer()); // read-only: never mistaken for one of our tails
+        }
+        size += length;
+    }
+
+    /** Appends the first {@code length} bytes of {@code file}, which the outbox closes when they are sent. */
+    void put(FileChannel file, long length) {
+        seal();
+        queue.add(new FileRegion(file, length));
+        size += length;
+    }
+
+    /**
+     * Writes what {@code channel} accepts now: everything, for a blocking channel.
+     *
+     * @return true when nothing is left
+     * @throws IOException also when a file turns out shorter than announced (the client got less than
+     *                     the Content-Length promised: the connection must close)
+     */
+    boolean writeTo(WritableByteChannel channel) throws IOException {
+        seal();
+        while (!queue.isEmpty()) {
+            Object head = queue.peek();
+            long written;
+            if (head instanceof FileRegion region) {
+                written = writeChunk(region, channel);
+                if (region.position == region.end) {
+                    queue.poll();
+                    region.file.close();
+                }
+            } else {
+                written = writeBuffers(channel);
+            }
+            size -= written;
+            if (written == 0 && !queue.isEmpty()) {
+                return false; // the socket's send buffer is full
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads the next chunk of {@code region} into the thread's direct chunk buffer and writes it: from
+     * the page cache to the socket without a copy through the heap, a chunk per write.
+     */
+    private static long writeChunk(FileRegion region, WritableByteChannel channel) throws IOException {
+        ByteBuffer chunk = SpareBuffers.fileChunk();
+        chunk.limit((int) Math.min(chunk.capacity(), region.end - region.position));
+        int read = region.file.read(chunk, region.position);
+        if (read <= 0) {
+            throw new IOException("file shrank while being sent");
+        }
+        chunk.flip();
+        int written = channel.write(chunk);
+        region.position += written;
+        return written;
+    }
+
+    /** Drops whatever is left and closes its files (the connection is closing). */
+    void clear() {
+        for (Object o : queue) {
+            if (o instanceof FileRegion region) {
+                try {
+                    region.file.close();
+                } catch (IOException ignored) {
+                    // nothing was read from it that matters now
+                }
+            }
+        }
+        queue.clear();
+        tail = null;
+        size = 0;
+    }
+
+    private long writeBuffers(WritableByteChannel channel) throws IOException {
+        int n = 0;
+        for (Object o : queue) {
+            if (!(o instanceof ByteBuffer b) || n == MAX_GATHER) {
+                break;
+            }
+            gather[n++] = b;
+        }
+        long written = n > 1 && channel instanceof GatheringByteChannel g ? g.write(gather, 0, n) : channel.write(gather[0]);
+        for (int i = 0; i < n; i++) {
+            if (gather[i].hasRemaining()) {
+                break;
+            }
+            ByteBuffer done = (ByteBuffer) queue.poll();
+            if (!done.isReadOnly()) {
+                SpareBuffers.giveOutput(done); // one of our tails (bodies are queued read-only)
+            }
+        }
+        java.util.Arrays.fill(gather, 0, n, null);
+        return written;
+    }
+
+    /** The tail with room for {@code length} more bytes. */
+    private ByteBuffer room(int length) {
+        if (tail == null) {
+            tail = SpareBuffers.takeOutput(Math.max(INITIAL_BUFFER, length));
+        }
+        if (tail.remaining() < length) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(tail.capacity() * 2, tail.position() + length));
+            tail = bigger.put(tail.flip());
+        }
+        return tail;
+    }
+
+    /** Moves the tail into the queue, so that what follows it stays in order. */
+    private void seal() {
+        if (tail != null && tail.position() > 0) {
+            queue.add(tail.flip());
+            tail = null;
+        }
+    }
+}

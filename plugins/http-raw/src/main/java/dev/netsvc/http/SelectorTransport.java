@@ -1,0 +1,176 @@
+package dev.netsvc.http;
+
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.nio.CloseReason;
+import dev.netsvc.core.nio.Connection;
+import dev.netsvc.core.nio.ConnectionHandler;
+import dev.netsvc.core.nio.NioOptions;
+import dev.netsvc.core.nio.NioTcpServer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+
+/**
+ * {@code http.io=selector} (the default): core's {@link NioTcpServer}, a few event loops serving every
+ * connection, each connection's {@link HttpConnection} driven by a {@link Handler} on its loop.
+ */
+final class SelectorTransport {
+
+    private SelectorTransport() {
+    }
+
+    static NioTcpServer start(ServiceContext context, HttpSettings settings, FileServer files, Watchdog watchdog)
+            throws IOException {
+        NioOptions options = NioOptions.defaults()
+                .withLoops(settings.loops())
+                .withMaxConnections(settings.maxConnections())
+                .withIdleTimeout(settings.idleTimeout());
+        return NioTcpServer.start(context, options, connection -> new Handler(connection, settings, files, watchdog, context.clock()));
+    }
+
+    /**
+     * One connection on its event loop. Input is copied into the connection's {@link Inbox} and parsed;
+     * responses gather in the {@link Outbox} and go to the connection. While the client does not take
+     * them, input is suspended, so neither side can make the server buffer without end.
+     * <pre>
+     *   reading ──outbox blocked──► blocked (input suspended) ──output drained──► reading
+     *      └── error, Connection: close, end of input, request timeout ──► closing ──outbox written──► closed
+     * </pre>
+     */
+    static final class Handler implements ConnectionHandler, Watchdog.Watched {
+
+        private final Connection connection;
+        private final HttpConnection http;
+        private final Inbox inbox;
+        private final Outbox outbox = new Outbox();
+        private final ConnectionChannel channel;
+        private final Watchdog watchdog;
+        private final Clock clock;
+        private final long requestTimeoutMillis;
+        private volatile long requestDeadline = Long.MAX_VALUE;
+        private boolean blocked;
+        private boolean inputEnded;
+        private boolean closing;
+
+        Handler(Connection connection, HttpSettings settings, FileServer files, Watchdog watchdog, Clock clock) {
+            this.connection = connection;
+            this.http = new HttpConnection(files, settings.limits(),
+                    HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
+            this.inbox = new Inbox(settings.maxInputBuffer());
+            this.channel = new ConnectionChannel(connection);
+            this.watchdog = watchdog;
+            this.clock = clock;
+            this.requestTimeoutMillis = settings.requestTimeout().toMillis();
+            watchdog.add(this);
+        }
+
+        @Override
+        public void onInput(Connection c, ByteBuffer input) throws IOException {
+            while (input.hasRemaining() && !blocked && !closing) {
+                ByteBuffer room = inbox.writable();
+                int n = Math.min(room.remaining(), input.remaining());
+                if (n == 0) { // cannot happen: the parser refuses a line before it fills the inbox
+                    throw new IllegalStateException("input buffer full at " + room.capacity() + " bytes");
+                }
+                room.put(room.position(), input, input.position(), n).position(room.position() + n);
+                input.position(input.position() + n);
+                inbox.filled();
+                pump();
+            }
+            inbox.release(); // an idle connection holds no buffer
+        }
+
+        @Override
+        public void onEndOfInput(Connection c) throws IOException {
+            inputEnded = true;
+            pump(); // answers what is complete, then closes
+        }
+
+        @Override
+        public void onOutputDrained(Connection c) throws IOException {
+            if (blocked) {
+                blocked = false;
+                pump();
+                if (!blocked && !closing) {
+                    connection.resumeInput();
+                }
+                inbox.release();
+            } else if (closing) {
+                pump();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection c, CloseReason reason) {
+            watchdog.remove(this);
+            outbox.clear();
+        }
+
+        /** Writes, parses and answers until input runs out, output blocks or the connection closes. */
+        private void pump() throws IOException {
+            while (true) {
+                if (!outbox.isEmpty() && !outbox.writeTo(channel)) {
+                    block();
+                    return;
+                }
+                if (closing) {
+                    connection.close();
+                    return;
+                }
+                HttpConnection.Next next = http.receive(inbox.buffer(), outbox);
+                trackDeadline();
+                if (next == HttpConnection.Next.CLOSE || next == HttpConnection.Next.READ && inputEnded) {
+                    closing = true;
+                } else if (next == HttpConnection.Next.READ) {
+                    if (!outbox.isEmpty() && !outbox.writeTo(channel)) {
+                        block();
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void block() {
+            blocked = true;
+            requestDeadline = Long.MAX_VALUE; // waiting on the client's reading now: the idle timeout's job
+            connection.suspendInput();
+        }
+
+        /** A request in progress must be complete by its deadline; none in progress, no deadline. */
+        private void trackDeadline() {
+            if (!http.inProgress(inbox.buffer())) {
+                if (requestDeadline != Long.MAX_VALUE) {
+                    requestDeadline = Long.MAX_VALUE;
+                }
+            } else if (requestDeadline == Long.MAX_VALUE) {
+                requestDeadline = clock.millis() + requestTimeoutMillis;
+            }
+        }
+
+        @Override
+        public long deadline() {
+            return requestDeadline;
+        }
+
+        @Override
+        public void expire() {
+            requestDeadline = Long.MAX_VALUE; // expire once; the loop decides
+            connection.execute(this::timedOut);
+        }
+
+        private void timedOut() {
+            if (closing || blocked || !connection.isOpen() || !http.inProgress(inbox.buffer())) {
+                return; // finished in the meantime, or waiting on the client: not a request timeout
+            }
+            http.timedOut(inbox.buffer(), outbox);
+            closing = true;
+            try {
+                pump();
+            } catch (IOException e) {
+                connection.abort();
+            }
+        }
+    }
+}
