@@ -1,27 +1,17 @@
 package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ClientException;
-import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.core.testkit.BytePattern;
+import dev.netsvc.core.testkit.ClientHarness;
 import dev.netsvc.core.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,41 +19,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code netsvc call echo} against our echo server and against servers that misbehave. */
 class EchoClientTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    private int call(InputStream in, String... args) throws Exception {
-        ClientInvocation invocation = new ClientInvocation(List.of(args), Map.of(), Duration.ofSeconds(5), in,
-                new PrintStream(out, true), new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC());
-        return new EchoClient().run(invocation);
-    }
+    private final ClientHarness echo = ClientHarness.of(new EchoClient());
 
     private int call(String... args) throws Exception {
-        return call(InputStream.nullInputStream(), args);
+        return echo.run(args);
     }
 
     @Test
     void sendsTheMessageAsALineAndPrintsTheEcho() throws Exception {
-        try (ServiceHarness echo = ServiceHarness.of(new EchoBlockingService()).start()) {
-            assertEquals(0, call("127.0.0.1:" + echo.tcpPort(), "héllo, world"));
-            assertEquals("héllo, world\n", out.toString(StandardCharsets.UTF_8));
+        try (ServiceHarness server = ServiceHarness.of(new EchoBlockingService()).start()) {
+            assertEquals(0, call("127.0.0.1:" + server.tcpPort(), "héllo, world"));
+            assertEquals("héllo, world\n", echo.out());
         }
     }
 
     @Test
     void dashStreamsLargeInputWithoutDeadlock() throws Exception {
-        byte[] input = new BytePattern(9).bytes(8 << 20); // far more than the socket buffers hold
-        try (ServiceHarness echo = ServiceHarness.of(new EchoBlockingService()).start()) {
-            assertEquals(0, call(new ByteArrayInputStream(input), "127.0.0.1:" + echo.tcpPort(), "-"));
-            assertArrayEquals(input, out.toByteArray());
+        String input = "a line of text to stream through the server\n".repeat(200_000); // 9 MB: more than the socket buffers hold
+        try (ServiceHarness server = ServiceHarness.of(new EchoBlockingService()).start()) {
+            assertEquals(0, echo.input(input.getBytes(StandardCharsets.US_ASCII)).run("127.0.0.1:" + server.tcpPort(), "-"));
+            assertEquals(input, echo.out());
         }
     }
 
     @Test
     void noMessageMeansStandardInput() throws Exception {
-        try (ServiceHarness echo = ServiceHarness.of(new EchoBlockingService()).start()) {
-            byte[] input = "line one\nline two\n".getBytes(StandardCharsets.US_ASCII);
-            assertEquals(0, call(new ByteArrayInputStream(input), "127.0.0.1:" + echo.tcpPort()));
-            assertArrayEquals(input, out.toByteArray());
+        try (ServiceHarness server = ServiceHarness.of(new EchoBlockingService()).start()) {
+            assertEquals(0, echo.input("line one\nline two\n".getBytes(StandardCharsets.US_ASCII))
+                    .run("127.0.0.1:" + server.tcpPort()));
+            assertEquals("line one\nline two\n", echo.out());
         }
     }
 
@@ -103,9 +87,8 @@ class EchoClientTest {
                     // the test checks what the client says
                 }
             });
-            byte[] input = "0123456789".getBytes(StandardCharsets.US_ASCII);
-            ClientException e = assertThrows(ClientException.class,
-                    () -> call(new ByteArrayInputStream(input), "127.0.0.1:" + quitter.getLocalPort(), "-"));
+            echo.input("0123456789".getBytes(StandardCharsets.US_ASCII));
+            ClientException e = assertThrows(ClientException.class, () -> call("127.0.0.1:" + quitter.getLocalPort(), "-"));
             assertTrue(e.getMessage().contains("closed the connection after echoing 3 of"), e.getMessage());
         }
     }

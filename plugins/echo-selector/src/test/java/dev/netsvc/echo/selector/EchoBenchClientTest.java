@@ -1,27 +1,19 @@
 package dev.netsvc.echo.selector;
 
 import dev.netsvc.core.ClientException;
-import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.UsageException;
+import dev.netsvc.core.testkit.ClientHarness;
 import dev.netsvc.core.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,23 +24,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code netsvc bench echo} against echo-selector and against servers that misbehave. */
 class EchoBenchClientTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private ClientHarness client;
 
-    /** Runs the client; {@code args} are the positional argument then option/value pairs. */
+    /** Runs a fresh client; {@code options} are long-name/value pairs. */
     private int bench(String target, String... options) throws Exception {
-        Map<String, List<String>> values = new HashMap<>();
+        client = ClientHarness.of(new EchoBenchClient());
         for (int i = 0; i < options.length; i += 2) {
-            values.put(options[i], List.of(options[i + 1]));
+            client.option(options[i], options[i + 1]);
         }
-        ClientInvocation call = new ClientInvocation(List.of(target), values, Duration.ofSeconds(5),
-                InputStream.nullInputStream(), new PrintStream(out, true), new PrintStream(err, true), Clock.systemUTC());
-        return new EchoBenchClient().run(call);
+        return client.run(target);
     }
 
     private String field(String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ":\\s+(.*)$").matcher(out.toString(StandardCharsets.UTF_8));
-        assertTrue(m.find(), "report has " + name + ":\n" + out);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ":\\s+(.*)$").matcher(client.out());
+        assertTrue(m.find(), "report has " + name + ":\n" + client.out());
         return m.group(1).strip();
     }
 
@@ -56,11 +45,11 @@ class EchoBenchClientTest {
     void countsEveryMessageAndReportsRatesAndLatency() throws Exception {
         try (ServiceHarness echo = ServiceHarness.of(new EchoSelectorService()).start()) {
             assertEquals(0, bench("127.0.0.1:" + echo.tcpPort(), "connections", "20", "messages", "2000", "size", "100"));
-            assertTrue(field("messages").startsWith("2000 in "), out::toString);
+            assertTrue(field("messages").startsWith("2000 in "), client::out);
             assertEquals("20", field("connections"));
             assertEquals("100 bytes", field("size"));
             assertTrue(Double.parseDouble(field("messages/s")) > 0);
-            assertTrue(field("latency").matches("p50 [\\d.]+ ms  p99 [\\d.]+ ms  p99\\.9 [\\d.]+ ms  max [\\d.]+ ms"), out::toString);
+            assertTrue(field("latency").matches("p50 [\\d.]+ ms  p99 [\\d.]+ ms  p99\\.9 [\\d.]+ ms  max [\\d.]+ ms"), client::out);
             assertEquals(2000L * 100, echo.counters().get("tcp.bytes.echoed"), "the server saw exactly that much");
         }
     }
@@ -79,7 +68,7 @@ class EchoBenchClientTest {
             assertEquals(0, bench("127.0.0.1:" + echo.tcpPort(), "connections", "4", "duration", "300ms", "warmup", "200ms"));
             double seconds = Double.parseDouble(field("messages").replaceAll(".* in ([\\d.]+) s", "$1"));
             assertTrue(seconds > 0.25 && seconds < 0.35, "measured " + seconds + " s of a 300ms run");
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("\r"), "a progress line was drawn");
+            assertTrue(client.err().contains("\r"), "a progress line was drawn");
         }
     }
 
