@@ -44,9 +44,18 @@ final class ActivitySocket extends Socket {
                     return b;
                 }
 
+                // each read goes straight to the socket's stream: a parked virtual thread keeps every
+                // frame on its stack, so no frame is spent on FilterInputStream's delegation
+                @Override
+                public int read(byte[] b) throws IOException {
+                    int n = in.read(b, 0, b.length);
+                    touch();
+                    return n;
+                }
+
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    int n = in.read(b, off, len); // straight to the socket: one frame less on a parked stack
+                    int n = in.read(b, off, len);
                     touch();
                     return n;
                 }
