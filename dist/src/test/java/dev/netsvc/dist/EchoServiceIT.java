@@ -1,5 +1,7 @@
 package dev.netsvc.dist;
 
+import dev.netsvc.core.testkit.EchoConformance;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,19 +63,7 @@ abstract class EchoServiceIT {
     }
 
     byte[] roundTrip(byte[] data) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-             ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
-            s.setSoTimeout((int) T.toMillis());
-            Future<?> sent = writer.submit(() -> {
-                OutputStream out = s.getOutputStream();
-                out.write(data);
-                s.shutdownOutput();
-                return null;
-            });
-            byte[] echoed = s.getInputStream().readAllBytes();
-            sent.get();
-            return echoed;
-        }
+        return EchoConformance.roundTrip(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), data);
     }
 
     @Test

@@ -324,6 +324,23 @@ public abstract class EchoConformance {
         return written;
     }
 
+    /**
+     * Sends {@code data} on a new connection (writing while reading, so any size works), half-closes, and
+     * returns every byte the server sent until it closed its side.
+     */
+    public static byte[] roundTrip(InetSocketAddress address, byte[] data) throws Exception {
+        try (Socket s = connect(address); ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> sent = writer.submit(() -> {
+                s.getOutputStream().write(data);
+                s.shutdownOutput();
+                return null;
+            });
+            byte[] echoed = s.getInputStream().readAllBytes();
+            sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return echoed;
+        }
+    }
+
     /** Sends '?' and says whether it comes back within {@code within}: is this connection being served? */
     public static boolean echoes(Socket s, Duration within) throws IOException {
         s.getOutputStream().write('?');

@@ -1,6 +1,7 @@
 package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.testkit.Await;
+import dev.netsvc.core.testkit.EchoConformance;
 import dev.netsvc.core.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
@@ -38,22 +39,8 @@ class EchoBlockingServiceTest {
         return h.start();
     }
 
-    /** Sends {@code data}, half-closes, and returns everything the server sent until it closed. */
     static byte[] roundTrip(InetSocketAddress server, byte[] data) throws Exception {
-        try (Socket s = new Socket(server.getAddress(), server.getPort());
-             ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
-            s.setSoTimeout((int) T.toMillis());
-            // write concurrently: a large message would otherwise deadlock against the echo
-            Future<?> sent = writer.submit(() -> {
-                OutputStream out = s.getOutputStream();
-                out.write(data);
-                s.shutdownOutput();
-                return null;
-            });
-            byte[] echoed = s.getInputStream().readAllBytes();
-            sent.get();
-            return echoed;
-        }
+        return EchoConformance.roundTrip(server, data);
     }
 
     @Test
