@@ -2,6 +2,7 @@ package dev.netsvc.http;
 
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.net.TcpKeys;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +22,8 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
             "selector: a few event loops (fastest); blocking: a virtual thread per connection");
     static final ConfigKey<Integer> LOOPS = ConfigKey.integer("loops", 0, 0, 1024,
             "event loops of the selector transport; 0 means one per core");
-    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
-            "clients served at once; more wait in the listen backlog");
-    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "60s",
-            Duration.ofMillis(100), Duration.ofHours(1), "close a connection whose input and output both stall this long");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(10_000);
+    static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("60s");
     static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.duration("request-timeout", "10s",
             Duration.ofMillis(100), Duration.ofHours(1), "a request must be complete this long after its first byte, else 408 and close");
     static final ConfigKey<Integer> MAX_REQUEST_LINE = ConfigKey.size("max-request-line", "8k", 64, 1 << 20,

@@ -6,6 +6,7 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
@@ -25,10 +26,8 @@ public final class EchoAsyncService implements NetService {
 
     static final ConfigKey<Integer> THREADS = ConfigKey.integer("threads", 0, 0, 1024,
             "threads of the channel group that run the completion handlers; 0 means one per core");
-    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
-            "clients served at once; more wait in the listen backlog");
-    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
-            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(10_000);
+    static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("5m");
     static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
             "largest read per connection; buffers start at 512 bytes and grow to this under load");
 

@@ -7,6 +7,7 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
@@ -29,10 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
 @Extension
 public final class EchoBlockingService implements NetService {
 
-    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
-            "clients served at once; more wait in the listen backlog");
-    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
-            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(10_000);
+    static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("5m");
     static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
             "largest read per connection; buffers start small and grow to this under load");
 

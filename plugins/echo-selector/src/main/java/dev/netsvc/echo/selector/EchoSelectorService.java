@@ -12,6 +12,7 @@ import dev.netsvc.core.nio.NioTcpServer;
 import dev.netsvc.core.udp.UdpHandler;
 import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
+import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
@@ -37,10 +38,8 @@ public final class EchoSelectorService implements NetService {
 
     static final ConfigKey<Integer> LOOPS = ConfigKey.integer("loops", 0, 0, 1024,
             "event-loop threads; 0 means one per core");
-    static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 10_000, 1, 1_000_000,
-            "clients served at once; more wait in the listen backlog");
-    static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("idle-timeout", "5m",
-            Duration.ofMillis(100), Duration.ofDays(1), "close a connection after this long without input or output");
+    static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(10_000);
+    static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("5m");
     static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "256k", 512, 16 << 20,
             "largest read; one buffer per event loop, shared by its connections");
     static final ConfigKey<Integer> MAX_PENDING = ConfigKey.size("max-pending", "64k", 1, 16 << 20,
