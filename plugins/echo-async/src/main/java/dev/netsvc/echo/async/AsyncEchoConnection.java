@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One echo connection: read, write all of it back, read again. Exactly one operation is in flight at a
  * time, so a client that stops reading leaves a write pending and nothing more is read from it: memory
  * stays at one buffer. The buffer starts small (idle connections are cheap), doubles while reads fill
- * it, up to {@code maxBuffer}, and halves again when reads stay small.
+ * it and the shared {@link dev.netsvc.core.net.BufferBudget} has room, and halves again when reads stay
+ * small.
  *
  * <pre>
  *   READING ── n bytes ──▶ WRITING ── all written ──▶ READING
@@ -21,8 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </pre>
  */
 final class AsyncEchoConnection {
-
-    static final int INITIAL_BUFFER = 512;
 
     private static final CompletionHandler<Integer, AsyncEchoConnection> READ = new CompletionHandler<>() {
         @Override
@@ -59,7 +58,7 @@ final class AsyncEchoConnection {
         this.server = server;
         this.channel = channel;
         this.lastActivity = now;
-        this.buffer = ByteBuffer.allocate(Math.min(INITIAL_BUFFER, server.maxBuffer()));
+        this.buffer = ByteBuffer.allocate(server.buffers().initial());
     }
 
     void start() {
@@ -104,12 +103,15 @@ final class AsyncEchoConnection {
         read();
     }
 
-    private void resize(int lastRead) {
-        int capacity = buffer.capacity();
-        if (lastRead == capacity && capacity < server.maxBuffer()) {
-            buffer = ByteBuffer.allocate(Math.min(server.maxBuffer(), capacity * 2));
-        } else if (lastRead < capacity / 8 && capacity > INITIAL_BUFFER) {
-            buffer = ByteBuffer.allocate(Math.max(INITIAL_BUFFER, capacity / 2));
+    // synchronized with close(), which may run on the idle sweep's thread: the budget gets back exactly
+    // what this connection took
+    private synchronized void resize(int lastRead) {
+        if (closed.get()) {
+            return;
+        }
+        int size = server.buffers().next(buffer.capacity(), lastRead);
+        if (size != buffer.capacity()) {
+            buffer = ByteBuffer.allocate(size);
         }
     }
 
@@ -148,6 +150,9 @@ final class AsyncEchoConnection {
     /** Closes the socket (a pending operation then fails, quietly); idempotent. */
     void close() {
         if (closed.compareAndSet(false, true)) {
+            synchronized (this) {
+                server.buffers().release(buffer.capacity());
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

@@ -3,6 +3,7 @@ package dev.netsvc.echo.async;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.Sockets;
 
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class AsyncEchoServer {
 
     /** Validated limits; each has a config key in {@link EchoAsyncService}. */
-    record Limits(int threads, int maxConnections, Duration idleTimeout, int maxBuffer) {
+    record Limits(int threads, int maxConnections, Duration idleTimeout, int maxBuffer, long bufferBudget) {
     }
 
     private static final long ACCEPT_RETRY_MILLIS = 100;
@@ -46,6 +47,7 @@ final class AsyncEchoServer {
     private final AsynchronousServerSocketChannel listener;
     private final ScheduledExecutorService timer;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
+    private final BufferBudget buffers;
     private final AtomicInteger permitsTaken = new AtomicInteger();
     private final AtomicBoolean waitingForPermit = new AtomicBoolean();
     private volatile boolean stopping;
@@ -79,6 +81,7 @@ final class AsyncEchoServer {
         this.group = group;
         this.listener = listener;
         this.timer = timer;
+        this.buffers = new BufferBudget(limits.maxBuffer(), limits.bufferBudget());
         this.accepted = context.counters().counter("tcp.connections.accepted");
         this.echoed = context.counters().counter("tcp.bytes.echoed");
         this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
@@ -197,8 +200,8 @@ final class AsyncEchoServer {
         return context.clock().millis();
     }
 
-    int maxBuffer() {
-        return limits.maxBuffer();
+    BufferBudget buffers() {
+        return buffers;
     }
 
     void countEchoed(int n) {

@@ -6,6 +6,7 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
@@ -28,8 +29,8 @@ public final class EchoAsyncService implements NetService {
             "threads of the channel group that run the completion handlers; 0 means one per core");
     static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(10_000);
     static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("5m");
-    static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.size("buffer-size", "64k", 512, 16 << 20,
-            "largest read per connection; buffers start at 512 bytes and grow to this under load");
+    static final ConfigKey<Integer> BUFFER_SIZE = BufferBudget.maxKey("256k");
+    static final ConfigKey<Integer> BUFFER_BUDGET = BufferBudget.budgetKey("64m");
 
     @Override
     public String id() {
@@ -53,14 +54,14 @@ public final class EchoAsyncService implements NetService {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE);
+        return List.of(THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, BUFFER_BUDGET);
     }
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         int threads = context.get(THREADS) == 0 ? Runtime.getRuntime().availableProcessors() : context.get(THREADS);
         AsyncEchoServer server = AsyncEchoServer.start(context, new AsyncEchoServer.Limits(threads,
-                context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE)));
+                context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)));
         return new RunningService() {
             @Override
             public List<Endpoint> endpoints() {

@@ -55,6 +55,15 @@ class EchoBlockingServiceTest {
     }
 
     @Test
+    void withNoBufferBudgetLeftBuffersStaySmallAndBulkIsStillExact() throws Exception {
+        try (ServiceHarness echo = start("buffer-budget", "0")) {
+            byte[] big = new byte[1 << 20];
+            new Random(11).nextBytes(big);
+            assertArrayEquals(big, roundTrip(echo.tcp(), big));
+        }
+    }
+
+    @Test
     void halfCloseGetsEverythingBackThenTheServerCloses() throws Exception {
         try (ServiceHarness echo = start(); Socket s = new Socket(echo.host(), echo.tcpPort())) {
             s.setSoTimeout((int) T.toMillis());
