@@ -140,27 +140,49 @@ warm() {
         --duration 2s >/dev/null 2>&1
 }
 
-# idle NAME: memory per idle connection with $IDLE connections open.
-idle() {
-    local name=$1 fifo=$out/idle.fifo h0 r0 h1 r1
-    "$jcmd" "$server_pid" GC.run >/dev/null
-    h0=$(heap_kib "$server_pid"); r0=$(rss_kib "$server_pid")
+# open_idle NAME: opens $IDLE connections that each echo one byte and then stay idle (held open until
+# close_idle); returns once all of them have echoed.
+open_idle() {
+    local name=$1 fifo=$out/idle.fifo
     rm -f "$fifo"; mkfifo "$fifo"
     taskset -c "$CLIENT_CORE" "$java" -cp "$cp" dev.netsvc.bench.echo.IdleConnections 127.0.0.1 "$port" "$IDLE" \
         <"$fifo" >"$out/$name.idle.txt" 2>&1 &
     idle_pid=$!
     exec 3>"$fifo"   # holds the connections open until closed
     for _ in $(seq 1800); do
-        grep -q '^ready' "$out/$name.idle.txt" && break
+        grep -q '^ready' "$out/$name.idle.txt" && return 0
         kill -0 "$idle_pid" 2>/dev/null || { cat "$out/$name.idle.txt" >&2; return 1; }
         sleep 0.1
     done
-    "$jcmd" "$server_pid" GC.run >/dev/null
-    h1=$(heap_kib "$server_pid"); r1=$(rss_kib "$server_pid")
+    return 1
+}
+
+# close_idle: closes the connections of open_idle and waits until the server has let go of them.
+close_idle() {
     exec 3>&-
     wait "$idle_pid" || true
     idle_pid=""
+    for _ in $(seq 300); do
+        [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -eq 0 ] && return 0
+        sleep 0.1
+    done
+}
+
+# idle NAME: memory per idle connection with $IDLE connections open. A first round opens and closes
+# as many, so that what is measured is the connections, not the JIT compiling the code that sets
+# them up or the server's tables growing for the first time.
+idle() {
+    local name=$1 h0 r0 h1 r1
+    open_idle "$name" && close_idle
+    "$jcmd" "$server_pid" GC.run >/dev/null
+    h0=$(heap_kib "$server_pid"); r0=$(rss_kib "$server_pid")
+    open_idle "$name"
+    "$jcmd" "$server_pid" GC.run >/dev/null
+    h1=$(heap_kib "$server_pid"); r1=$(rss_kib "$server_pid")
+    close_idle
     local heap=$(( (h1 - h0) * 1024 / IDLE )) outside=$(( (r1 - r0) * 1024 / IDLE ))
+    # resident memory the first round left behind may be handed back meanwhile: never count below zero
+    [ "$outside" -lt 0 ] && outside=0
     say "$name idle: $heap B heap + $outside B outside the heap per connection"
     record "$name" idle_heap "$heap"
     record "$name" idle_native "$outside"

@@ -123,7 +123,10 @@ public final class EchoReport {
         md.append("\nMemory per idle connection = (Java heap in use after a full GC + resident memory outside the ")
                 .append("heap), with ").append(env.getOrDefault("idle", "?"))
                 .append(" idle connections open minus none, divided by their number, on a freshly started server after ")
-                .append("2 s of load; the heap is fixed and pre-touched, so resident growth is memory outside it. Bytes:\n\n");
+                .append("2 s of load and one round of opening and closing as many connections (so that the JIT compiling ")
+                .append("the connection set-up, or tables growing for the first time, is not counted as connection memory); ")
+                .append("the heap is fixed and pre-touched, so resident growth is memory outside it (never counted below ")
+                .append("zero: memory the first round leaves behind can be handed back meanwhile). Bytes:\n\n");
         md.append("| server | heap | outside the heap | total |\n|---|---:|---:|---:|\n");
         for (String server : results.keySet()) {
             md.append("| ").append(server).append(" | ").append(whole(value(server, "idle_heap")))
