@@ -1,12 +1,13 @@
 package dev.netsvc.dist;
 
+import dev.netsvc.core.testkit.EchoConformance;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +128,7 @@ class LauncherIT {
     }
 
     @Test
-    void corruptPluginJarIsReportedAndEchoStillRuns(@TempDir Path tmp) throws IOException {
+    void corruptPluginJarIsReportedAndEchoStillRuns(@TempDir Path tmp) throws Exception {
         Path plugins = DistProcess.copyOfPlugins(tmp);
         Files.write(plugins.resolve("broken.jar"), "this is not a zip file".getBytes(StandardCharsets.US_ASCII));
         Files.write(plugins.resolve("no-manifest.jar"), emptyJar());
@@ -137,7 +138,7 @@ class LauncherIT {
             assertTrue(report.contains("cannot be loaded"), report);
             netsvc.awaitLine(T, Pattern.compile("no-manifest\\.jar"));
             assertFalse(netsvc.stderrText().contains("\tat "), () -> "no stack trace\n" + netsvc.output());
-            assertEcho(netsvc.port("echo-blocking", "tcp"), "still echoing");
+            assertEcho(loopback(netsvc.port("echo-blocking", "tcp")), "still echoing");
         }
     }
 
@@ -151,15 +152,20 @@ class LauncherIT {
         DistProcess.Result missing = DistProcess.exec(T, "run", "-p", tmp.resolve("absent").toString());
         assertEquals(2, missing.exitCode(), missing::toString);
         assertTrue(missing.stderr().contains("absent") && missing.stderr().contains("does not exist"), missing::toString);
+
+        DistProcess.Result call = DistProcess.exec(T, "call", "-p", tmp.resolve("absent").toString(), "echo", "x");
+        assertEquals(2, call.exitCode(), call::toString);
+        assertTrue(call.stderr().contains("absent") && call.stderr().contains("does not exist"), call::toString);
+        assertFalse(call.stderr().contains("\tat "), () -> "no stack trace\n" + call);
     }
 
     @Test
-    void configPrecedenceFileThenConfigThenSet(@TempDir Path tmp) throws IOException {
+    void configPrecedenceFileThenConfigThenSet(@TempDir Path tmp) throws Exception {
         Path conf = tmp.resolve("override.properties");
         Files.writeString(conf, "echo-blocking.port=0\necho-blocking.enabled=false\n");
         // --config disables echo-blocking; --set (higher) enables it again
         try (DistProcess netsvc = DistProcess.run("--config", conf.toString(), "--set", "echo-blocking.enabled=true")) {
-            assertEcho(netsvc.port("echo-blocking", "tcp"), "precedence");
+            assertEcho(loopback(netsvc.port("echo-blocking", "tcp")), "precedence");
         }
         DistProcess.Result off = DistProcess.exec(T, "run", "--config", conf.toString(), "--enable", "echo-blocking",
                 "--disable", "echo-blocking");
@@ -168,16 +174,10 @@ class LauncherIT {
     }
 
     @Test
-    void servesOnIpv6LoopbackWhenAskedTo() throws IOException {
+    void servesOnIpv6LoopbackWhenAskedTo() throws Exception {
         try (DistProcess netsvc = DistProcess.run("--bind", "::1", "--enable", "echo-blocking", "--set", "echo-blocking.port=0")) {
-            String line = netsvc.awaitLine(T, Pattern.compile("echo-blocking listening on tcp \\[::1\\]:\\d+"));
-            int port = netsvc.port("echo-blocking", "tcp");
-            try (Socket s = new Socket(InetAddress.getByName("::1"), port)) {
-                s.setSoTimeout(10_000);
-                s.getOutputStream().write("v6".getBytes(StandardCharsets.US_ASCII));
-                s.shutdownOutput();
-                assertArrayEquals("v6".getBytes(StandardCharsets.US_ASCII), s.getInputStream().readAllBytes(), line);
-            }
+            netsvc.awaitLine(T, Pattern.compile("echo-blocking listening on tcp \\[::1\\]:\\d+"));
+            assertEcho(new InetSocketAddress(InetAddress.getByName("::1"), netsvc.port("echo-blocking", "tcp")), "v6");
         }
     }
 
@@ -205,16 +205,13 @@ class LauncherIT {
         assertTrue(unknown.stderr().contains("'no-such-host.invalid' was not found"), unknown::toString);
     }
 
-    static void assertEcho(int port, String text) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(10_000);
-            byte[] sent = text.getBytes(StandardCharsets.UTF_8);
-            OutputStream out = s.getOutputStream();
-            out.write(sent);
-            s.shutdownOutput();
-            InputStream in = s.getInputStream();
-            assertArrayEquals(sent, in.readAllBytes());
-        }
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    static void assertEcho(InetSocketAddress address, String text) throws Exception {
+        byte[] sent = text.getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(sent, EchoConformance.roundTrip(address, sent), "echoed by " + address);
     }
 
     private static byte[] emptyJar() throws IOException {

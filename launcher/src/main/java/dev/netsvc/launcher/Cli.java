@@ -8,6 +8,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 
@@ -19,6 +20,11 @@ final class Cli {
             .desc("plugin folder (default: the distribution's plugins/)").get();
 
     private Cli() {
+    }
+
+    /** The plugin folder: {@code given} (from -p), else the distribution's plugins/. */
+    static Path pluginsDir(String given, Main.Launch launch) {
+        return given == null ? launch.defaultPluginsDir() : Path.of(given).toAbsolutePath();
     }
 
     /** Parses {@code args}; a parse error becomes a {@link UsageException} with commons-cli's message. */

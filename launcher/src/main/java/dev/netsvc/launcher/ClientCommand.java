@@ -14,7 +14,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,17 +45,16 @@ final class ClientCommand implements Main.Command {
     @Override
     public int run(List<String> argv) {
         List<String> args = new ArrayList<>(argv);
-        Path pluginsDir = launch.defaultPluginsDir();
+        String pluginsOption = null;
         // -p DIR may come before the client name; everything after the name belongs to the client
         if (!args.isEmpty() && (args.get(0).equals("-p") || args.get(0).equals("--plugins-dir"))) {
             if (args.size() < 2) {
                 throw new UsageException("missing value for option: " + args.get(0));
             }
-            pluginsDir = Path.of(args.get(1)).toAbsolutePath();
+            pluginsOption = args.get(1);
             args = args.subList(2, args.size());
         }
-        String verb = command.label();
-        try (PluginHost host = new PluginHost(pluginsDir, Netsvc.apiVersion())) {
+        try (PluginHost host = new PluginHost(Cli.pluginsDir(pluginsOption, launch), Netsvc.apiVersion())) {
             host.load();
             Map<String, NetClient> clients = new TreeMap<>();
             for (PluginHost.LoadedPlugin plugin : host.plugins()) {

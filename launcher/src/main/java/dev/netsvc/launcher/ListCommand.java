@@ -35,10 +35,9 @@ final class ListCommand implements Main.Command {
         if (!cl.getArgList().isEmpty()) {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
-        Path dir = RunCommand.pluginsDir(cl, launch);
+        Path dir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
         try (PluginHost host = new PluginHost(dir, Netsvc.apiVersion())) {
             host.load();
-            host.services(); // reports duplicate ids
             print(host, dir, launch.out());
             for (Problem problem : host.problems()) {
                 launch.err().println("netsvc: " + problem);

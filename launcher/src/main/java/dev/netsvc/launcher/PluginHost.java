@@ -2,6 +2,7 @@ package dev.netsvc.launcher;
 
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.NetService;
+import dev.netsvc.core.UsageException;
 
 import org.pf4j.ExtensionWrapper;
 import org.pf4j.JarPluginManager;
@@ -11,6 +12,7 @@ import org.pf4j.PluginWrapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ final class PluginHost implements AutoCloseable {
     private final Manager manager;
     private final List<Problem> problems = new ArrayList<>();
     private final List<LoadedPlugin> plugins = new ArrayList<>();
+    private final Map<String, ServiceInfo> services = new LinkedHashMap<>();
 
     /** PF4J's jar manager, with load failures recorded instead of logged with stack traces. */
     private final class Manager extends JarPluginManager {
@@ -90,7 +93,7 @@ final class PluginHost implements AutoCloseable {
     /** Loads and starts every plugin, then collects services and clients; problems go to {@link #problems()}. */
     void load() {
         if (!Files.isDirectory(pluginsDir)) {
-            throw new IllegalArgumentException("plugins folder " + pluginsDir + " does not exist");
+            throw new UsageException("plugins folder " + pluginsDir + " does not exist");
         }
         try {
             manager.loadPlugins();
@@ -107,6 +110,7 @@ final class PluginHost implements AutoCloseable {
         for (PluginWrapper wrapper : wrappers) {
             collect(wrapper);
         }
+        indexServices();
     }
 
     private void collect(PluginWrapper wrapper) {
@@ -146,26 +150,23 @@ final class PluginHost implements AutoCloseable {
         return List.copyOf(problems);
     }
 
-    /**
-     * Every service by id. A second service with an id already taken is reported and left out, so one
-     * plugin cannot shadow another's service.
-     */
+    /** Every service by id, in plugin order. */
     Map<String, ServiceInfo> services() {
-        Map<String, ServiceInfo> byId = new LinkedHashMap<>();
+        return Collections.unmodifiableMap(services);
+    }
+
+    // A second service with an id already taken is reported and left out, so one plugin cannot shadow
+    // another's service.
+    private void indexServices() {
         for (LoadedPlugin plugin : plugins) {
             for (ServiceInfo info : plugin.services()) {
-                ServiceInfo first = byId.putIfAbsent(info.id(), info);
-                if (first != null && first != info && !duplicateReported(info)) {
+                ServiceInfo first = services.putIfAbsent(info.id(), info);
+                if (first != null) {
                     problems.add(new Problem("service " + info.id() + " of plugin " + plugin.id(),
                             "ignored: plugin " + first.pluginId() + " already provides a service with this id"));
                 }
             }
         }
-        return byId;
-    }
-
-    private boolean duplicateReported(ServiceInfo info) {
-        return problems.stream().anyMatch(p -> p.subject().equals("service " + info.id() + " of plugin " + info.pluginId()));
     }
 
     /**
@@ -184,6 +185,7 @@ final class PluginHost implements AutoCloseable {
             }
         }
         plugins.clear();
+        services.clear();
         for (PluginWrapper wrapper : new ArrayList<>(manager.getPlugins())) {
             try {
                 manager.unloadPlugin(wrapper.getPluginId());

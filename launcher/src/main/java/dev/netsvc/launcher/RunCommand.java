@@ -57,7 +57,7 @@ final class RunCommand implements Main.Command {
         if (!cl.getArgList().isEmpty()) {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
-        Path pluginsDir = pluginsDir(cl, launch);
+        Path pluginsDir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
         try (PluginHost host = new PluginHost(pluginsDir, Netsvc.apiVersion())) {
             host.load();
             Map<String, ServiceInfo> services = host.services();
@@ -142,15 +142,5 @@ final class RunCommand implements Main.Command {
             }
         }
         return ids;
-    }
-
-    /** -p DIR, else the distribution's plugins/; a missing folder is a usage error. */
-    static Path pluginsDir(CommandLine cl, Main.Launch launch) {
-        Path dir = cl.hasOption(Cli.PLUGINS_DIR) ? Path.of(cl.getOptionValue(Cli.PLUGINS_DIR)).toAbsolutePath()
-                : launch.defaultPluginsDir();
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("plugins folder " + dir + " does not exist");
-        }
-        return dir;
     }
 }
