@@ -47,7 +47,7 @@ public final class BufferBudget {
 
     /** The size of a new connection's buffer. */
     public int initial() {
-        return Math.min(INITIAL, max);
+        return INITIAL;
     }
 
     /**
@@ -60,8 +60,8 @@ public final class BufferBudget {
             int grown = Math.min(max, capacity * 2);
             return reserve(grown - capacity) ? grown : capacity;
         }
-        if (lastRead < capacity / 8 && capacity > initial()) {
-            int shrunk = Math.max(initial(), capacity / 2);
+        if (lastRead < capacity / 8 && capacity > INITIAL) {
+            int shrunk = Math.max(INITIAL, capacity / 2);
             available.addAndGet(capacity - shrunk);
             return shrunk;
         }
@@ -70,8 +70,8 @@ public final class BufferBudget {
 
     /** A connection with a buffer of {@code capacity} has closed: its growth goes back to the allowance. */
     public void release(int capacity) {
-        if (capacity > initial()) {
-            available.addAndGet(capacity - initial());
+        if (capacity > INITIAL) {
+            available.addAndGet(capacity - INITIAL);
         }
     }
 

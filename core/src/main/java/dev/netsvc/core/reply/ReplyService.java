@@ -7,6 +7,7 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpKeys;
 import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
 
@@ -29,8 +30,7 @@ import java.util.function.Supplier;
  */
 public abstract class ReplyService implements NetService {
 
-    public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer("max-connections", 1000, 1, 1_000_000,
-            "TCP clients served at once; more wait in the listen backlog");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(1000);
     public static final ConfigKey<Duration> LINGER = ConfigKey.duration("linger", "2s", Duration.ZERO,
             Duration.ofMinutes(1), "after a TCP reply, how long to wait for the client to close before closing anyway");
 
