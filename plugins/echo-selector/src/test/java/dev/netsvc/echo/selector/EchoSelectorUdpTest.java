@@ -1,5 +1,6 @@
 package dev.netsvc.echo.selector;
 
+import dev.netsvc.core.testkit.Await;
 import dev.netsvc.core.testkit.BytePattern;
 import dev.netsvc.core.testkit.ManualClock;
 import dev.netsvc.core.testkit.ServiceHarness;
@@ -59,7 +60,9 @@ class EchoSelectorUdpTest {
                 byte[] reply = exchange(client, echo.udp(), payload, WAIT);
                 assertTrue(reply != null && java.util.Arrays.equals(payload, reply), "datagram of " + size + " bytes echoed");
             }
-            assertEquals(5, echo.counters().get("udp.replied"));
+            // counted just after the send, so possibly after the client already has the reply
+            Await.until(WAIT, () -> "udp.replied = 5, not " + echo.counters().get("udp.replied"),
+                    () -> echo.counters().get("udp.replied") == 5);
         }
     }
 
@@ -73,7 +76,8 @@ class EchoSelectorUdpTest {
             assertTrue(exchange(client, echo.udp(), ping, WAIT) != null);
             assertTrue(exchange(client, echo.udp(), ping, WAIT) != null);
             assertNull(exchange(client, echo.udp(), ping, Duration.ofMillis(300)), "third at once: over the burst");
-            assertEquals(1, echo.counters().get("udp.dropped.rate-limit-source"));
+            Await.until(WAIT, () -> "udp.dropped.rate-limit-source = 1, not " + echo.counters().get("udp.dropped.rate-limit-source"),
+                    () -> echo.counters().get("udp.dropped.rate-limit-source") == 1);
             clock.advance(Duration.ofSeconds(1));
             assertTrue(exchange(client, echo.udp(), ping, WAIT) != null, "a second later one more is allowed");
         }
