@@ -6,6 +6,14 @@ import java.util.List;
 /**
  * A started service. {@link NetService#start} returns it once every socket is bound, so the supervisor
  * can log the real addresses (port 0 becomes the port the system chose).
+ *
+ * <p>Lifecycle contract: the supervisor may call {@link NetService#start} again on the same
+ * {@code NetService} instance after {@link #stop} has returned (a restart), with a new context whose
+ * {@link ServiceCounters} are the same object, so counters are totals across restarts; keep no state
+ * from one run to the next in the {@code NetService} itself. While running, a service that can no longer
+ * serve reports it through {@link ServiceContext#failed}; it never exits the process or stops other
+ * services. Counters in {@link ServiceContext#counters()} are read live by the supervisor (status,
+ * metrics), not only at stop.
  */
 public interface RunningService {
 

@@ -8,11 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything a service is started with: where to listen, its validated settings, a logger, counters,
  * a clock and the installation's home directory. The launcher builds one per service; tests build one
- * with the {@link dev.netsvc.core.testkit test kit}.
+ * with the test kit ({@code dev.netsvc:netsvc-testkit}).
  */
 public final class ServiceContext {
 
@@ -23,6 +24,7 @@ public final class ServiceContext {
     private final ServiceCounters counters;
     private final Clock clock;
     private final Path home;
+    private final Consumer<Throwable> onFailure;
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -32,6 +34,8 @@ public final class ServiceContext {
         this.counters = b.counters != null ? b.counters : new ServiceCounters();
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.home = b.home != null ? b.home : Path.of("").toAbsolutePath();
+        this.onFailure = b.onFailure != null ? b.onFailure
+                : cause -> log.error("{} died and nothing supervises it", serviceId, cause);
     }
 
     public static Builder builder(String serviceId) {
@@ -74,6 +78,17 @@ public final class ServiceContext {
         return home;
     }
 
+    /**
+     * Tells the supervisor that the running service has died: an engine thread ended, the accept loop
+     * stopped, a socket it cannot do without was closed under it. The supervisor then stops the service
+     * (calls {@link RunningService#stop}) and restarts it as its restart policy says. Call it from the
+     * dying thread; calling it again, or while the service is being stopped, is harmless. Errors on one
+     * connection are not deaths: close that connection and go on.
+     */
+    public void failed(Throwable cause) {
+        onFailure.accept(Objects.requireNonNull(cause, "cause"));
+    }
+
     /** {@code path} if absolute, else resolved against {@link #home()}. */
     public Path resolve(Path path) {
         return path.isAbsolute() ? path : home.resolve(path).normalize();
@@ -88,6 +103,7 @@ public final class ServiceContext {
         private ServiceCounters counters;
         private Clock clock;
         private Path home;
+        private Consumer<Throwable> onFailure;
 
         private Builder(String serviceId) {
             this.serviceId = serviceId;
@@ -121,6 +137,12 @@ public final class ServiceContext {
 
         public Builder home(Path home) {
             this.home = home;
+            return this;
+        }
+
+        /** Where {@link ServiceContext#failed} reports; by default it is logged as an error. */
+        public Builder onFailure(Consumer<Throwable> onFailure) {
+            this.onFailure = onFailure;
             return this;
         }
 

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Named event counters of one service ({@code connections.accepted}, {@code udp.dropped.rate-limit},
- * ...). Cheap under contention; the supervisor reports them when the service stops.
+ * ...). Cheap under contention; the supervisor reads them live (status, metrics) and
+ * keeps one set per service across restarts, so they are totals.
  */
 public final class ServiceCounters {
 

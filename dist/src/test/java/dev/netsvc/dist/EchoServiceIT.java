@@ -1,6 +1,6 @@
 package dev.netsvc.dist;
 
-import dev.netsvc.core.testkit.EchoConformance;
+import dev.netsvc.testkit.EchoConformance;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

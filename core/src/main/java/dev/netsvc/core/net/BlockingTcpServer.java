@@ -84,7 +84,7 @@ public final class BlockingTcpServer {
         this.accepted = context.counters().counter("tcp.connections.accepted");
         this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
         this.failed = context.counters().counter("tcp.connections.failed");
-        this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
         this.sweeper = limits.idleTimeout().isZero() ? null
                 : Thread.ofVirtual().name(context.serviceId() + "-idle").unstarted(this::sweepLoop);
     }
@@ -107,6 +107,21 @@ public final class BlockingTcpServer {
     /** Connections being served right now. */
     public int openConnections() {
         return open.size();
+    }
+
+    /** The accepting thread: a loop that ends other than by {@link #stop} is the service's death. */
+    private void accept() {
+        try {
+            acceptLoop();
+        } catch (RuntimeException | Error e) {
+            if (!stopping.get()) {
+                context.failed(e);
+            }
+            return;
+        }
+        if (!stopping.get()) {
+            context.failed(new IOException("the listening socket " + endpoint() + " was closed"));
+        }
     }
 
     private void acceptLoop() {

@@ -86,6 +86,9 @@ final class EventLoop implements Runnable {
             }
         } catch (Throwable t) {
             log.error("event loop {} failed; closing its connections", thread.getName(), t);
+            if (!stopping) {
+                server.loopDied(t);
+            }
         } finally {
             dead = true;
             for (NioConnection c : connections.snapshot()) {

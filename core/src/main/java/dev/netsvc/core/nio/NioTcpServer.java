@@ -214,6 +214,13 @@ public final class NioTcpServer {
         releasePermit();
     }
 
+    /** A loop ended other than by {@link #stop}: the service can no longer serve as configured. */
+    void loopDied(Throwable cause) {
+        if (!stopping.get()) {
+            context.failed(cause);
+        }
+    }
+
     void countBackpressure() {
         backpressure.increment();
     }

@@ -59,7 +59,7 @@ public final class UdpServer {
         this.received = context.counters().counter("udp.received");
         this.replied = context.counters().counter("udp.replied");
         this.failed = context.counters().counter("udp.failed");
-        this.receiver = Thread.ofPlatform().name(context.serviceId() + "-udp").daemon(true).unstarted(this::receiveLoop);
+        this.receiver = Thread.ofPlatform().name(context.serviceId() + "-udp").daemon(true).unstarted(this::receive);
     }
 
     /**
@@ -91,6 +91,21 @@ public final class UdpServer {
 
     public Endpoint endpoint() {
         return new Endpoint(Transport.UDP, local);
+    }
+
+    /** The receiving thread: a loop that ends other than by {@link #stop} is the service's death. */
+    private void receive() {
+        try {
+            receiveLoop();
+        } catch (RuntimeException | Error e) {
+            if (!stopping.get()) {
+                context.failed(e);
+            }
+            return;
+        }
+        if (!stopping.get()) {
+            context.failed(new java.io.IOException("UDP socket on " + endpoint() + " was closed"));
+        }
     }
 
     private void receiveLoop() {

@@ -3,8 +3,8 @@ package dev.netsvc.core.net;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.ManualClock;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

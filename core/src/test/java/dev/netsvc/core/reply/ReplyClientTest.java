@@ -3,9 +3,9 @@ package dev.netsvc.core.reply;
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.ClientHarness;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ClientHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.SocketIo;
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

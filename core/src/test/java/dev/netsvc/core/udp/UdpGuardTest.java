@@ -1,7 +1,7 @@
 package dev.netsvc.core.udp;
 
 import dev.netsvc.core.ServiceCounters;
-import dev.netsvc.core.testkit.ManualClock;
+import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.Test;
 

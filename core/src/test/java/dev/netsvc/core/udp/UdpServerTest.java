@@ -5,8 +5,8 @@ import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.net.BindFailure;
 import dev.netsvc.core.net.Sockets;
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.ManualClock;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

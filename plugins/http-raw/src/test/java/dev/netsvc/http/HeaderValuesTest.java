@@ -1,6 +1,6 @@
 package dev.netsvc.http;
 
-import dev.netsvc.core.testkit.ManualClock;
+import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

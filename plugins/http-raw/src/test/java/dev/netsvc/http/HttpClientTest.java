@@ -3,7 +3,7 @@ package dev.netsvc.http;
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

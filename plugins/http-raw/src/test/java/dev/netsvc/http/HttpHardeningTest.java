@@ -1,6 +1,6 @@
 package dev.netsvc.http;
 
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,7 +240,7 @@ class HttpHardeningTest {
                     assertEquals(200, other.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
                 }
                 long t0 = System.nanoTime();
-                dev.netsvc.core.testkit.Await.until(java.time.Duration.ofSeconds(10), "the stalled connection to be closed",
+                dev.netsvc.testkit.Await.until(java.time.Duration.ofSeconds(10), "the stalled connection to be closed",
                         () -> strict.counters().snapshot().getOrDefault("tcp.connections.idle-timeout", 0L) > 0
                                 || greedyWasCut(greedy));
                 assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000);

@@ -1,6 +1,6 @@
 package dev.netsvc.http;
 
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,7 +202,7 @@ class HttpServiceTest {
         try (RawClient c = client()) {
             assertEquals("notes", c.send(get("/docs/notes.txt")).read().text());
             Files.writeString(www.resolve("docs/notes.txt"), "changed notes");
-            dev.netsvc.core.testkit.Await.until(java.time.Duration.ofSeconds(3), "the new content",
+            dev.netsvc.testkit.Await.until(java.time.Duration.ofSeconds(3), "the new content",
                     () -> uncheck(() -> c.send(get("/docs/notes.txt")).read().text()).equals("changed notes"));
         }
     }

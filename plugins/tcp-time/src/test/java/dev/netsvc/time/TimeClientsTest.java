@@ -1,9 +1,9 @@
 package dev.netsvc.time;
 
 import dev.netsvc.core.ClientException;
-import dev.netsvc.core.testkit.ClientHarness;
-import dev.netsvc.core.testkit.ManualClock;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ClientHarness;
+import dev.netsvc.testkit.ManualClock;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

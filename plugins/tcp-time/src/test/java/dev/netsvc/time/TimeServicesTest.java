@@ -2,8 +2,8 @@ package dev.netsvc.time;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.net.SocketIo;
-import dev.netsvc.core.testkit.ManualClock;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ManualClock;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

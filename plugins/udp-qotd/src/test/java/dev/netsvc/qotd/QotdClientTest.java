@@ -1,8 +1,8 @@
 package dev.netsvc.qotd;
 
 import dev.netsvc.core.ClientException;
-import dev.netsvc.core.testkit.ClientHarness;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ClientHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

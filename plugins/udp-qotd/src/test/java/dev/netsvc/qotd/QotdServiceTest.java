@@ -2,9 +2,9 @@ package dev.netsvc.qotd;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.net.SocketIo;
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.ManualClock;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.netsvc.echo.async;
 
 import dev.netsvc.core.NetService;
-import dev.netsvc.core.testkit.EchoConformance;
+import dev.netsvc.testkit.EchoConformance;
 
 /** echo-async against the echo conformance suite every echo server passes. */
 class EchoAsyncConformanceTest extends EchoConformance {

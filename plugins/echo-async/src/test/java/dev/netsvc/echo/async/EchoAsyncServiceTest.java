@@ -2,7 +2,7 @@ package dev.netsvc.echo.async;
 
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BindFailure;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class EchoAsyncServiceTest {
                     .build();
             BindFailure e = assertThrows(BindFailure.class, () -> service.start(context));
             assertEquals(Transport.TCP, e.transport());
-            dev.netsvc.core.testkit.Await.until(Duration.ofSeconds(5), "group threads gone",
+            dev.netsvc.testkit.Await.until(Duration.ofSeconds(5), "group threads gone",
                     () -> threadsNamed("echo-async-") == 0);
         }
     }
@@ -51,7 +51,7 @@ class EchoAsyncServiceTest {
             assertEquals(-1, idle.getInputStream().read(), "the client sees an orderly end of stream");
         }
         // the pool has terminated; its threads finish exiting a moment later
-        dev.netsvc.core.testkit.Await.until(Duration.ofSeconds(5), "no thread of the service is left",
+        dev.netsvc.testkit.Await.until(Duration.ofSeconds(5), "no thread of the service is left",
                 () -> threadsNamed("echo-async-") == 0);
     }
 
@@ -60,7 +60,7 @@ class EchoAsyncServiceTest {
         try (ServiceHarness echo = ServiceHarness.of(new EchoAsyncService()).set("buffer-size", "16k").start();
              Socket s = new Socket(echo.host(), echo.tcpPort())) {
             s.setSoTimeout(10_000);
-            byte[] data = new dev.netsvc.core.testkit.BytePattern(1).bytes(1 << 20);
+            byte[] data = new dev.netsvc.testkit.BytePattern(1).bytes(1 << 20);
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
                     s.getOutputStream().write(data);

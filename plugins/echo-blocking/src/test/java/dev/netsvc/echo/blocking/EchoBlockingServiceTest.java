@@ -1,8 +1,8 @@
 package dev.netsvc.echo.blocking;
 
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.EchoConformance;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.EchoConformance;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

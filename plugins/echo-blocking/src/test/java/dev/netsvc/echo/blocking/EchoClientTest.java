@@ -2,8 +2,8 @@ package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.core.testkit.ClientHarness;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.ClientHarness;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.netsvc.echo.selector;
 
 import dev.netsvc.core.NetService;
-import dev.netsvc.core.testkit.EchoConformance;
+import dev.netsvc.testkit.EchoConformance;
 
 /** echo-selector against the echo conformance suite every echo server passes. */
 class EchoSelectorConformanceTest extends EchoConformance {

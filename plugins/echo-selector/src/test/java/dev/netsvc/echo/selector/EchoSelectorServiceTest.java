@@ -4,7 +4,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BindFailure;
-import dev.netsvc.core.testkit.Await;
+import dev.netsvc.testkit.Await;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package dev.netsvc.echo.selector;
 
-import dev.netsvc.core.testkit.Await;
-import dev.netsvc.core.testkit.BytePattern;
-import dev.netsvc.core.testkit.ManualClock;
-import dev.netsvc.core.testkit.ServiceHarness;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.BytePattern;
+import dev.netsvc.testkit.ManualClock;
+import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.netsvc.core.testkit;
+package dev.netsvc.testkit;
 
 /**
  * A deterministic, random-looking byte stream of any length, computed from the offset alone: a writer

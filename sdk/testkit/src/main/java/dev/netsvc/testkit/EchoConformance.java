@@ -1,4 +1,4 @@
-package dev.netsvc.core.testkit;
+package dev.netsvc.testkit;
 
 import dev.netsvc.core.NetService;
 
