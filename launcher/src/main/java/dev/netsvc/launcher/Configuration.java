@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -68,8 +69,8 @@ final class Configuration {
         }
     }
 
-    /** A value and where it came from, for error messages. */
-    private record Value(String text, String source) {
+    /** A value as configured and where it came from ("in FILE", "in --set"), for messages and listings. */
+    record Value(String text, String source) {
     }
 
     private final Map<String, ServiceInfo> services;
@@ -154,6 +155,11 @@ final class Configuration {
         out.flip();
         String text = out.toString();
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** The value configured for {@code key} (such as {@code http.port}), if any layer sets it. */
+    Optional<Value> configured(String key) {
+        return Optional.ofNullable(values.get(key));
     }
 
     /** Adds one {@code KEY=VALUE} from the command line. */
