@@ -89,7 +89,7 @@ class HttpIT {
     }
 
     @Test
-    void theSeedsAbComparisonHasNoFailedRequests() throws Exception {
+    void theTutorialsAbComparisonHasNoFailedRequests() throws Exception {
         String ab = Tools.require("ab");
         for (boolean keepAlive : new boolean[] {false, true}) {
             List<String> command = new ArrayList<>(List.of(ab, "-n", "1000", "-c", "50"));
