@@ -85,7 +85,7 @@ final class Configuration {
     /** A configuration file larger than this is a mistake (a wrong path, say), not configuration. */
     static final int MAX_FILE = 1 << 20;
 
-    /** Adds the properties of {@code file}, over what is there; {@code source} names it in errors. */
+    /** Adds the properties of the installation's own {@code file}, over what is there. */
     Configuration addFile(Path file) {
         return addFile(file, null);
     }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +84,7 @@ final class ListCommand implements Main.Command {
     }
 
     private static void print(PluginHost host, Path dir, Configuration config, Configuration.Plan plan, PrintStream out) {
-        Map<String, Configuration.ServicePlan> plans = new java.util.HashMap<>();
+        Map<String, Configuration.ServicePlan> plans = new HashMap<>();
         plan.services().forEach(p -> plans.put(p.service().id(), p));
         out.println("plugins in " + dir + ":");
         if (host.plugins().isEmpty()) {

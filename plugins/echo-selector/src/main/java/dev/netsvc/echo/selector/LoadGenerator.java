@@ -44,7 +44,7 @@ final class LoadGenerator {
 
     /**
      * The run ended early: the server went away, stalled or echoed wrong bytes. {@code partial} is what
-     * was measured until then, or null when no message was started (connecting failed).
+     * was measured until then, or null when nothing was measured (connecting failed, or during the warmup).
      */
     static final class Stopped extends ClientException {
         private static final long serialVersionUID = 1L;
@@ -186,13 +186,10 @@ final class LoadGenerator {
         return new Result(completed, echoedBytes, measured, latency, cores);
     }
 
-    /** What was measured before a failure; null if the run never got to sending. */
+    /** What was measured before a failure; null if the run never got past connecting or warming up. */
     private Result partial() {
-        if (!driving) {
-            return null;
-        }
         now = System.nanoTime();
-        return measuredSoFar();
+        return driving && now > measureFrom ? measuredSoFar() : null;
     }
 
     private static long cpuNanos() {
