@@ -15,13 +15,21 @@ import java.util.Optional;
  * @param arguments the positional arguments after the client name
  * @param options   values by long option name; a flag maps to an empty list
  * @param timeout   the {@code --timeout} value (default 5s), for each network wait
+ * @param errIsTerminal whether {@code err} is a terminal, where a progress line may redraw itself with
+ *                  {@code \r}; in a file or a pipe, {@code \r} and padding are only noise
  */
 public record ClientInvocation(List<String> arguments, Map<String, List<String>> options, Duration timeout,
-                               InputStream in, PrintStream out, PrintStream err, Clock clock) {
+                               InputStream in, PrintStream out, PrintStream err, Clock clock, boolean errIsTerminal) {
 
     public ClientInvocation {
         arguments = List.copyOf(arguments);
         options = Map.copyOf(options);
+    }
+
+    /** An invocation whose {@code err} is not a terminal (a test, a pipe, a file). */
+    public ClientInvocation(List<String> arguments, Map<String, List<String>> options, Duration timeout,
+                            InputStream in, PrintStream out, PrintStream err, Clock clock) {
+        this(arguments, options, timeout, in, out, err, clock, false);
     }
 
     public boolean has(String longName) {

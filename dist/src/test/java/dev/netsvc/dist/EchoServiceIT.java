@@ -105,9 +105,9 @@ abstract class EchoServiceIT {
     }
 
     @Test
-    void theSeedsEchoClient() throws Exception {
+    void theTutorialEchoClient() throws Exception {
         String python = Tools.require("python3");
-        Process p = new ProcessBuilder(python, seed("echo_client.py"), "127.0.0.1", Integer.toString(port))
+        Process p = new ProcessBuilder(python, tutorialClient("echo_client.py"), "127.0.0.1", Integer.toString(port))
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -116,9 +116,9 @@ abstract class EchoServiceIT {
     }
 
     @Test
-    void theSeedsMultiConnectionClient() throws Exception {
+    void theTutorialMultiConnectionClient() throws Exception {
         String python = Tools.require("python3");
-        Process p = new ProcessBuilder(python, seed("multiconn_client.py"), "127.0.0.1", Integer.toString(port), "20")
+        Process p = new ProcessBuilder(python, tutorialClient("multiconn_client.py"), "127.0.0.1", Integer.toString(port), "20")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -193,8 +193,9 @@ abstract class EchoServiceIT {
         throw new AssertionError("no VmRSS for " + pid);
     }
 
-    static String seed(String name) {
-        Path script = Path.of(System.getProperty("netsvc.seeds", "target/test-classes/seeds")).resolve(name);
+    /** A classic socket-tutorial client, kept as written under src/test/resources/tutorial-clients/. */
+    static String tutorialClient(String name) {
+        Path script = Path.of("target/test-classes/tutorial-clients").resolve(name);
         assertTrue(Files.isRegularFile(script), script + " exists");
         return script.toAbsolutePath().toString();
     }

@@ -89,7 +89,7 @@ class HttpIT {
     }
 
     @Test
-    void theSeedsAbComparisonHasNoFailedRequests() throws Exception {
+    void theTutorialsAbComparisonHasNoFailedRequests() throws Exception {
         String ab = Tools.require("ab");
         for (boolean keepAlive : new boolean[] {false, true}) {
             List<String> command = new ArrayList<>(List.of(ab, "-n", "1000", "-c", "50"));
@@ -170,8 +170,9 @@ class HttpIT {
         String marker = "/access-log-probe-" + System.nanoTime();
         run(curl, "-sS", "-o", "/dev/null", base + marker);
         String line = netsvc.awaitLine(T, Pattern.compile(Pattern.quote(marker)));
-        assertTrue(line.contains("http.access - 127.0.0.1 - - ["), line);
-        assertTrue(Pattern.compile("\\] \"GET " + Pattern.quote(marker) + " HTTP/1.1\" 404 \\d+$").matcher(line).find(), line);
+        // one timestamp, the logger's: the Common Log Format's own [time] field would be a second one
+        assertTrue(line.contains("http.access - 127.0.0.1 - - \"GET " + marker + " HTTP/1.1\" 404 "), line);
+        assertFalse(line.contains("["), line);
         assertEquals(1, netsvc.stderrLines().stream().filter(l -> l.contains(marker)).count());
     }
 

@@ -45,7 +45,7 @@ class QotdIT {
             assertSame(quote, Tools.run(T, new byte[0], Tools.require("python3"), "-c",
                     "import socket, sys\n"
                             + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)\n"
-                            + "s.sendto(b'', ('127.0.0.1', " + udp + "))  # an empty datagram, as the seeds send\n"
+                            + "s.sendto(b'', ('127.0.0.1', " + udp + "))  # an empty datagram, as the tutorial client sends\n"
                             + "sys.stdout.write(s.recvfrom(1024)[0].decode('ascii'))\n"), "python3 (empty datagram)");
         }
     }

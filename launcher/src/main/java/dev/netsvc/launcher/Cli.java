@@ -4,6 +4,7 @@ import dev.netsvc.core.UsageException;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
@@ -32,10 +33,16 @@ final class Cli {
         try {
             return DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).get()
                     .parse(options, args.toArray(String[]::new), false);
+        } catch (MissingArgumentException e) {
+            throw new UsageException("missing value for option " + name(e.getOption()));
         } catch (ParseException e) {
-            throw new UsageException(e.getMessage().replace("Unrecognized option", "unknown option")
-                    .replace("Missing argument for option", "missing value for option"));
+            throw new UsageException(e.getMessage().replace("Unrecognized option", "unknown option"));
         }
+    }
+
+    /** {@code --set} rather than commons-cli's bare {@code s}: the name a user can look up in the help. */
+    static String name(Option option) {
+        return option.getLongOpt() != null ? "--" + option.getLongOpt() : "-" + option.getOpt();
     }
 
     /** "usage: ..." then a description, then one line per option. */

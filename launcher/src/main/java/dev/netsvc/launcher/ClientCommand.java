@@ -49,7 +49,7 @@ final class ClientCommand implements Main.Command {
         // -p DIR may come before the client name; everything after the name belongs to the client
         if (!args.isEmpty() && (args.get(0).equals("-p") || args.get(0).equals("--plugins-dir"))) {
             if (args.size() < 2) {
-                throw new UsageException("missing value for option: " + args.get(0));
+                throw new UsageException("missing value for option --plugins-dir");
             }
             pluginsOption = args.get(1);
             args = args.subList(2, args.size());
@@ -118,7 +118,7 @@ final class ClientCommand implements Main.Command {
             }
         }
         ClientInvocation invocation = new ClientInvocation(cl.getArgList(), values, timeout,
-                launch.in(), launch.out(), launch.err(), Clock.systemDefaultZone());
+                launch.in(), launch.out(), launch.err(), Clock.systemDefaultZone(), stderrIsTerminal());
         try {
             return client.run(invocation);
         } catch (UsageException e) {
@@ -140,6 +140,16 @@ final class ClientCommand implements Main.Command {
             launch.out().flush();
         }
     }
+
+    /**
+     * Java cannot ask whether standard error is a terminal; bin/netsvc can ({@code [ -t 2 ]}) and says
+     * so in {@value #STDERR_TERMINAL}.
+     */
+    private boolean stderrIsTerminal() {
+        return launch.err() == System.err && Boolean.getBoolean(STDERR_TERMINAL);
+    }
+
+    static final String STDERR_TERMINAL = "netsvc.stderr.terminal";
 
     private String overview(Map<String, NetClient> clients) {
         StringBuilder out = new StringBuilder("usage: netsvc " + command.label() + " [-p DIR] CLIENT [options] ARGS\n\n");

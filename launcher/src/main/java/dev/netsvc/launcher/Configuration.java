@@ -2,11 +2,18 @@ package dev.netsvc.launcher;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.FileErrors;
 import dev.netsvc.core.Settings;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.StringReader;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,8 +69,8 @@ final class Configuration {
         }
     }
 
-    /** A value and where it came from, for error messages. */
-    private record Value(String text, String source) {
+    /** A value as configured and where it came from ("in FILE", "in --set"), for messages and listings. */
+    record Value(String text, String source) {
     }
 
     private final Map<String, ServiceInfo> services;
@@ -74,20 +82,84 @@ final class Configuration {
         this.services = services;
     }
 
-    /** Adds the properties of {@code file}, over what is there; {@code source} names it in errors. */
+    /** A configuration file larger than this is a mistake (a wrong path, say), not configuration. */
+    static final int MAX_FILE = 1 << 20;
+
+    /** Adds the properties of the installation's own {@code file}, over what is there. */
     Configuration addFile(Path file) {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), "cannot read configuration file " + file + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file.toString(), "configuration file " + file + " is malformed: " + e.getMessage());
+        return addFile(file, null);
+    }
+
+    /**
+     * Adds the properties of {@code file}, over what is there. {@code option} ({@code --config}) is the
+     * option that named the file, or null for the installation's own file. Every failure says what is
+     * wrong with the file in plain words: missing, a directory, unreadable, not UTF-8 (with the line).
+     */
+    Configuration addFile(Path file, String option) {
+        String key = option == null ? file.toString() : option;
+        String prefix = (option == null ? "" : option + ": ") + "cannot read configuration file " + file + ": ";
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(key, prefix + "it is a directory; give the properties file itself");
         }
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            values.put(key.strip(), new Value(p.getProperty(key), "in " + file));
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ConfigException(key, prefix + "it is not a regular file (a pipe or a device?)");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE + 1);
+        } catch (IOException e) {
+            throw new ConfigException(key, prefix + FileErrors.reason(e));
+        }
+        if (bytes.length > MAX_FILE) {
+            throw new ConfigException(key, prefix + "it is larger than " + (MAX_FILE >> 20) + " MiB; is it a properties file?");
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(utf8(bytes, file)));
+        } catch (IOException e) {
+            throw new ConfigException(key, prefix + FileErrors.reason(e));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "configuration file " + file + " is malformed: " + e.getMessage());
+        }
+        for (String name : new TreeSet<>(p.stringPropertyNames())) {
+            values.put(name.strip(), new Value(p.getProperty(name), "in " + file));
         }
         return this;
+    }
+
+    /**
+     * The text of a properties file: UTF-8, a leading byte-order mark dropped (editors on Windows write
+     * one). Invalid UTF-8 is refused naming the line and column, instead of Java's "Input length = 1".
+     */
+    static String utf8(byte[] bytes, Path file) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw new ConfigException(file.toString(), "configuration file " + file + " is not UTF-8: line " + line
+                    + ", column " + (at - lineStart + 1) + " (byte 0x" + String.format("%02X", bytes[at] & 0xFF)
+                    + " at offset " + at + "); save it as UTF-8");
+        }
+        decoder.flush(out);
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** The value configured for {@code key} (such as {@code http.port}), if any layer sets it. */
+    Optional<Value> configured(String key) {
+        return Optional.ofNullable(values.get(key));
     }
 
     /** Adds one {@code KEY=VALUE} from the command line. */

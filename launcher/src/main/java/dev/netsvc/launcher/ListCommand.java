@@ -1,20 +1,33 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.UsageException;
 
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code netsvc list}: every plugin, its services with their ports and keys, and its clients. */
+/**
+ * {@code netsvc list}: every plugin, its services with their ports and keys, and its clients. Ports,
+ * enabled state and key values are the effective ones: conf/netsvc.properties (and any --config file)
+ * read through the same {@link Configuration} as {@code run}, so a mistyped key there is reported here
+ * too, and the listing shows what {@code run} would do.
+ */
 final class ListCommand implements Main.Command {
+
+    private static final Option CONFIG = Option.builder("c").longOpt("config").hasArg().argName("FILE")
+            .desc("also read this properties file, as 'run --config' does; repeatable").get();
 
     private final Main.Launch launch;
 
@@ -24,12 +37,13 @@ final class ListCommand implements Main.Command {
 
     @Override
     public int run(List<String> args) {
-        Options options = new Options().addOption(Cli.PLUGINS_DIR).addOption(Cli.HELP);
+        Options options = new Options().addOption(Cli.PLUGINS_DIR).addOption(CONFIG).addOption(Cli.HELP);
         CommandLine cl = Cli.parse(options, args);
         if (cl.hasOption(Cli.HELP)) {
-            launch.out().print(Cli.help("netsvc list [-p DIR]",
+            launch.out().print(Cli.help("netsvc list [-p DIR] [-c FILE]...",
                     "Lists the plugins found, the services each provides (port, transports, configuration keys)\n"
-                            + "and the clients it adds to 'netsvc call' and 'netsvc bench'.", options));
+                            + "and the clients it adds to 'netsvc call' and 'netsvc bench'. Ports and values are the\n"
+                            + "effective ones, after conf/netsvc.properties and any --config file.", options));
             return Main.OK;
         }
         if (!cl.getArgList().isEmpty()) {
@@ -38,15 +52,40 @@ final class ListCommand implements Main.Command {
         Path dir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
         try (PluginHost host = new PluginHost(dir, Netsvc.apiVersion())) {
             host.load();
-            print(host, dir, launch.out());
-            for (Problem problem : host.problems()) {
-                launch.err().println("netsvc: " + problem);
+            Configuration config = new Configuration(host.services());
+            Configuration.Plan plan;
+            ConfigException problem = null;
+            try {
+                Path defaults = launch.home().resolve("conf").resolve("netsvc.properties");
+                if (Files.exists(defaults)) {
+                    config.addFile(defaults);
+                }
+                String[] files = cl.getOptionValues(CONFIG);
+                for (String file : files == null ? new String[0] : files) {
+                    config.addFile(Path.of(file), "--config");
+                }
+                plan = config.plan();
+            } catch (ConfigException e) { // still list what is there, with defaults, then say what is wrong
+                problem = e;
+                config = new Configuration(host.services());
+                plan = config.plan();
+            }
+            print(host, dir, config, plan, launch.out());
+            for (Problem p : host.problems()) {
+                launch.err().println("netsvc: " + p);
+            }
+            if (problem != null) {
+                launch.err().println("netsvc: " + problem.getMessage());
+                launch.err().println("netsvc: the listing shows the defaults; 'netsvc run' refuses this configuration");
+                return Main.USAGE;
             }
         }
         return Main.OK;
     }
 
-    private static void print(PluginHost host, Path dir, PrintStream out) {
+    private static void print(PluginHost host, Path dir, Configuration config, Configuration.Plan plan, PrintStream out) {
+        Map<String, Configuration.ServicePlan> plans = new HashMap<>();
+        plan.services().forEach(p -> plans.put(p.service().id(), p));
         out.println("plugins in " + dir + ":");
         if (host.plugins().isEmpty()) {
             out.println("  (none)");
@@ -55,15 +94,19 @@ final class ListCommand implements Main.Command {
             out.println();
             out.printf("%s %s  (%s)%n", plugin.id(), plugin.version(), dir.relativize(plugin.jar().toAbsolutePath()));
             for (ServiceInfo service : plugin.services()) {
-                out.printf("  service %-14s %-8s port %-5d  %s%n", service.id(), service.transportLabel(),
-                        service.defaultPort(), service.description());
+                Configuration.ServicePlan p = plans.get(service.id());
+                int port = p == null ? service.defaultPort() : p.port();
+                String state = p == null || p.enabled() ? "" : "  (disabled"
+                        + config.configured(service.id() + ".enabled").map(v -> " " + v.source()).orElse("") + ")";
+                out.printf("  service %-14s %-8s port %-5d  %s%s%n", service.id(), service.transportLabel(), port,
+                        service.description(), state);
                 List<String[]> rows = new ArrayList<>();
                 for (ConfigKey<?> key : Configuration.CommonKeys.of(service).all()) {
                     String def = key.name().equals("bind") ? "(netsvc.bind)" : key.defaultText();
-                    rows.add(new String[] {service.id() + "." + key.name(), def, key.description()});
+                    rows.add(row(config, service.id() + "." + key.name(), def, key.description()));
                 }
                 for (ConfigKey<?> key : service.keys()) {
-                    rows.add(new String[] {service.id() + "." + key.name(), key.defaultText(), key.description()});
+                    rows.add(row(config, service.id() + "." + key.name(), key.defaultText(), key.description()));
                 }
                 table(out, rows);
             }
@@ -71,6 +114,13 @@ final class ListCommand implements Main.Command {
                 out.printf("  client  netsvc %s %s %s%n", client.command().label(), client.name(), client.usage());
             }
         }
+    }
+
+    /** key, value, comment: the configured value and where it is set, else the default. */
+    private static String[] row(Configuration config, String key, String def, String description) {
+        return config.configured(key)
+                .map(v -> new String[] {key, v.text(), description + " (set " + v.source() + ", default " + def + ")"})
+                .orElse(new String[] {key, def, description});
     }
 
     private static void table(PrintStream out, List<String[]> rows) {

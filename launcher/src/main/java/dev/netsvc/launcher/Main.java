@@ -62,6 +62,15 @@ public final class Main {
         String first = args.get(0);
         switch (first) {
             case "-h", "--help", "help" -> {
+                // 'netsvc help run' is 'netsvc run --help', as in git and go
+                if (args.size() > 1 && commands().containsKey(args.get(1))) {
+                    return run(new String[] {args.get(1), "--help"});
+                }
+                if (args.size() > 1) {
+                    launch.err().println("netsvc: no command '" + args.get(1) + "'" + Suggest.hint(args.get(1), commands().keySet())
+                            + " Run 'netsvc --help' for the list.");
+                    return USAGE;
+                }
                 launch.out().print(usage());
                 return OK;
             }
@@ -109,7 +118,7 @@ public final class Main {
                   bench CLIENT ...    load-test a service: echo, ...
                   resolve HOST        a host name's IPv4 and IPv6 addresses
 
-                  netsvc COMMAND --help    options of a command
+                  netsvc COMMAND --help    options of a command (also: netsvc help COMMAND)
                   netsvc --version         version of netsvc and of Java
 
                 exit status: 0 success, 1 runtime failure, 2 usage or configuration error

@@ -1,7 +1,7 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
-import dev.netsvc.core.net.SocketErrors;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -35,14 +35,19 @@ final class ResolveCommand implements Main.Command {
             return Main.OK;
         }
         if (cl.getArgList().size() != 1) {
-            throw new dev.netsvc.core.UsageException(cl.getArgList().isEmpty() ? "missing HOST" : "expected one HOST");
+            throw new UsageException(cl.getArgList().isEmpty() ? "missing HOST" : "expected one HOST");
         }
-        String host = cl.getArgList().get(0);
+        if (cl.hasOption(V4) && cl.hasOption(V6)) {
+            throw new UsageException("-4 and -6 exclude each other; give one of them, or neither for both families");
+        }
+        String host = hostOnly(cl.getArgList().get(0));
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            launch.err().println("netsvc resolve: " + SocketErrors.explain(e, host));
+            // not SocketErrors' hint, which tells you to run the command you just ran
+            launch.err().println("netsvc resolve: host '" + host + "' was not found\n  hint: check the spelling; the"
+                    + " resolver (the DNS servers in /etc/resolv.conf, the names in /etc/hosts) knows no such name");
             return Main.FAILURE;
         }
         int shown = 0;
@@ -59,5 +64,23 @@ final class ResolveCommand implements Main.Command {
             return Main.FAILURE;
         }
         return Main.OK;
+    }
+
+    /**
+     * The host name to look up. An empty name would resolve to the loopback address (the JDK's reading
+     * of ""), and HOST:PORT would be looked up as a name with a colon; both are usage errors instead.
+     */
+    static String hostOnly(String given) {
+        HostPort parsed;
+        try {
+            parsed = HostPort.parse(given, 0);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + given + "' is not a host name; expected a name such as localhost, or an address");
+        }
+        String plain = given.strip();
+        if (!plain.equals(parsed.host()) && !plain.equals("[" + parsed.host() + "]")) {
+            throw new UsageException("'" + given + "' has a port; resolve takes a host alone: netsvc resolve " + parsed.host());
+        }
+        return parsed.host();
     }
 }

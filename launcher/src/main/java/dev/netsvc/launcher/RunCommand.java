@@ -23,7 +23,7 @@ final class RunCommand implements Main.Command {
     private static final Logger log = LoggerFactory.getLogger("netsvc");
 
     private static final Option CONFIG = Option.builder("c").longOpt("config").hasArg().argName("FILE")
-            .desc("properties file merged over conf/netsvc.properties").get();
+            .desc("properties file merged over conf/netsvc.properties; repeatable, later files win").get();
     private static final Option SET = Option.builder("s").longOpt("set").hasArg().argName("KEY=VALUE")
             .desc("set one key; repeatable; highest precedence").get();
     private static final Option ENABLE = Option.builder("e").longOpt("enable").hasArg().argName("ID[,ID...]")
@@ -105,12 +105,8 @@ final class RunCommand implements Main.Command {
         if (Files.isRegularFile(defaults)) {
             config.addFile(defaults);
         }
-        if (cl.hasOption(CONFIG)) {
-            Path file = Path.of(cl.getOptionValue(CONFIG));
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException("--config", "--config: file " + file + " does not exist");
-            }
-            config.addFile(file);
+        for (String file : values(cl, CONFIG)) {
+            config.addFile(Path.of(file), "--config");
         }
         for (String assignment : values(cl, SET)) {
             config.addSetting(assignment);

@@ -2,6 +2,7 @@ package dev.netsvc.launcher;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.FileErrors;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -12,7 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -131,5 +136,57 @@ class ConfigurationTest {
                 e.getMessage());
         ConfigException grace = assertThrows(ConfigException.class, () -> config().addSetting("netsvc.shutdown-grace=1d").plan());
         assertTrue(grace.getMessage().contains("netsvc.shutdown-grace"), grace.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstKey(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("bom.properties");
+        Files.write(file, "\uFEFFalpha.depth=7\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(7, plan(config().addFile(file).plan(), "alpha").settings().get(DEPTH));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheLineAndColumn(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("latin1.properties");
+        Files.write(file, "alpha.depth=4\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> config().addFile(file));
+        assertEquals("configuration file " + file + " is not UTF-8: line 2, column 6 (byte 0xE9 at offset 19);"
+                + " save it as UTF-8", e.getMessage());
+    }
+
+    @Test
+    void aFileThatCannotBeReadSaysWhyNotWhere(@TempDir Path tmp) throws Exception {
+        ConfigException dir = assertThrows(ConfigException.class, () -> config().addFile(tmp, "--config"));
+        assertEquals("--config", dir.key());
+        assertEquals("--config: cannot read configuration file " + tmp + ": it is a directory; give the properties file"
+                + " itself", dir.getMessage());
+
+        Path missing = tmp.resolve("missing.properties");
+        ConfigException none = assertThrows(ConfigException.class, () -> config().addFile(missing, "--config"));
+        assertEquals("--config: cannot read configuration file " + missing + ": it does not exist", none.getMessage());
+
+        Path fifo = tmp.resolve("pipe.properties");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        ConfigException pipe = assertThrows(ConfigException.class, () -> config().addFile(fifo, "--config"));
+        assertTrue(pipe.getMessage().endsWith(": it is not a regular file (a pipe or a device?)"), pipe.getMessage());
+    }
+
+    @Test
+    void fileErrorsAreNamedInPlainWords() {
+        // root reads every file, so an unreadable one is shown by the distribution test run as 'nobody'
+        assertEquals("permission denied", FileErrors.reason(new AccessDeniedException("/etc/x.properties")));
+        assertEquals("it does not exist", FileErrors.reason(new NoSuchFileException("/etc/x.properties")));
+        assertEquals("it is a directory, not a file",
+                FileErrors.reason(new FileSystemException("/etc", null, "Is a directory")));
+    }
+
+    @Test
+    void configurationFilesMergeInOrder(@TempDir Path tmp) throws IOException {
+        Path a = Files.writeString(tmp.resolve("a.properties"), "alpha.depth=4\nbeta.depth=4\n");
+        Path b = Files.writeString(tmp.resolve("b.properties"), "beta.depth=9\n");
+        Configuration.Plan plan = config().addFile(a, "--config").addFile(b, "--config").plan();
+        assertEquals(4, plan(plan, "alpha").settings().get(DEPTH));
+        assertEquals(9, plan(plan, "beta").settings().get(DEPTH));
     }
 }

@@ -24,6 +24,8 @@ public final class SocketErrors {
     /** What kind of failure it was; tests and callers branch on this, never on message text. */
     public enum Kind {
         ADDRESS_IN_USE, ADDRESS_NOT_AVAILABLE, PERMISSION_DENIED, REFUSED, RESET, CLOSED, TIMED_OUT,
+        /** Connected, then the peer said nothing in time: something listens, but does not answer us. */
+        SILENT,
         HOST_NOT_FOUND, NETWORK_UNREACHABLE, HOST_UNREACHABLE, OTHER
     }
 
@@ -74,6 +76,12 @@ public final class SocketErrors {
         if (lower.contains("network is unreachable")) {
             return new Explanation(Kind.NETWORK_UNREACHABLE, "network unreachable for" + where,
                     "this machine has no route to that network (is the interface up? IPv6 without an IPv6 route?)");
+        }
+        // a java.net.Socket says "Connect timed out" and "Read timed out": only the first means no connection
+        if (failure instanceof SocketTimeoutException && lower.contains("read timed out")) {
+            return new Explanation(Kind.SILENT, "connected to" + where + ", but it sent nothing within the timeout",
+                    "the connection worked, so something listens there, but it did not answer: is it the service you"
+                            + " meant ('netsvc list' shows the default ports)? A slow server needs a longer --timeout");
         }
         if (failure instanceof SocketTimeoutException
                 || failure instanceof InterruptedByTimeoutException || lower.contains("timed out")) {

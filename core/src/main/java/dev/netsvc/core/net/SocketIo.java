@@ -9,7 +9,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The reads and writes every socket program needs and the seeds get wrong: {@code recv(1024)} may return
+ * The reads and writes every socket program needs and the classic tutorials get wrong: {@code recv(1024)} may return
  * one byte, {@code send} may send part of the buffer, and a line may never end.
  */
 public final class SocketIo {

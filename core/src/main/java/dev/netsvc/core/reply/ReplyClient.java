@@ -41,6 +41,8 @@ public abstract class ReplyClient implements NetClient {
             "over UDP, how many times to ask again when no answer comes within --timeout (default 2)");
     private static final int DEFAULT_RETRIES = 2;
     private static final int MAX_RETRIES = 100;
+    /** The largest UDP payload (IPv6 without jumbograms). */
+    private static final int MAX_DATAGRAM = 65_527;
 
     /**
      * The request datagram. The content is ignored by the protocols, but it must not be empty: the JDK
@@ -55,11 +57,21 @@ public abstract class ReplyClient implements NetClient {
      * @param sent     when the request left (TCP: when the connection attempt began)
      * @param received when the answer was complete
      * @param from     {@code udp HOST:PORT} or {@code tcp HOST:PORT}, for messages
+     * @param cut      the server sent more than the client's limit; {@code bytes} holds the first part
      */
-    public record Answer(byte[] bytes, Instant sent, Instant received, String from) {
+    public record Answer(byte[] bytes, Instant sent, Instant received, String from, boolean cut) {
         /** The middle of the exchange: the best guess of the local time at which the server answered. */
         public Instant midpoint() {
             return sent.plus(Duration.between(sent, received).dividedBy(2));
+        }
+
+        /** What came, for messages: "31 bytes of text", "4 bytes of binary data", "more than 512 bytes". */
+        public String describe() {
+            if (cut) {
+                return "more than " + bytes.length + " bytes";
+            }
+            String size = bytes.length == 1 ? "1 byte" : bytes.length + " bytes";
+            return bytes.length == 0 ? "nothing" : size + (isText(bytes) ? " of text" : " of binary data");
         }
     }
 
@@ -72,7 +84,8 @@ public abstract class ReplyClient implements NetClient {
     /**
      * @param defaultPort      used when the target names no port
      * @param defaultTransport used unless the user asks for the other one
-     * @param maxReply         the most bytes read from the server; reading stops there
+     * @param maxReply         the longest answer accepted; reading stops just past it, and a longer
+     *                         answer is {@link Answer#cut() cut}
      */
     protected ReplyClient(String name, String description, int defaultPort, Transport defaultTransport, int maxReply) {
         this.name = name;
@@ -94,18 +107,42 @@ public abstract class ReplyClient implements NetClient {
 
     /**
      * Prints the answer to {@code invocation.out()}; throws {@link ClientException} if it makes no sense.
-     * By default: the answer as {@link #printable} text; an empty answer is a failure.
+     * By default: the answer as {@link #printable} text; an empty answer, one longer than the limit or
+     * one that is not text (see {@link #isText}) is a failure, never a success with junk on the screen.
      */
     protected void show(Answer answer, ClientInvocation invocation) {
         if (answer.bytes().length == 0) {
             throw new ClientException(answer.from() + " answered with nothing; does it speak " + name + "?");
         }
+        if (answer.cut() || !isText(answer.bytes())) {
+            throw new ClientException(answer.from() + " sent " + answer.describe() + "; a " + name
+                    + " answer is text of at most " + maxReply + " bytes: does it speak " + name + "?");
+        }
         invocation.out().print(printable(answer.bytes()));
+    }
+
+    /**
+     * Whether {@code bytes} read as text: UTF-8 (so ASCII too) without control characters other than TAB,
+     * CR and LF. Binary protocols (an RFC 868 time, a TLS record) fail this almost always.
+     */
+    public static boolean isText(byte[] bytes) {
+        for (byte b : bytes) {
+            if ((b >= 0 && b < 0x20 && b != '\t' && b != '\r' && b != '\n') || b == 0x7F) {
+                return false;
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     @Override
     public String usage() {
-        return "HOST[:PORT] [--" + other().label() + "]";
+        return defaultTransport == Transport.UDP ? "HOST[:PORT] [--tcp] [--retries N]"
+                : "HOST[:PORT] [--udp [--retries N]]";
     }
 
     @Override
@@ -166,8 +203,10 @@ public abstract class ReplyClient implements NetClient {
             Instant sent = clock.instant();
             socket.connect(address, timeout);
             socket.setSoTimeout(timeout);
-            byte[] bytes = readUpTo(socket.getInputStream(), maxReply);
-            return new Answer(bytes, sent, clock.instant(), "tcp " + target);
+            // one byte over the limit tells an answer that fits from one that was cut
+            byte[] bytes = readUpTo(socket.getInputStream(), maxReply + 1);
+            boolean cut = bytes.length > maxReply;
+            return new Answer(cut ? Arrays.copyOf(bytes, maxReply) : bytes, sent, clock.instant(), "tcp " + target, cut);
         }
     }
 
@@ -198,14 +237,16 @@ public abstract class ReplyClient implements NetClient {
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(address); // answers from anyone else are ignored, and ICMP errors are reported
             socket.setSoTimeout(millis(timeout));
-            byte[] buffer = new byte[Math.min(maxReply, 65_535)];
+            byte[] buffer = new byte[Math.min(maxReply + 1, MAX_DATAGRAM)]; // a longer datagram is cut to this
             for (int attempt = 1; attempt <= attempts; attempt++) {
                 Instant sent = clock.instant();
                 socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 try {
                     socket.receive(packet);
-                    return new Answer(Arrays.copyOf(buffer, packet.getLength()), sent, clock.instant(), "udp " + target);
+                    boolean cut = packet.getLength() > maxReply;
+                    byte[] bytes = Arrays.copyOf(buffer, Math.min(packet.getLength(), maxReply));
+                    return new Answer(bytes, sent, clock.instant(), "udp " + target, cut);
                 } catch (SocketTimeoutException e) {
                     if (attempt < attempts) {
                         invocation.err().printf("no answer from udp %s within %d ms; asking again (%d of %d)%n",

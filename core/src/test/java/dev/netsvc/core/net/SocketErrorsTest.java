@@ -51,8 +51,9 @@ class SocketErrorsTest {
     }
 
     @Test
-    void theSeedsTableOfErrors() {
-        assertKind(SocketErrors.Kind.TIMED_OUT, new SocketTimeoutException("Read timed out"));
+    void theClassicTableOfSocketErrors() {
+        assertKind(SocketErrors.Kind.TIMED_OUT, new SocketTimeoutException("Connect timed out"));
+        assertKind(SocketErrors.Kind.SILENT, new SocketTimeoutException("Read timed out"));
         assertKind(SocketErrors.Kind.TIMED_OUT, new ConnectException("Connection timed out"));
         assertKind(SocketErrors.Kind.RESET, new SocketException("Connection reset"));
         assertKind(SocketErrors.Kind.RESET, new SocketException("Broken pipe"));
@@ -65,6 +66,20 @@ class SocketErrorsTest {
         assertKind(SocketErrors.Kind.ADDRESS_NOT_AVAILABLE,
                 new BindFailure(Transport.TCP, new InetSocketAddress(InetAddress.getLoopbackAddress(), 7), new BindException("Cannot assign requested address")));
         assertKind(SocketErrors.Kind.OTHER, new IOException("something else"));
+    }
+
+    @Test
+    void aServerThatAcceptsAndSaysNothingIsNotCalledDown() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), silent.getLocalPort())) {
+            client.setSoTimeout(50);
+            SocketTimeoutException failure = assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
+            SocketErrors.Explanation e = SocketErrors.explain(failure, "127.0.0.1:" + silent.getLocalPort());
+            assertEquals(SocketErrors.Kind.SILENT, e.kind());
+            assertEquals("connected to 127.0.0.1:" + silent.getLocalPort() + ", but it sent nothing within the timeout",
+                    e.message());
+            assertFalse(e.hint().contains("down") || e.hint().contains("firewall"), e.hint());
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,7 @@ class ReplyClientTest {
             // counted just after the server's half-close, which the client may see first
             Await.until(Duration.ofSeconds(5), "the TCP reply is counted", () -> fixed.counters().get("tcp.replied") == 1);
         }
-        assertEquals("HOST[:PORT] [--tcp]", new TextClient().usage());
+        assertEquals("HOST[:PORT] [--tcp] [--retries N]", new TextClient().usage());
     }
 
     @Test
@@ -110,6 +111,62 @@ class ReplyClientTest {
             ClientException e = assertThrows(ClientException.class, () -> run(Duration.ofSeconds(5), Map.of(), target));
             assertEquals("udp " + target + " answered with nothing; does it speak fixed?", e.getMessage());
         }
+    }
+
+    /** Answers the first datagram with {@code reply}; returns the target. */
+    private static String answerOnce(DatagramSocket server, byte[] reply) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                DatagramPacket request = new DatagramPacket(new byte[64], 64);
+                server.receive(request);
+                server.send(new DatagramPacket(reply, reply.length, request.getSocketAddress()));
+            } catch (IOException e) {
+                // the test fails on the missing answer
+            }
+        });
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Test
+    void anAnswerLongerThanTheLimitIsAFailureNotACutSuccess() throws Exception {
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] huge = "x".repeat(65_000).getBytes(StandardCharsets.US_ASCII);
+            String target = answerOnce(server, huge);
+            ClientException e = assertThrows(ClientException.class, () -> run(Duration.ofSeconds(5), Map.of(), target));
+            assertEquals("udp " + target + " sent more than 512 bytes; a fixed answer is text of at most 512 bytes:"
+                    + " does it speak fixed?", e.getMessage());
+        }
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getOutputStream().write("y".repeat(513).getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on the missing answer
+                }
+            });
+            String target = "127.0.0.1:" + server.getLocalPort();
+            ClientException e = assertThrows(ClientException.class,
+                    () -> run(Duration.ofSeconds(5), Map.of("tcp", List.of()), target));
+            assertTrue(e.getMessage().startsWith("tcp " + target + " sent more than 512 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void binaryDataIsNotShownAsAnAnswer() throws Exception {
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            String target = answerOnce(server, new byte[] {(byte) 0xED, 0x0E, 0x3A, 0x71});
+            ClientException e = assertThrows(ClientException.class, () -> run(Duration.ofSeconds(5), Map.of(), target));
+            assertTrue(e.getMessage().startsWith("udp " + target + " sent 4 bytes of binary data"), e.getMessage());
+            assertEquals("", out());
+        }
+    }
+
+    @Test
+    void textIsUtf8WithoutControlCharacters() {
+        assertTrue(ReplyClient.isText("Grüße\t\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(ReplyClient.isText(new byte[] {'a', 0, 'b'}));
+        assertFalse(ReplyClient.isText(new byte[] {'a', 0x1b, '[', 'm'}));
+        assertFalse(ReplyClient.isText(new byte[] {(byte) 0xED, (byte) 0xA0, 'x'}));
     }
 
     @Test

@@ -3,21 +3,19 @@ package dev.netsvc.http;
 import org.slf4j.Logger;
 
 /**
- * One line per response in the Common Log Format, through slf4j:
- * {@code 127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 1234}. The request line is
- * escaped (quotes, backslashes, control and non-ASCII bytes as {@code \xHH}) so a client cannot forge
- * log lines.
+ * One line per response, through slf4j: the Common Log Format without its time field, because the
+ * logger stamps every line already and two timestamps on one line are one too many:
+ * {@code 127.0.0.1 - - "GET / HTTP/1.1" 200 1234}. The request line is escaped (quotes, backslashes,
+ * control and non-ASCII bytes as {@code \xHH}) so a client cannot forge log lines.
  */
 final class AccessLog {
 
     private final Logger log;
     private final boolean enabled;
-    private final DateCache dates;
 
-    AccessLog(Logger log, boolean enabled, DateCache dates) {
+    AccessLog(Logger log, boolean enabled) {
         this.log = log;
         this.enabled = enabled && log.isInfoEnabled();
-        this.dates = dates;
     }
 
     /**
@@ -28,8 +26,8 @@ final class AccessLog {
         if (!enabled) {
             return;
         }
-        log.info("{} - - [{}] \"{}\" {} {}", remote, dates.logTime(),
-                requestLine == null ? "-" : escape(requestLine), status, bytes == 0 ? "-" : bytes);
+        log.info("{} - - \"{}\" {} {}", remote, requestLine == null ? "-" : escape(requestLine), status,
+                bytes == 0 ? "-" : bytes);
     }
 
     static String escape(String line) {

@@ -1,15 +1,19 @@
 package dev.netsvc.http;
 
 import dev.netsvc.core.ClientException;
+import dev.netsvc.core.FileErrors;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * {@code -o FILE}: the body goes to a temporary file beside FILE, renamed to FILE only when complete,
@@ -28,16 +32,38 @@ final class BodyFile implements AutoCloseable {
         this.out = out;
     }
 
-    /** Creates the temporary file now, before anything is sent, so a bad FILE fails fast. */
+    /** Names tried for the temporary file before giving up (another process may hold each). */
+    private static final int PART_ATTEMPTS = 16;
+
+    /**
+     * Creates the temporary file now, before anything is sent, so a bad FILE fails fast. It is created
+     * with the default permissions (0666 less the umask, like curl's and the shell's files), not with
+     * the owner-only mode of {@link Files#createTempFile}, since it becomes FILE.
+     */
     static BodyFile create(Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Path part = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-            return new BodyFile(file, part, new BufferedOutputStream(Files.newOutputStream(part)));
-        } catch (IOException e) {
-            throw cannotWrite(file, e);
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            throw new ClientException("cannot write " + file + ": it is a directory");
         }
+        if (!Files.isDirectory(dir)) {
+            throw new ClientException("cannot write " + file + ": the folder " + dir
+                    + (Files.exists(dir) ? " is not a folder" : " does not exist"));
+        }
+        for (int attempt = 0; attempt < PART_ATTEMPTS; attempt++) {
+            Path part = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong() >>> 16) + ".part");
+            try {
+                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return new BodyFile(file, part, new BufferedOutputStream(out));
+            } catch (FileAlreadyExistsException e) {
+                // taken: try another name
+            } catch (IOException e) {
+                throw cannotWrite(file, e);
+            }
+        }
+        throw new ClientException("cannot write " + file + ": no free name for a temporary file in " + dir);
     }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Where the body goes; a failure to write is a {@link ClientException} naming FILE. */
     OutputStream stream() {
@@ -91,6 +117,6 @@ final class BodyFile implements AutoCloseable {
     }
 
     private static ClientException cannotWrite(Path file, IOException e) {
-        return new ClientException("cannot write " + file + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+        return new ClientException("cannot write " + file + ": " + FileErrors.reason(e), e);
     }
 }

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code netsvc call http [--head] [-o FILE] [-H 'Name: value']... URL}: the seeds' hand-written HEAD and
- * GET requests, done right. As with curl, the body goes to stdout (or FILE) and the status line and
+ * {@code netsvc call http [--head] [-o FILE] [-H 'Name: value']... URL}: the classic tutorial's hand-written
+ * HEAD and GET requests, done right. As with curl, the body goes to stdout (or FILE) and the status line and
  * headers to stderr, so the body can be piped; with {@code --head} there is no body and the headers go
  * to stdout (or FILE), like {@code curl -I}. A status of 400 or more exits 1 after showing the response.
  */
@@ -34,6 +34,9 @@ public final class HttpClient implements NetClient {
     static final ClientOption OUTPUT = ClientOption.value("output", "o", "FILE", "write the body to FILE instead of stdout");
     static final ClientOption HEADER = ClientOption.repeated("header", "H", "'NAME: VALUE'",
             "add or replace a request header; 'NAME:' with no value removes a default one");
+
+    /** Interim responses (1xx) read before the final one; a server that sends more is broken. */
+    static final int MAX_INTERIM = 10;
 
     @Override
     public String name() {
@@ -69,7 +72,11 @@ public final class HttpClient implements NetClient {
             socket.getOutputStream().write(request);
             ResponseReader reader = new ResponseReader(socket.getInputStream());
             ResponseReader.Head response = reader.readHead();
-            for (int interim = 0; response.status() / 100 == 1 && response.status() != 101 && interim < 10; interim++) {
+            for (int interim = 0; response.status() / 100 == 1 && response.status() != 101; interim++) {
+                if (interim == MAX_INTERIM) { // an endless stream of 100 Continue is not an answer
+                    throw new ClientException("the server at " + url.authority() + " sent " + MAX_INTERIM
+                            + " interim (1xx) responses and no final one");
+                }
                 response = reader.readHead(); // 100 Continue and friends: the real answer follows
             }
             if (response.status() == 101) {

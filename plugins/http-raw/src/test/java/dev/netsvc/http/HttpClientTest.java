@@ -104,8 +104,48 @@ class HttpClientTest {
     void anUnwritableOutputFileIsReportedAsSuchBeforeAnythingIsSent() {
         Path nowhere = tmp.resolve("no/such/dir/file.html");
         ClientException e = assertThrows(ClientException.class, () -> call(Map.of("output", List.of(nowhere.toString())), base + "/"));
-        assertTrue(e.getMessage().startsWith("cannot write " + nowhere), e.getMessage());
+        assertEquals("cannot write " + nowhere + ": the folder " + nowhere.getParent() + " does not exist", e.getMessage());
         assertEquals(0, http.counters().get("http.requests"), "nothing was sent");
+
+        ClientException dir = assertThrows(ClientException.class, () -> call(Map.of("output", List.of(tmp.toString())), base + "/"));
+        assertEquals("cannot write " + tmp + ": it is a directory", dir.getMessage());
+    }
+
+    @Test
+    void theOutputFileHasTheDefaultPermissionsNotOwnerOnly() throws IOException {
+        Path file = tmp.resolve("got.html");
+        assertEquals(0, call(Map.of("output", List.of(file.toString())), base + "/").exit());
+        // what this process's umask gives a new file (0644 under the usual 022), as curl -o and '>' do
+        Path reference = Files.writeString(tmp.resolve("reference"), "x");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(file));
+        assertTrue(Files.getPosixFilePermissions(file).size() > 2, "more than owner read and write");
+    }
+
+    @Test
+    void endlessInterimResponsesAreNotAnAnswer() throws Exception {
+        try (ScriptedServer server = new ScriptedServer("HTTP/1.1 100 Continue\r\n\r\n".repeat(HttpClient.MAX_INTERIM + 1)
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", null)) {
+            ClientException e = assertThrows(ClientException.class, () -> call("http://127.0.0.1:" + server.port() + "/"));
+            assertEquals("the server at 127.0.0.1:" + server.port() + " sent 10 interim (1xx) responses and no final one",
+                    e.getMessage());
+        }
+        try (ScriptedServer server = new ScriptedServer("HTTP/1.1 102 Processing\r\n\r\n", null)) {
+            ClientException e = assertThrows(ClientException.class, () -> call("http://127.0.0.1:" + server.port() + "/"));
+            assertTrue(e.getMessage().contains("closed before the reply was complete"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsNotCalledDown() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            ClientInvocation invocation = new ClientInvocation(List.of("http://127.0.0.1:" + silent.getLocalPort() + "/"),
+                    Map.of(), Duration.ofMillis(200), new ByteArrayInputStream(new byte[0]), new PrintStream(sink),
+                    new PrintStream(sink), Clock.systemUTC());
+            ClientException e = assertThrows(ClientException.class, () -> new HttpClient().run(invocation));
+            assertTrue(e.getMessage().startsWith("connected to 127.0.0.1:" + silent.getLocalPort()
+                    + ", but it sent nothing within the timeout"), e.getMessage());
+        }
     }
 
     @Test

@@ -45,6 +45,9 @@ public final class DaytimeService extends ReplyService {
     @Override
     protected Supplier<byte[]> open(ServiceContext context) {
         Clock clock = context.clock().withZone(context.get(ZONE));
+        // the first format loads the time zone names: seconds on a loaded machine, which the first
+        // client would otherwise wait for, past the connection's idle timeout (it then got nothing)
+        line(ZonedDateTime.now(clock));
         return () -> line(ZonedDateTime.now(clock));
     }
 

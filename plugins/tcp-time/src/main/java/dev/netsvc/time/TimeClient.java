@@ -17,7 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * {@code netsvc call time HOST[:PORT] [--udp]}: the seeds' time client. Prints the server's time in UTC
+ * {@code netsvc call time HOST[:PORT] [--udp]}: the classic tutorial's time client. Prints the server's time in UTC
  * and in the local zone, and how far the server's clock is from ours:
  * <pre>
  * UTC     2036-02-07 06:28:16
@@ -33,14 +33,19 @@ public final class TimeClient extends ReplyClient {
 
     public TimeClient() {
         super("time", "ask for the time (RFC 868) and show the offset from this machine's clock, over TCP unless --udp",
-                TimeService.PORT, Transport.TCP, 4);
+                TimeService.PORT, Transport.TCP, MAX_READ);
     }
+
+    /** An answer is 4 bytes; reading a little more lets a wrong answer be described ("31 bytes of text"). */
+    private static final int MAX_READ = 1024;
 
     @Override
     protected void show(Answer answer, ClientInvocation invocation) {
-        if (answer.bytes().length != 4) {
-            throw new ClientException(answer.from() + " sent " + answer.bytes().length
-                    + " bytes; an RFC 868 time is exactly 4. Is it a time server?");
+        if (answer.bytes().length != 4 || answer.cut()) {
+            String guess = answer.bytes().length > 4 && isText(answer.bytes()) ? "is this a daytime port?"
+                    : "is it a time server?";
+            throw new ClientException(answer.from() + " sent " + answer.describe()
+                    + "; an RFC 868 time is exactly 4 bytes: " + guess);
         }
         Instant ours = answer.midpoint();
         Instant theirs = Rfc868.decode(Rfc868.count(answer.bytes()), ours);

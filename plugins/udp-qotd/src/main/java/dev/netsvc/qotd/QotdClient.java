@@ -5,7 +5,7 @@ import dev.netsvc.core.reply.ReplyClient;
 
 import org.pf4j.Extension;
 
-/** {@code netsvc call qotd HOST[:PORT] [--tcp]}: the seeds' UDP QOTD client, with timeout and retries. */
+/** {@code netsvc call qotd HOST[:PORT] [--tcp]}: the classic tutorial's UDP QOTD client, with timeout and retries. */
 @Extension
 public final class QotdClient extends ReplyClient {
 

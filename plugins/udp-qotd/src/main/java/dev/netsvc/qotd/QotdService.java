@@ -2,6 +2,7 @@ package dev.netsvc.qotd;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.FileErrors;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.reply.ReplyService;
 
@@ -57,7 +58,7 @@ public final class QotdService extends ReplyService {
         } catch (NoSuchFileException e) {
             throw new ConfigException(key, key + ": quotes file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigException(key, key + ": cannot read quotes file " + file + ": " + e.getMessage());
+            throw new ConfigException(key, key + ": cannot read quotes file " + file + ": " + FileErrors.reason(e));
         } catch (QuotesFile.Problem e) {
             String where = e.line() > 0 ? file + " line " + e.line() : file.toString();
             throw new ConfigException(key, key + ": " + where + ": " + e.getMessage());

@@ -7,13 +7,16 @@ import dev.netsvc.testkit.ServiceHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +36,7 @@ class QotdClientTest {
             assertEquals(0, tcp.run("127.0.0.1:" + qotd.tcpPort()));
             assertEquals(udp.out(), tcp.out());
         }
-        assertEquals("HOST[:PORT] [--tcp]", new QotdClient().usage());
+        assertEquals("HOST[:PORT] [--tcp] [--retries N]", new QotdClient().usage());
     }
 
     @Test
@@ -44,6 +47,36 @@ class QotdClientTest {
             assertTrue(e.getMessage().startsWith("no answer from udp 127.0.0.1:" + silent.getLocalPort() + " after 3 attempts"),
                     e.getMessage());
             assertTrue(client.err().contains("asking again (3 of 3)"), client.err());
+        }
+    }
+
+    @Test
+    void aTimeAnswerIsNotAQuote() throws Exception {
+        try (DatagramSocket time = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    DatagramPacket request = new DatagramPacket(new byte[64], 64);
+                    time.receive(request);
+                    time.send(new DatagramPacket(new byte[] {0, 0, 0, 4}, 4, request.getSocketAddress()));
+                } catch (java.io.IOException ignored) {
+                    // the client reports what it got
+                }
+            });
+            ClientHarness client = ClientHarness.of(new QotdClient());
+            ClientException e = assertThrows(ClientException.class, () -> client.run("127.0.0.1:" + time.getLocalPort()));
+            assertTrue(e.getMessage().contains("sent 4 bytes of binary data"), e.getMessage());
+            assertEquals("", client.out());
+        }
+    }
+
+    @Test
+    void aTcpServerThatAcceptsButSaysNothingIsNotCalledDown() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ClientHarness client = ClientHarness.of(new QotdClient()).timeout(Duration.ofMillis(200)).flag("tcp");
+            ClientException e = assertThrows(ClientException.class, () -> client.run("127.0.0.1:" + silent.getLocalPort()));
+            assertTrue(e.getMessage().startsWith("connected to 127.0.0.1:" + silent.getLocalPort()
+                    + ", but it sent nothing within the timeout"), e.getMessage());
+            assertFalse(e.getMessage().contains("firewall"), e.getMessage());
         }
     }
 }

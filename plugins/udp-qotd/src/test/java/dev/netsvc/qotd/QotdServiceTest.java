@@ -120,6 +120,13 @@ class QotdServiceTest {
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> ServiceHarness.of(new QotdService()).home(home).set("quotes", "nope.txt").start());
         assertTrue(missing.getMessage().contains(home.resolve("nope.txt") + " does not exist"), missing.getMessage());
+
+        // the cause, not the path a second time ("cannot read quotes file X: X")
+        Files.createDirectories(home.resolve("a-folder"));
+        ConfigException folder = assertThrows(ConfigException.class,
+                () -> ServiceHarness.of(new QotdService()).home(home).set("quotes", "a-folder").start());
+        assertEquals("qotd.quotes: cannot read quotes file " + home.resolve("a-folder") + ": it is a directory, not a file",
+                folder.getMessage());
     }
 
     @Test

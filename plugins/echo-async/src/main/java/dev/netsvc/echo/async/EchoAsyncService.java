@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * RFC 862 echo on NIO.2 asynchronous channels, the Java counterpart of the seeds' asyncio server:
+ * RFC 862 echo on NIO.2 asynchronous channels, the Java counterpart of the classic tutorial's asyncio server:
  * completion handlers on one shared {@link java.nio.channels.AsynchronousChannelGroup}, one read in flight
  * per connection and the next read only once its echo is written, so memory per connection is one
  * buffer whatever the client does.

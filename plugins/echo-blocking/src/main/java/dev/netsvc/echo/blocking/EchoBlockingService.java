@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * RFC 862 echo over TCP, the seeds' {@code while True: data = conn.recv(1024); conn.sendall(data)} with
+ * RFC 862 echo over TCP, the classic tutorial's {@code while True: data = conn.recv(1024); conn.sendall(data)} with
  * one virtual thread per connection. Memory stays bounded without any buffering logic: the thread
  * writes what it read before reading again, so a client that stops reading fills the TCP windows and
  * then simply waits. When the client half-closes, everything it sent has been echoed and the server

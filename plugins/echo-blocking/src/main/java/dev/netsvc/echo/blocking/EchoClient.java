@@ -19,9 +19,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 
 /**
- * {@code netsvc call echo HOST[:PORT] [MESSAGE | -]}: the seeds' echo client. With a MESSAGE it sends
+ * {@code netsvc call echo HOST[:PORT] [MESSAGE | -]}: the classic tutorial's echo client. With a MESSAGE it sends
  * that line, half-closes, and prints the reply (which must be the same bytes). With {@code -} (or no
  * message) it streams standard input to the server and the echo to standard output at the same time,
  * so input of any size goes through without either side waiting on the other.
@@ -85,12 +86,12 @@ public final class EchoClient implements NetClient {
         socket.getOutputStream().write(line);
         socket.shutdownOutput();
         byte[] reply = socket.getInputStream().readNBytes(line.length + 1); // one more: an echo adds nothing
-        out.write(reply);
-        out.flush();
-        if (!Arrays.equals(line, reply)) {
+        if (!Arrays.equals(line, reply)) { // shown nowhere: what a stranger sends is not our output
             throw new ClientException(target + " answered " + reply.length + " bytes that are not the "
                     + line.length + " sent: is it an echo server?");
         }
+        out.write(reply);
+        out.flush();
     }
 
     /**
@@ -102,12 +103,17 @@ public final class EchoClient implements NetClient {
             throws IOException, InterruptedException {
         AtomicLong sent = new AtomicLong();
         AtomicReference<IOException> sendFailure = new AtomicReference<>();
+        // checksums of both directions: an echo of the same length with other bytes is no echo, and
+        // keeping every byte sent until its echo returns would be an unbounded buffer
+        CRC32C sentSum = new CRC32C();
+        CRC32C receivedSum = new CRC32C();
         Thread sender = Thread.ofVirtual().name("echo-stdin").start(() -> {
             try {
                 OutputStream toServer = socket.getOutputStream();
                 byte[] buffer = new byte[64 << 10];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    sentSum.update(buffer, 0, n);
                     toServer.write(buffer, 0, n);
                     sent.addAndGet(n);
                 }
@@ -135,6 +141,7 @@ public final class EchoClient implements NetClient {
             }
             out.write(buffer, 0, n);
             out.flush();
+            receivedSum.update(buffer, 0, n);
             received += n;
         }
         sender.join(timeout);
@@ -144,6 +151,10 @@ public final class EchoClient implements NetClient {
         if (sender.isAlive() || received != sent.get()) {
             throw new ClientException(target + " closed the connection after echoing " + received + " of "
                     + sent.get() + " bytes sent");
+        }
+        if (sentSum.getValue() != receivedSum.getValue()) { // the join above makes sentSum safe to read
+            throw new ClientException(target + " sent back " + received + " bytes, as many as were sent, but"
+                    + " not the same bytes: is it an echo server?");
         }
     }
 }

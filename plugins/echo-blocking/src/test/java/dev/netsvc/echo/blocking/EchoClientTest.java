@@ -74,6 +74,7 @@ class EchoClientTest {
             });
             ClientException e = assertThrows(ClientException.class, () -> call("127.0.0.1:" + liar.getLocalPort(), "hi"));
             assertTrue(e.getMessage().contains("is it an echo server?"), e.getMessage());
+            assertEquals("", echo.out(), "a stranger's bytes are not printed as the echo");
         }
     }
 
@@ -90,6 +91,28 @@ class EchoClientTest {
             echo.input("0123456789".getBytes(StandardCharsets.US_ASCII));
             ClientException e = assertThrows(ClientException.class, () -> call("127.0.0.1:" + quitter.getLocalPort(), "-"));
             assertTrue(e.getMessage().contains("closed the connection after echoing 3 of"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEchoOfTheSameLengthWithOtherBytesIsNoEcho() throws Exception {
+        try (ServerSocket shouter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = shouter.accept()) {
+                    byte[] buffer = new byte[1024];
+                    int n;
+                    while ((n = s.getInputStream().read(buffer)) >= 0) { // echoes in upper case
+                        s.getOutputStream().write(new String(buffer, 0, n, StandardCharsets.US_ASCII)
+                                .toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the test checks what the client says
+                }
+            });
+            echo.input("hello\nworld\n".getBytes(StandardCharsets.US_ASCII));
+            ClientException e = assertThrows(ClientException.class, () -> call("127.0.0.1:" + shouter.getLocalPort(), "-"));
+            assertEquals("127.0.0.1:" + shouter.getLocalPort() + " sent back 12 bytes, as many as were sent, but not the"
+                    + " same bytes: is it an echo server?", e.getMessage());
         }
     }
 

@@ -20,8 +20,9 @@ import java.util.Locale;
 
 /**
  * {@code netsvc bench echo HOST:PORT --connections N --messages M --size BYTES}: loads an echo server
- * with N connections, each with one message in flight, shows a live progress line on standard error,
- * and ends with messages/s, MB/s and latency percentiles on standard output.
+ * with N connections, each with one message in flight, shows a live progress line on standard error
+ * when it is a terminal, and ends with messages/s, MB/s and latency percentiles on standard output; a run
+ * that stops early (the server went away) still reports what it measured, marked "stopped: early".
  */
 @Extension
 public final class EchoBenchClient implements NetClient {
@@ -68,19 +69,35 @@ public final class EchoBenchClient implements NetClient {
     public int run(ClientInvocation call) throws Exception {
         LoadPlan plan = plan(call);
         PrintStream err = call.err();
-        LoadGenerator generator = new LoadGenerator(plan, (messages, bytes, seconds, warmingUp) ->
-                err.print(progressLine(messages, bytes, seconds, warmingUp)));
+        boolean live = call.errIsTerminal(); // in a file or pipe, a line redrawn with \r is only noise
+        LoadGenerator generator = new LoadGenerator(plan, (messages, bytes, seconds, warmingUp) -> {
+            if (live) {
+                err.print(progressLine(messages, bytes, seconds, warmingUp));
+            }
+        });
         LoadGenerator.Result result;
         try {
             result = generator.run();
+        } catch (LoadGenerator.Stopped e) {
+            wipe(live, err);
+            if (e.partial() != null) { // what was measured is still worth seeing, marked as such
+                call.out().print(partialReport(plan, e.partial()));
+            }
+            throw new ClientException(e.getMessage(), e);
         } catch (IOException e) {
+            wipe(live, err);
             throw new ClientException(SocketErrors.explain(e, HostPort.format(plan.target())).toString(), e);
-        } finally {
-            err.print("\r" + " ".repeat(PROGRESS_WIDTH) + "\r"); // wipe the progress line
-            err.flush();
         }
+        wipe(live, err);
         call.out().print(report(plan, result));
         return 0;
+    }
+
+    private static void wipe(boolean live, PrintStream err) {
+        if (live) {
+            err.print("\r" + " ".repeat(PROGRESS_WIDTH) + "\r");
+        }
+        err.flush();
     }
 
     static LoadPlan plan(ClientInvocation call) {
@@ -144,6 +161,12 @@ public final class EchoBenchClient implements NetClient {
                 r.messages() / s, r.bytes() / s / 1e6, r.bytes() / s / (1 << 20),
                 millis(h.percentile(0.50)), millis(h.percentile(0.99)), millis(h.percentile(0.999)), millis(h.max()),
                 r.cpuCores());
+    }
+
+    /** The report of a run that ended early, after {@link #report}'s first line, so no one takes it for a full run. */
+    static String partialReport(LoadPlan plan, LoadGenerator.Result r) {
+        return String.format(Locale.ROOT, "stopped:     early, after %.3f s measured (the error follows)%n", r.seconds())
+                + report(plan, r);
     }
 
     private static String millis(long nanos) {

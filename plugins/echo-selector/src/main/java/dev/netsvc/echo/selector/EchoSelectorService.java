@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * RFC 862 echo on NIO selector event loops: the seeds' {@code selectors} server (register, select,
+ * RFC 862 echo on NIO selector event loops: the classic tutorial's {@code selectors} server (register, select,
  * {@code recv}, {@code send} what is left), made safe by core's {@link NioTcpServer}: a shared read buffer
  * per loop, output that waits for a slow reader bounded by {@code max-pending} (past it the server stops
  * reading from that client), half-close, the connection limit and the idle timeout.

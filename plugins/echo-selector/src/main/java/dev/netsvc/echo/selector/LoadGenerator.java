@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The seeds' selector-based multi-connection client grown into a load generator: one thread, one
+ * The classic tutorial's selector-based multi-connection client grown into a load generator: one thread, one
  * selector, every connection non-blocking. Each connection keeps exactly one message in flight; a
  * message's bytes are written as the socket takes them while its echo is read and checked against what
  * was sent, and the round trip (first byte written to last byte read) goes into a histogram.
@@ -42,6 +42,25 @@ final class LoadGenerator {
         }
     }
 
+    /**
+     * The run ended early: the server went away, stalled or echoed wrong bytes. {@code partial} is what
+     * was measured until then, or null when nothing was measured (connecting failed, or during the warmup).
+     */
+    static final class Stopped extends ClientException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Result partial;
+
+        Stopped(String message, Throwable cause, Result partial) {
+            super(message, cause);
+            this.partial = partial;
+        }
+
+        Result partial() {
+            return partial;
+        }
+    }
+
     private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
 
     private final LoadPlan plan;
@@ -61,6 +80,8 @@ final class LoadGenerator {
     private long echoedBytes;  // in the measured part
     private long measureFrom;  // the measured part is [measureFrom, measureUntil)
     private long measureUntil;
+    private boolean driving;   // messages were started: a failure has a partial result
+    private long cpuFrom = -1;
 
     LoadGenerator(LoadPlan plan, Progress progress) {
         this.plan = plan;
@@ -78,6 +99,10 @@ final class LoadGenerator {
             try {
                 connectAll();
                 return drive();
+            } catch (ClientException e) {
+                throw new Stopped(e.getMessage(), e, partial());
+            } catch (IOException e) {
+                throw new Stopped(SocketErrors.explain(e, target()).toString(), e, partial());
             } finally {
                 for (Flow f : flows) {
                     f.channel.close();
@@ -128,7 +153,8 @@ final class LoadGenerator {
         measureUntil = plan.timed() ? measureFrom + plan.duration().toNanos() : Long.MAX_VALUE;
         lastEcho = t0;
         long nextProgress = t0 + PROGRESS_EVERY_NANOS;
-        long cpuFrom = measureFrom == t0 ? cpuNanos() : -1;
+        cpuFrom = measureFrom == t0 ? cpuNanos() : -1;
+        driving = true;
         for (Flow f : flows) {
             f.startMessage(t0);
         }
@@ -151,9 +177,19 @@ final class LoadGenerator {
                 nextProgress = now + PROGRESS_EVERY_NANOS;
             }
         }
+        return measuredSoFar();
+    }
+
+    private Result measuredSoFar() {
         long measured = Math.max(1, Math.min(now, measureUntil) - measureFrom);
         double cores = cpuFrom < 0 ? 0 : (cpuNanos() - cpuFrom) / (double) Math.max(1, now - measureFrom);
         return new Result(completed, echoedBytes, measured, latency, cores);
+    }
+
+    /** What was measured before a failure; null if the run never got past connecting or warming up. */
+    private Result partial() {
+        now = System.nanoTime();
+        return driving && now > measureFrom ? measuredSoFar() : null;
     }
 
     private static long cpuNanos() {
@@ -170,9 +206,8 @@ final class LoadGenerator {
             if ((ready & SelectionKey.OP_READ) != 0) {
                 flow.read();
             }
-        } catch (IOException e) {
-            throw new ClientException("connection " + flow.id + " to " + target() + ": "
-                    + SocketErrors.explain(e, target()).message(), e);
+        } catch (IOException e) { // the explanation names the target; saying it twice helps nobody
+            throw new ClientException("connection " + flow.id + ": " + SocketErrors.explain(e, target()), e);
         }
     }
 
@@ -250,20 +285,21 @@ final class LoadGenerator {
             }
             int n = channel.read(readBuffer);
             if (n < 0) {
-                throw new IOException("connection closed by the server after " + received + " of "
-                        + plan.size() + " echoed bytes");
+                throw new ClientException("connection " + id + " to " + target() + " was closed by the server after "
+                        + received + " of " + plan.size() + " bytes of a message came back");
             }
             if (n == 0) {
                 return;
             }
             if (!busy) {
-                throw new IOException("the server sent " + n + " bytes nobody asked for");
+                throw new ClientException("connection " + id + " to " + target() + ": the server sent " + n
+                        + " bytes nobody asked for");
             }
             readBuffer.flip();
             expected.limit(received + n).position(received);
             if (readBuffer.mismatch(expected) >= 0) {
-                throw new IOException("the echo differs from what was sent at byte "
-                        + (received + readBuffer.mismatch(expected)) + " of the message");
+                throw new ClientException("connection " + id + " to " + target() + ": the echo differs from what"
+                        + " was sent at byte " + (received + readBuffer.mismatch(expected)) + " of the message");
             }
             received += n;
             lastEcho = System.nanoTime();

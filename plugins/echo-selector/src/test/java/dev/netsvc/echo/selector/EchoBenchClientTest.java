@@ -1,23 +1,31 @@
 package dev.netsvc.echo.selector;
 
 import dev.netsvc.core.ClientException;
+import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.testkit.ClientHarness;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +76,42 @@ class EchoBenchClientTest {
             assertEquals(0, bench("127.0.0.1:" + echo.tcpPort(), "connections", "4", "duration", "300ms", "warmup", "200ms"));
             double seconds = Double.parseDouble(field("messages").replaceAll(".* in ([\\d.]+) s", "$1"));
             assertTrue(seconds > 0.25 && seconds < 0.35, "measured " + seconds + " s of a 300ms run");
-            assertTrue(client.err().contains("\r"), "a progress line was drawn");
+            assertFalse(client.err().contains("\r"), "no progress line redrawn when stderr is not a terminal");
+            assertFalse(client.err().contains("   "), "nor padding to wipe one");
+        }
+    }
+
+    @Test
+    void aTerminalGetsALiveProgressLine() throws Exception {
+        try (ServiceHarness echo = ServiceHarness.of(new EchoSelectorService()).start()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ClientInvocation call = new ClientInvocation(List.of("127.0.0.1:" + echo.tcpPort()),
+                    Map.of("duration", List.of("1200ms")), Duration.ofSeconds(5), new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(out, true), new PrintStream(err, true), Clock.systemUTC(), true);
+            assertEquals(0, new EchoBenchClient().run(call));
+            assertTrue(err.toString().contains("\r") && err.toString().contains("msg/s"), "a progress line was drawn");
+        }
+    }
+
+    @Test
+    void aServerThatGoesAwayMidRunGetsAPartialReportAndOneAddress() throws Exception {
+        try (ServerSocket quitter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = quitter.accept()) {
+                    for (int i = 0; i < 5; i++) { // echoes five messages, then leaves
+                        s.getOutputStream().write(s.getInputStream().readNBytes(10));
+                    }
+                } catch (IOException ignored) {
+                    // the test checks what the client says
+                }
+            });
+            String target = "127.0.0.1:" + quitter.getLocalPort();
+            ClientException e = assertThrows(ClientException.class, () -> bench(target, "size", "10", "messages", "100"));
+            assertEquals("connection 1 to " + target + " was closed by the server after 0 of 10 bytes of a message came back",
+                    e.getMessage());
+            assertTrue(client.out().startsWith("stopped:     early, after "), client::out);
+            assertTrue(field("messages").startsWith("5 in "), client::out);
         }
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# The seeds' echo client (Python socket tutorial), with host and port from the command line.
+# The classic Python socket tutorial's echo client, with host and port from the command line.
 import socket
 import sys
 

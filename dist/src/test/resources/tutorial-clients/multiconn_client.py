@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# The seeds' multi-connection client (selectors), as the tutorial writes it; host, port and the number
+# The classic Python socket tutorial's multi-connection client (selectors), as the tutorial writes it; host, port and the number
 # of connections come from the command line, and a summary line and a deadline make it testable.
 import selectors
 import socket
