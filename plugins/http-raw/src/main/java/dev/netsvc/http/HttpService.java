@@ -11,10 +11,12 @@ import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.nio.NioTcpServer;
 
 import org.pf4j.Extension;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -66,8 +68,8 @@ public final class HttpService implements NetService {
         DocumentRoot root = new DocumentRoot(settings.root(), settings.fileCacheSize(), settings.fileCacheMaxFile(),
                 context.clock());
         DateCache dates = new DateCache(context.clock());
-        AccessLog accessLog = new AccessLog(LoggerFactory.getLogger(ACCESS_LOGGER), settings.accessLog(), dates);
-        FileServer files = new FileServer(root, dates, accessLog, context.counters());
+        AccessLog accessLog = accessLog(context, settings);
+        FileServer files = new FileServer(root, dates, accessLog, settings.sendfileThreshold(), context.counters());
         Duration shortest = settings.requestTimeout().compareTo(settings.idleTimeout()) < 0
                 ? settings.requestTimeout() : settings.idleTimeout();
         Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
@@ -75,21 +77,52 @@ public final class HttpService implements NetService {
             Server server;
             if (settings.io().equals("blocking")) {
                 BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
             } else {
                 NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
             }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
             watchdog.close();
+            accessLog.close();
             throw e;
         }
     }
 
-    /** A running transport and its watchdog, stopped together. */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog)
+    /** The access log of one start: off, to its file, or to the logger (when that logs at info). */
+    private AccessLog accessLog(ServiceContext context, HttpSettings settings) {
+        if (!settings.accessLog()) {
+            return AccessLog.off();
+        }
+        AccessLog.Sink sink;
+        if (settings.accessLogFile().isEmpty()) {
+            Logger logger = LoggerFactory.getLogger(ACCESS_LOGGER);
+            if (!logger.isInfoEnabled()) {
+                return AccessLog.off();
+            }
+            sink = new AccessLog.LoggerSink(logger);
+        } else {
+            Path file = context.resolve(Path.of(settings.accessLogFile()));
+            try {
+                sink = AccessLogFile.open(file, context.log());
+            } catch (IOException e) {
+                String key = id() + "." + HttpSettings.ACCESS_LOG_FILE.name();
+                throw new ConfigException(key, key + ": cannot open " + file + " for appending (" + e.getMessage()
+                        + "); set it to a writable file, or leave it empty to log through the logger " + ACCESS_LOGGER);
+            }
+        }
+        return AccessLog.start(context.serviceId() + "-access-log", context.clock(),
+                new AccessLogFormat(settings.accessLogFormat(), context.clock().getZone()), sink,
+                context.counters().counter("http.access-log.dropped"), context.log());
+    }
+
+    /**
+     * A running transport, its watchdog and its access log, stopped together: the access log last, so
+     * the responses cut by the stop are logged too.
+     */
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, AccessLog accessLog)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -102,7 +135,14 @@ public final class HttpService implements NetService {
                 stopper.accept(grace);
             } finally {
                 watchdog.close();
+                accessLog.close();
             }
+        }
+
+        /** Reopens the access log file (after logrotate moved it; the supervisor calls this on SIGHUP). */
+        @Override
+        public void reopenLogs() {
+            accessLog.reopen();
         }
     }
 }
