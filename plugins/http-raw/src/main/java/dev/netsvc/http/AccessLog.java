@@ -225,6 +225,7 @@ final class AccessLog implements AutoCloseable {
         try {
             while (true) {
                 boolean draining = state == State.DRAINING;
+                maybeReopen();
                 int n = queue.drainTo(batch, MAX_BATCH);
                 if (n > 0) {
                     write(batch);
@@ -236,7 +237,6 @@ final class AccessLog implements AutoCloseable {
                 if (draining) {
                     return; // read the state before draining: nothing queued before close() is lost
                 }
-                maybeReopen();
                 LockSupport.parkNanos(FLUSH_INTERVAL.toNanos());
             }
         } catch (Throwable t) {
