@@ -33,13 +33,13 @@ class StartCacheIT {
     @TempDir
     Path tmp;
 
-    /** A copy of the distribution (bin, lib, plugins, conf, www), with its own var/. */
+    /** A copy of the distribution (bin, lib, plugins, conf, www), with its own var/ and logs/. */
     Path install() throws IOException {
         Path home = tmp.resolve("netsvc");
         try (Stream<Path> all = Files.walk(DistProcess.home())) {
             for (Path from : all.toList()) {
                 Path rel = DistProcess.home().relativize(from);
-                if (rel.startsWith("var")) {
+                if (rel.startsWith("var") || rel.startsWith("logs")) {
                     continue;
                 }
                 Path to = home.resolve(rel.toString());

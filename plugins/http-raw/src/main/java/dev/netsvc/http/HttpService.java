@@ -98,21 +98,33 @@ public final class HttpService implements NetService {
         }
         AccessLog.Sink sink;
         if (settings.accessLogFile().isEmpty()) {
-            Logger logger = LoggerFactory.getLogger(ACCESS_LOGGER);
-            if (!logger.isInfoEnabled()) {
-                return AccessLog.off();
-            }
-            sink = new AccessLog.LoggerSink(logger);
+            return accessLogToLogger(context, settings);
         } else {
             Path file = context.resolve(Path.of(settings.accessLogFile()));
             try {
                 sink = AccessLogFile.open(file, context.log());
             } catch (IOException e) {
                 String key = id() + "." + HttpSettings.ACCESS_LOG_FILE.name();
+                if (settings.accessLogFile().equals(HttpSettings.DEFAULT_ACCESS_LOG_FILE)) {
+                    // the default place, in an installation that is read-only: the logger will do
+                    context.log().warn("cannot open the access log {} ({}); logging to the logger {} instead; set {} to a writable file",
+                            file, e.getMessage(), ACCESS_LOGGER, key);
+                    return accessLogToLogger(context, settings);
+                }
                 throw new ConfigException(key, key + ": cannot open " + file + " for appending (" + e.getMessage()
                         + "); set it to a writable file, or leave it empty to log through the logger " + ACCESS_LOGGER);
             }
         }
+        return start(context, settings, sink);
+    }
+
+    /** Lines to the logger {@code http.access}: one logger call (with the binding's own flush) per line. */
+    private static AccessLog accessLogToLogger(ServiceContext context, HttpSettings settings) {
+        Logger logger = LoggerFactory.getLogger(ACCESS_LOGGER);
+        return logger.isInfoEnabled() ? start(context, settings, new AccessLog.LoggerSink(logger)) : AccessLog.off();
+    }
+
+    private static AccessLog start(ServiceContext context, HttpSettings settings, AccessLog.Sink sink) {
         return AccessLog.start(context.serviceId() + "-access-log", context.clock(),
                 new AccessLogFormat(settings.accessLogFormat(), context.clock().getZone()), sink,
                 context.counters().counter("http.access-log.dropped"), context.log());

@@ -42,7 +42,8 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
             "one line per response, written when it is sent or cut, off the event loops");
     static final ConfigKey<String> ACCESS_LOG_FORMAT = ConfigKey.choice("access-log-format", "common",
             List.of("common", "combined"), "common: Common Log Format; combined: also referer and user agent; both end with the response time in seconds");
-    static final ConfigKey<String> ACCESS_LOG_FILE = ConfigKey.string("access-log-file", "",
+    static final String DEFAULT_ACCESS_LOG_FILE = "logs/http-access.log";
+    static final ConfigKey<String> ACCESS_LOG_FILE = ConfigKey.string("access-log-file", DEFAULT_ACCESS_LOG_FILE,
             "file to append the access log to (relative to the netsvc home; reopened when logrotate moves it); empty: the logger http.access");
     static final ConfigKey<Integer> SENDFILE_THRESHOLD = ConfigKey.size("sendfile-threshold", "256k", 0, 1 << 30,
             "files larger than this are sent by the kernel (sendfile, selector transport) instead of through memory");
