@@ -26,4 +26,12 @@ public interface RunningService {
      * plugin can be unloaded. Calling it twice is harmless.
      */
     void stop(Duration grace);
+
+    /**
+     * Reopens the files the service writes to by name (access logs), because an operator's log rotation
+     * moved them. The supervisor calls it on SIGHUP; from any thread, it must not block. The default does
+     * nothing.
+     */
+    default void reopenLogs() {
+    }
 }

@@ -59,10 +59,20 @@ final class DistProcess implements AutoCloseable {
     }
 
     static DistProcess start(Map<String, String> env, String... args) {
+        return startIn(home(), env, args);
+    }
+
+    /**
+     * Starts {@code HOME/bin/netsvc ARGS}. Without the start cache unless {@code env} sets
+     * NETSVC_START_CACHE: the tests share one installation and time its exits, and writing the archive
+     * lengthens the first exit; StartCacheIT tests the cache on its own copy.
+     */
+    static DistProcess startIn(Path home, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(launcher().toString());
+        command.add(home.resolve("bin").resolve("netsvc").toString());
         command.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home().toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+        pb.environment().put("NETSVC_START_CACHE", "off");
         pb.environment().putAll(env);
         try {
             return new DistProcess(pb.start());

@@ -1,5 +1,7 @@
 package dev.netsvc.dist;
 
+import dev.netsvc.testkit.Await;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,15 +167,52 @@ class HttpIT {
     }
 
     @Test
-    void everyRequestHasOneAccessLogLine() throws Exception {
+    void withAnEmptyFileEveryRequestHasOneAccessLogLineThroughTheLogger() throws Exception {
         String curl = Tools.require("curl");
         String marker = "/access-log-probe-" + System.nanoTime();
+        try (DistProcess own = DistProcess.run("--enable", "http", "--set", "http.port=0", "--set", "http.access-log-file=")) {
+            run(curl, "-sS", "-o", "/dev/null", "http://127.0.0.1:" + own.port("http", "tcp") + marker);
+            String line = own.awaitLine(T, Pattern.compile(Pattern.quote(marker)));
+            // the logger stamps the time; the line carries no second one
+            assertTrue(line.contains("http.access - 127.0.0.1 - - \"GET "), line);
+            assertTrue(Pattern.compile(" \"GET " + Pattern.quote(marker) + " HTTP/1.1\" 404 \\d+ \\d+\\.\\d{3}$").matcher(line).find(), line);
+            assertEquals(1, own.stderrLines().stream().filter(l -> l.contains(marker)).count());
+            assertEquals(0, own.terminate(T), own::output);
+        }
+    }
+
+    @Test
+    void byDefaultTheAccessLogIsAFileUnderTheHome() throws Exception {
+        String curl = Tools.require("curl");
+        String marker = "/default-access-log-probe-" + System.nanoTime();
         run(curl, "-sS", "-o", "/dev/null", base + marker);
-        String line = netsvc.awaitLine(T, Pattern.compile(Pattern.quote(marker)));
-        // one timestamp, the logger's: the Common Log Format's own [time] field would be a second one
-        assertTrue(line.contains("http.access - 127.0.0.1 - - \"GET " + marker + " HTTP/1.1\" 404 "), line);
-        assertFalse(line.contains("["), line);
-        assertEquals(1, netsvc.stderrLines().stream().filter(l -> l.contains(marker)).count());
+        Path log = DistProcess.home().resolve("logs/http-access.log");
+        Await.until(T, "the line in " + log, () -> {
+            try {
+                return Files.exists(log) && Files.readString(log).contains(marker);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertTrue(Files.readString(log).lines().anyMatch(l -> l.contains("\"GET " + marker + " HTTP/1.1\" 404 ")), log::toString);
+        assertTrue(netsvc.stderrLines().stream().noneMatch(l -> l.contains(marker)), "not also on stderr");
+    }
+
+    @Test
+    void theAccessLogGoesToItsFileInTheCombinedFormat(@TempDir Path tmp) throws Exception {
+        String curl = Tools.require("curl");
+        Path log = tmp.resolve("logs/access.log");
+        try (DistProcess own = DistProcess.run("--enable", "http", "--set", "http.port=0",
+                "--set", "http.access-log-file=" + log, "--set", "http.access-log-format=combined")) {
+            String url = "http://127.0.0.1:" + own.port("http", "tcp") + "/index.html";
+            run(curl, "-sS", "-o", "/dev/null", "-A", "probe/1.0", "-e", "http://from/", url);
+            assertEquals(0, own.terminate(T), own::output); // stopping writes what is queued
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(1, lines.size(), lines::toString);
+            assertTrue(lines.getFirst().matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /index\\.html HTTP/1\\.1\" 200 \\d+ "
+                    + "\"http://from/\" \"probe/1\\.0\" \\d+\\.\\d{3}"), lines.getFirst());
+            assertTrue(own.stderrLines().stream().noneMatch(l -> l.contains(" http.access - ")), own::output);
+        }
     }
 
     @ParameterizedTest

@@ -35,6 +35,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartupTrace.mainStarted();
         System.exit(new Main(new Launch(home(), System.in, System.out, System.err)).run(args));
     }
 

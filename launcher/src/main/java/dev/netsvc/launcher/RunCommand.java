@@ -46,6 +46,7 @@ final class RunCommand implements Main.Command {
 
     @Override
     public int run(List<String> args) {
+        StartupTrace trace = StartupTrace.begin();
         CommandLine cl = Cli.parse(options(), args);
         if (cl.hasOption(Cli.HELP)) {
             launch.out().print(Cli.help("netsvc run [options]",
@@ -59,8 +60,10 @@ final class RunCommand implements Main.Command {
         }
         Path pluginsDir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
         try (PluginHost host = new PluginHost(pluginsDir, Netsvc.apiVersion())) {
+            trace.phase("options and logging");
             host.load();
             Map<String, ServiceInfo> services = host.services();
+            trace.phase("plugins loaded");
             host.problems().forEach(p -> log.warn("{}", p));
             if (services.isEmpty()) {
                 log.error("no services: no plugin in {} provides one", pluginsDir);
@@ -72,7 +75,8 @@ final class RunCommand implements Main.Command {
             }
             ShutdownSignal signal = ShutdownSignal.install();
             Supervisor supervisor = new Supervisor(launch.home());
-            int running = supervisor.start(plan);
+            trace.phase("configuration");
+            int running = supervisor.start(plan, trace);
             if (supervisor.configError().isPresent()) {
                 supervisor.stopAll(plan.shutdownGrace());
                 throw supervisor.configError().get();
@@ -82,6 +86,7 @@ final class RunCommand implements Main.Command {
                 return Main.FAILURE;
             }
             log.info("netsvc ready: {} services", running);
+            trace.report();
             String name = await(signal);
             log.info("netsvc stopping on {}", name);
             supervisor.stopAll(plan.shutdownGrace());

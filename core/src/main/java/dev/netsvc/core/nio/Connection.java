@@ -3,6 +3,7 @@ package dev.netsvc.core.nio;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * One accepted connection of an {@link NioTcpServer}, as its {@link ConnectionHandler} sees it. Call its
@@ -27,6 +28,19 @@ public interface Connection {
 
     /** Like {@link #write(ByteBuffer)} for several buffers, in one system call where possible. */
     void write(ByteBuffer... data) throws IOException;
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code position} straight from the file to the
+     * socket ({@code sendfile}: no copy through the heap, no buffering here), and returns how many the
+     * socket took now. When that is fewer than {@code count}, the socket is full: call again from
+     * {@link ConnectionHandler#onOutputDrained}, which follows once it can take more. Output already
+     * pending goes first: while any waits, this sends nothing and returns 0. The file stays the caller's
+     * to close.
+     *
+     * @throws IllegalStateException if output was shut down or the connection is closing
+     * @throws IOException           if the file or the socket failed
+     */
+    long transferFrom(FileChannel file, long position, long count) throws IOException;
 
     /** Bytes written by the handler and not yet taken by the socket. */
     int pendingOutput();

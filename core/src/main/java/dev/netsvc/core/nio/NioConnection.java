@@ -5,6 +5,7 @@ import dev.netsvc.core.net.SocketErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -30,6 +31,8 @@ final class NioConnection implements Connection {
     private static final int BACKPRESSURE = 1 << 2;
     private static final int SHUTDOWN_REQUESTED = 1 << 3;
     private static final int OUTPUT_SHUT = 1 << 4;
+    /** A file transfer found the socket full: tell the handler when it can take more. */
+    private static final int TRANSFER_WAITING = 1 << 5;
 
     /** A burst of input is read in at most this many reads before other connections get their turn. */
     private static final int MAX_READS_PER_EVENT = 16;
@@ -193,7 +196,12 @@ final class NioConnection implements Connection {
 
     private void flushPending() throws IOException {
         if (pending == null) {
+            boolean transferWaiting = (flags & TRANSFER_WAITING) != 0;
+            flags &= ~TRANSFER_WAITING;
             updateInterest();
+            if (transferWaiting && state == State.OPEN) {
+                handler.onOutputDrained(this);
+            }
             return;
         }
         if (pending.writeTo(channel) > 0) {
@@ -252,6 +260,23 @@ final class NioConnection implements Connection {
         for (ByteBuffer b : data) {
             queue(b);
         }
+    }
+
+    @Override
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        checkWritable();
+        if (pending != null) {
+            return 0; // what waits goes first; onOutputDrained follows
+        }
+        long n = file.transferTo(position, count, channel);
+        if (n > 0) {
+            loop.touch(this);
+        }
+        if (n < count) {
+            flags |= TRANSFER_WAITING;
+            updateInterest();
+        }
+        return n;
     }
 
     private void queue(ByteBuffer data) {
@@ -430,7 +455,7 @@ final class NioConnection implements Connection {
                 || (state == State.OPEN && (flags & (INPUT_ENDED | INPUT_SUSPENDED | BACKPRESSURE)) == 0)) {
             want = SelectionKey.OP_READ;
         }
-        if (pending != null) {
+        if (pending != null || (flags & TRANSFER_WAITING) != 0) {
             want |= SelectionKey.OP_WRITE;
         }
         if (want != interest) {

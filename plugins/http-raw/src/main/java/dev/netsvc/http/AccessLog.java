@@ -2,50 +2,270 @@ package dev.netsvc.http;
 
 import org.slf4j.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * One line per response, through slf4j: the Common Log Format without its time field, because the
- * logger stamps every line already and two timestamps on one line are one too many:
- * {@code 127.0.0.1 - - "GET / HTTP/1.1" 200 1234}. The request line is escaped (quotes, backslashes,
- * control and non-ASCII bytes as {@code \xHH}) so a client cannot forge log lines.
+ * The access log: one line per response, written when the response is complete or cut short (the
+ * client went away, the server stopped), with the body bytes actually sent and the time taken.
+ *
+ * <p>Event loops never format or write: a connection hands over one {@link Entry} to a bounded queue
+ * and goes on; one writer thread ({@code <service>-access-log}) drains the queue every
+ * {@link #FLUSH_INTERVAL}, formats the lines ({@link AccessLogFormat}) and writes them in one call
+ * (nginx's {@code access_log ... buffer= flush=}). When the queue is full ({@link #MAX_ENTRIES}
+ * entries or {@link #MAX_CHARS} characters of request text) the entry is dropped and counted in
+ * {@code http.access-log.dropped}: a slow disk never stalls the event loops.
+ * <pre>
+ *   RUNNING ── close() ──► DRAINING (writes what is queued) ──► CLOSED (entries are dropped)
+ * </pre>
  */
-final class AccessLog {
+final class AccessLog implements AutoCloseable {
 
-    private final Logger log;
-    private final boolean enabled;
+    static final int MAX_ENTRIES = 16_384;
+    static final long MAX_CHARS = 4L << 20;
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
+    private static final int MAX_BATCH = 4096;
 
-    AccessLog(Logger log, boolean enabled) {
-        this.log = log;
-        this.enabled = enabled && log.isInfoEnabled();
+    enum State { RUNNING, DRAINING, CLOSED }
+
+    /** Where formatted lines go. */
+    interface Sink extends AutoCloseable {
+        /** Whether lines carry their own time (a log file) or the logger adds one. */
+        boolean timestamped();
+
+        /** Writes {@code length} bytes of whole lines, each ending in a newline. */
+        void write(byte[] lines, int length);
+
+        /** Reopens the file if logrotate moved it, or when {@code force}d. */
+        default void reopen(boolean force) {
+        }
+
+        @Override
+        void close();
     }
 
     /**
-     * @param requestLine the request line, or null when none was received
-     * @param bytes       body bytes sent
+     * One response, from its request to its last byte. The connection fills in {@link #bodyStart} and
+     * {@link #bodyEnd} (offsets in its output stream) and calls {@link #finish} once the response is
+     * written or cut.
      */
-    void log(String remote, String requestLine, int status, long bytes) {
-        if (!enabled) {
-            return;
+    static final class Entry {
+        final String remote;
+        final String requestLine;
+        final int status;
+        final String referer;
+        final String userAgent;
+        final long startNanos;
+        long bodyStart;
+        long bodyEnd;
+        long bytesSent;
+        long nanos;
+        long epochMillis;
+
+        Entry(String remote, String requestLine, int status, String referer, String userAgent, long startNanos) {
+            this.remote = remote;
+            this.requestLine = requestLine;
+            this.status = status;
+            this.referer = referer;
+            this.userAgent = userAgent;
+            this.startNanos = startNanos;
         }
-        log.info("{} - - \"{}\" {} {}", remote, requestLine == null ? "-" : escape(requestLine), status,
-                bytes == 0 ? "-" : bytes);
+
+        int chars() {
+            return length(requestLine) + length(referer) + length(userAgent) + 64;
+        }
+
+        private static int length(String s) {
+            return s == null ? 0 : s.length();
+        }
     }
 
-    static String escape(String line) {
-        StringBuilder out = null;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            boolean plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-            if (!plain && out == null) {
-                out = new StringBuilder(line.length() + 16).append(line, 0, i);
-            }
-            if (out != null) {
-                if (plain) {
-                    out.append(c);
-                } else {
-                    out.append(String.format("\\x%02x", (int) c & 0xff));
+    /** Lines to the logger {@code http.access}, which adds its own time. */
+    static final class LoggerSink implements Sink {
+        private final Logger log;
+
+        LoggerSink(Logger log) {
+            this.log = log;
+        }
+
+        @Override
+        public boolean timestamped() {
+            return false;
+        }
+
+        @Override
+        public void write(byte[] lines, int length) {
+            int from = 0;
+            for (int i = 0; i < length; i++) {
+                if (lines[i] == '\n') {
+                    log.info(new String(lines, from, i - from, java.nio.charset.StandardCharsets.US_ASCII));
+                    from = i + 1;
                 }
             }
         }
-        return out == null ? line : out.toString();
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final AccessLog OFF = new AccessLog();
+
+    private final Clock clock;
+    private final AccessLogFormat format;
+    private final Sink sink;
+    private final LongAdder dropped;
+    private final Logger problems;
+    private final ArrayBlockingQueue<Entry> queue;
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final Thread writer;
+    private volatile State state = State.RUNNING;
+    private volatile boolean reopenRequested;
+    private long lastReopenCheck;
+
+    private AccessLog() {
+        this.clock = null;
+        this.format = null;
+        this.sink = null;
+        this.dropped = null;
+        this.problems = null;
+        this.queue = null;
+        this.writer = null;
+        this.state = State.CLOSED;
+    }
+
+    private AccessLog(String name, Clock clock, AccessLogFormat format, Sink sink, LongAdder dropped, Logger problems) {
+        this.clock = clock;
+        this.format = format;
+        this.sink = sink;
+        this.dropped = dropped;
+        this.problems = problems;
+        this.queue = new ArrayBlockingQueue<>(MAX_ENTRIES);
+        this.writer = Thread.ofPlatform().name(name).daemon(true).unstarted(this::writeLoop);
+    }
+
+    /** No access log: {@link #enabled()} is false and nothing is recorded. */
+    static AccessLog off() {
+        return OFF;
+    }
+
+    /** Starts the writer thread. */
+    static AccessLog start(String name, Clock clock, AccessLogFormat format, Sink sink, LongAdder dropped, Logger problems) {
+        AccessLog log = new AccessLog(name, clock, format, sink, dropped, problems);
+        log.writer.start();
+        return log;
+    }
+
+    boolean enabled() {
+        return this != OFF;
+    }
+
+    /** Whether entries need the referer and user agent. */
+    boolean wantsHeaders() {
+        return enabled() && format.combined();
+    }
+
+    /** Records a finished (or cut) response; from any thread, never blocks. */
+    void finish(Entry entry, long bytesSent) {
+        if (!enabled()) {
+            return;
+        }
+        entry.bytesSent = bytesSent;
+        entry.nanos = System.nanoTime() - entry.startNanos;
+        entry.epochMillis = clock.millis();
+        int chars = entry.chars();
+        if (state != State.RUNNING || queuedChars.addAndGet(chars) > MAX_CHARS) {
+            if (state == State.RUNNING) {
+                queuedChars.addAndGet(-chars);
+            }
+            dropped.increment();
+            return;
+        }
+        if (!queue.offer(entry)) {
+            queuedChars.addAndGet(-chars);
+            dropped.increment();
+        }
+    }
+
+    /**
+     * Reopens the log file at its configured path (after logrotate moved it). Safe from any thread; the
+     * writer does it before its next write. The writer also notices by itself, within a second, when
+     * the file at the path is no longer the one it has open.
+     */
+    void reopen() {
+        if (enabled()) {
+            reopenRequested = true;
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Writes what is queued, closes the file and ends the writer thread. */
+    @Override
+    public void close() {
+        if (!enabled() || state != State.RUNNING) {
+            return;
+        }
+        state = State.DRAINING;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeLoop() {
+        List<Entry> batch = new ArrayList<>(MAX_BATCH);
+        try {
+            while (true) {
+                boolean draining = state == State.DRAINING;
+                maybeReopen();
+                int n = queue.drainTo(batch, MAX_BATCH);
+                if (n > 0) {
+                    write(batch);
+                    batch.clear();
+                    if (n == MAX_BATCH) {
+                        continue;
+                    }
+                }
+                if (draining) {
+                    return; // read the state before draining: nothing queued before close() is lost
+                }
+                LockSupport.parkNanos(FLUSH_INTERVAL.toNanos());
+            }
+        } catch (Throwable t) {
+            problems.error("access log writer failed; access logging stops", t);
+        } finally {
+            state = State.CLOSED;
+            dropped.add(queue.size());
+            queue.clear();
+            sink.close();
+        }
+    }
+
+    private void write(List<Entry> batch) {
+        long chars = 0;
+        for (Entry e : batch) {
+            chars += e.chars();
+        }
+        queuedChars.addAndGet(-chars);
+        format.format(batch, sink.timestamped());
+        sink.write(format.bytes(), format.length());
+    }
+
+    private void maybeReopen() {
+        long now = clock.millis();
+        if (reopenRequested || now - lastReopenCheck >= 1000 || now < lastReopenCheck) {
+            lastReopenCheck = now;
+            boolean force = reopenRequested;
+            reopenRequested = false;
+            sink.reopen(force);
+        }
     }
 }

@@ -25,7 +25,7 @@ final class BlockingTransport implements Watchdog.Watched {
     private final Clock clock;
     private final HttpConnection connection;
     private final Inbox inbox;
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox;
     private volatile long writeDeadline = Long.MAX_VALUE;
 
     private BlockingTransport(Socket socket, HttpSettings settings, FileServer files, Clock clock) {
@@ -34,6 +34,7 @@ final class BlockingTransport implements Watchdog.Watched {
         this.clock = clock;
         this.connection = new HttpConnection(files, settings.limits(), HostPort.formatAddress(socket.getInetAddress(), false));
         this.inbox = new Inbox(settings.maxInputBuffer());
+        this.outbox = new Outbox(files.accessLog());
     }
 
     static BlockingTcpServer start(ServiceContext context, HttpSettings settings, FileServer files, Watchdog watchdog)
@@ -47,7 +48,7 @@ final class BlockingTransport implements Watchdog.Watched {
                         transport.serve();
                     } finally {
                         watchdog.remove(transport);
-                        transport.outbox.clear();
+                        transport.outbox.clear(0); // a write that did not return is not counted as sent
                     }
                 });
     }
@@ -93,6 +94,7 @@ final class BlockingTransport implements Watchdog.Watched {
         writeDeadline = clock.millis() + settings.idleTimeout().toMillis();
         try {
             outbox.writeTo(out);
+            outbox.settle(0);
         } finally {
             writeDeadline = Long.MAX_VALUE;
         }

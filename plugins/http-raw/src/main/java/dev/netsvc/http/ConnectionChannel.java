@@ -4,6 +4,7 @@ import dev.netsvc.core.nio.Connection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.Arrays;
 
@@ -11,9 +12,10 @@ import java.util.Arrays;
  * An event-loop {@link Connection} seen as a non-blocking channel, so the {@link Outbox} writes to it
  * as to a socket: it takes everything while nothing is pending (the connection keeps what the socket
  * refuses) and nothing once something is, until the output drains. So a large file moves a chunk at a
- * time as the client reads, and at most one chunk ever waits in memory.
+ * time as the client reads, and at most one chunk ever waits in memory; or, as a {@link Outbox.FileTarget},
+ * goes from the file to the socket by {@code sendfile} and waits in no memory at all.
  */
-final class ConnectionChannel implements GatheringByteChannel {
+final class ConnectionChannel implements GatheringByteChannel, Outbox.FileTarget {
 
     private final Connection connection;
 
@@ -43,6 +45,11 @@ final class ConnectionChannel implements GatheringByteChannel {
         }
         connection.write(batch);
         return n;
+    }
+
+    @Override
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        return connection.transferFrom(file, position, count);
     }
 
     @Override

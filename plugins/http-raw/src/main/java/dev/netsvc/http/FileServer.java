@@ -29,8 +29,11 @@ final class FileServer {
     private final LongAdder requests;
     private final LongAdder[] byClass = new LongAdder[6];
 
-    FileServer(DocumentRoot root, DateCache dates, AccessLog accessLog, ServiceCounters counters) {
+    private final long sendfileThreshold;
+
+    FileServer(DocumentRoot root, DateCache dates, AccessLog accessLog, long sendfileThreshold, ServiceCounters counters) {
         this.root = root;
+        this.sendfileThreshold = sendfileThreshold;
         this.dates = dates;
         this.accessLog = accessLog;
         this.requests = counters.counter("http.requests");
@@ -39,27 +42,38 @@ final class FileServer {
         }
     }
 
+    /** Whether requests must keep Referer and User-Agent for the access log. */
+    boolean wantsLogHeaders() {
+        return accessLog.wantsHeaders();
+    }
+
+    /** The access log, for the transports' outboxes. */
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
     /** Appends the response to {@code request}; returns whether the connection stays open. */
     boolean respond(Request request, Outbox out, String remote) {
         requests.increment();
+        long started = accessLog.enabled() ? System.nanoTime() : 0;
         boolean keepAlive = request.keepAlive();
         if (!request.method().isImplemented()) {
             long bytes = text(out, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
-            return done(remote, request.line(), Status.METHOD_NOT_ALLOWED, bytes, keepAlive);
+            return done(out, remote, request, started, Status.METHOD_NOT_ALLOWED, bytes, keepAlive);
         }
         DocumentRoot.Resource resource = root.find(request.target().path());
         return switch (resource) {
-            case StaticFile file -> file(request, file, out, remote);
+            case StaticFile file -> file(request, file, out, remote, started);
             case DocumentRoot.Outcome.ADD_SLASH -> {
                 RequestTarget t = request.target();
                 String location = t.rawPath() + "/" + (t.rawQuery() == null ? "" : "?" + t.rawQuery());
                 long bytes = text(out, Status.MOVED_PERMANENTLY, keepAlive, request,
                         HttpBytes.ascii("Location: " + location + "\r\n"), "moved to " + location);
-                yield done(remote, request.line(), Status.MOVED_PERMANENTLY, bytes, keepAlive);
+                yield done(out, remote, request, started, Status.MOVED_PERMANENTLY, bytes, keepAlive);
             }
-            case DocumentRoot.Outcome.FORBIDDEN -> done(remote, request.line(), Status.FORBIDDEN,
+            case DocumentRoot.Outcome.FORBIDDEN -> done(out, remote, request, started, Status.FORBIDDEN,
                     text(out, Status.FORBIDDEN, keepAlive, request, NONE, "the file is not readable"), keepAlive);
-            case DocumentRoot.Outcome.NOT_FOUND -> done(remote, request.line(), Status.NOT_FOUND,
+            case DocumentRoot.Outcome.NOT_FOUND -> done(out, remote, request, started, Status.NOT_FOUND,
                     text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
         };
     }
@@ -73,24 +87,28 @@ final class FileServer {
      */
     void fail(HttpException failure, String requestLine, boolean head, Outbox out, String remote) {
         Status status = failure.status();
+        long started = accessLog.enabled() ? System.nanoTime() : 0;
         long bytes = text(out, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
-        done(remote, requestLine, status, bytes, false);
+        count(status);
+        if (accessLog.enabled()) {
+            out.log(entry(out, new AccessLog.Entry(remote, requestLine, status.code(), null, null, started), bytes));
+        }
     }
 
-    private boolean file(Request request, StaticFile file, Outbox out, String remote) {
+    private boolean file(Request request, StaticFile file, Outbox out, String remote, long started) {
         boolean keepAlive = request.keepAlive();
         if (Conditional.notModified(request, file)) {
             head(out, Status.NOT_MODIFIED, keepAlive, request.version());
             out.put(file.validators());
             out.put(CRLF);
-            return done(remote, request.line(), Status.NOT_MODIFIED, 0, keepAlive);
+            return done(out, remote, request, started, Status.NOT_MODIFIED, 0, keepAlive);
         }
         FileChannel channel = null;
         if (request.method() == Method.GET && file.body() == null && file.size() > 0) {
             try {
                 channel = file.open();
             } catch (IOException e) {
-                return done(remote, request.line(), Status.NOT_FOUND,
+                return done(out, remote, request, started, Status.NOT_FOUND,
                         text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
             }
         }
@@ -98,14 +116,14 @@ final class FileServer {
         out.put(file.entity());
         out.put(CRLF);
         if (request.method() == Method.HEAD) {
-            return done(remote, request.line(), Status.OK, 0, keepAlive);
+            return done(out, remote, request, started, Status.OK, 0, keepAlive);
         }
         if (channel != null) {
-            out.put(channel, file.size());
+            out.put(channel, file.size(), file.size() > sendfileThreshold);
         } else if (file.body() != null) {
             out.put(file.body());
         }
-        return done(remote, request.line(), Status.OK, file.size(), keepAlive);
+        return done(out, remote, request, started, Status.OK, file.size(), keepAlive);
     }
 
     /** Status line, Server, Date and, where the default does not say it, Connection. */
@@ -128,7 +146,7 @@ final class FileServer {
     private long text(Outbox out, Status status, boolean keepAlive, Version version, boolean headRequest,
                       byte[] headers, String message) {
         // the message may quote the client's bytes: escaped, they cannot inject anything
-        byte[] body = (status + ": " + AccessLog.escape(message) + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = (status + ": " + AccessLogFormat.escape(message) + "\n").getBytes(StandardCharsets.US_ASCII);
         head(out, status, keepAlive, version);
         out.put(TEXT);
         out.put(headers);
@@ -141,9 +159,25 @@ final class FileServer {
         return body.length;
     }
 
-    private boolean done(String remote, String requestLine, Status status, long bytes, boolean keepAlive) {
-        byClass[status.code() / 100].increment();
-        accessLog.log(remote, requestLine, status.code(), bytes);
+    /** Counts the response and hands its log entry to the outbox, which logs it once it is sent. */
+    private boolean done(Outbox out, String remote, Request request, long started, Status status, long bodyBytes,
+                         boolean keepAlive) {
+        count(status);
+        if (accessLog.enabled()) {
+            out.log(entry(out, new AccessLog.Entry(remote, request.line(), status.code(), request.referer(),
+                    request.userAgent(), started), bodyBytes));
+        }
         return keepAlive;
+    }
+
+    /** The body is the last thing put: it ends here. */
+    private static AccessLog.Entry entry(Outbox out, AccessLog.Entry entry, long bodyBytes) {
+        entry.bodyEnd = out.appended();
+        entry.bodyStart = entry.bodyEnd - bodyBytes;
+        return entry;
+    }
+
+    private void count(Status status) {
+        byClass[status.code() / 100].increment();
     }
 }

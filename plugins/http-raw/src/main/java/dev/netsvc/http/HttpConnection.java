@@ -29,7 +29,7 @@ final class HttpConnection {
 
     HttpConnection(FileServer server, RequestParser.Limits limits, String remote) {
         this.server = server;
-        this.parser = new RequestParser(limits);
+        this.parser = new RequestParser(limits, server.wantsLogHeaders());
         this.remote = remote;
     }
 

@@ -11,10 +11,12 @@ import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.nio.NioTcpServer;
 
 import org.pf4j.Extension;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -63,18 +65,11 @@ public final class HttpService implements NetService {
             String key = id() + "." + HttpSettings.ROOT.name();
             throw new ConfigException(key, key + ": " + settings.root() + " is not a directory; set it to the folder of files to serve");
         }
-        // refused now rather than answering every request with 403: the folder must be listable (r) and
-        // enterable (x) by the user netsvc runs as
-        if (!Files.isReadable(settings.root()) || !Files.isExecutable(settings.root())) {
-            String key = id() + "." + HttpSettings.ROOT.name();
-            throw new ConfigException(key, key + ": cannot read " + settings.root() + ": permission denied for the user"
-                    + " netsvc runs as (" + System.getProperty("user.name") + "); the folder needs r and x permission");
-        }
         DocumentRoot root = new DocumentRoot(settings.root(), settings.fileCacheSize(), settings.fileCacheMaxFile(),
                 context.clock());
         DateCache dates = new DateCache(context.clock());
-        AccessLog accessLog = new AccessLog(LoggerFactory.getLogger(ACCESS_LOGGER), settings.accessLog());
-        FileServer files = new FileServer(root, dates, accessLog, context.counters());
+        AccessLog accessLog = accessLog(context, settings);
+        FileServer files = new FileServer(root, dates, accessLog, settings.sendfileThreshold(), context.counters());
         Duration shortest = settings.requestTimeout().compareTo(settings.idleTimeout()) < 0
                 ? settings.requestTimeout() : settings.idleTimeout();
         Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
@@ -82,21 +77,64 @@ public final class HttpService implements NetService {
             Server server;
             if (settings.io().equals("blocking")) {
                 BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
             } else {
                 NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
             }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
             watchdog.close();
+            accessLog.close();
             throw e;
         }
     }
 
-    /** A running transport and its watchdog, stopped together. */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog)
+    /** The access log of one start: off, to its file, or to the logger (when that logs at info). */
+    private AccessLog accessLog(ServiceContext context, HttpSettings settings) {
+        if (!settings.accessLog()) {
+            return AccessLog.off();
+        }
+        AccessLog.Sink sink;
+        if (settings.accessLogFile().isEmpty()) {
+            return accessLogToLogger(context, settings);
+        } else {
+            Path file = context.resolve(Path.of(settings.accessLogFile()));
+            try {
+                sink = AccessLogFile.open(file, context.log());
+            } catch (IOException e) {
+                String key = id() + "." + HttpSettings.ACCESS_LOG_FILE.name();
+                if (settings.accessLogFile().equals(HttpSettings.DEFAULT_ACCESS_LOG_FILE)) {
+                    // the default place, in an installation that is read-only: the logger will do
+                    context.log().warn("cannot open the access log {} ({}); logging to the logger {} instead; set {} to a writable file",
+                            file, e.getMessage(), ACCESS_LOGGER, key);
+                    return accessLogToLogger(context, settings);
+                }
+                throw new ConfigException(key, key + ": cannot open " + file + " for appending (" + e.getMessage()
+                        + "); set it to a writable file, or leave it empty to log through the logger " + ACCESS_LOGGER);
+            }
+        }
+        return start(context, settings, sink);
+    }
+
+    /** Lines to the logger {@code http.access}: one logger call (with the binding's own flush) per line. */
+    private static AccessLog accessLogToLogger(ServiceContext context, HttpSettings settings) {
+        Logger logger = LoggerFactory.getLogger(ACCESS_LOGGER);
+        return logger.isInfoEnabled() ? start(context, settings, new AccessLog.LoggerSink(logger)) : AccessLog.off();
+    }
+
+    private static AccessLog start(ServiceContext context, HttpSettings settings, AccessLog.Sink sink) {
+        return AccessLog.start(context.serviceId() + "-access-log", context.clock(),
+                new AccessLogFormat(settings.accessLogFormat(), context.clock().getZone()), sink,
+                context.counters().counter("http.access-log.dropped"), context.log());
+    }
+
+    /**
+     * A running transport, its watchdog and its access log, stopped together: the access log last, so
+     * the responses cut by the stop are logged too.
+     */
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, AccessLog accessLog)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -109,7 +147,14 @@ public final class HttpService implements NetService {
                 stopper.accept(grace);
             } finally {
                 watchdog.close();
+                accessLog.close();
             }
+        }
+
+        /** Reopens the access log file (after logrotate moved it; the supervisor calls this on SIGHUP). */
+        @Override
+        public void reopenLogs() {
+            accessLog.reopen();
         }
     }
 }

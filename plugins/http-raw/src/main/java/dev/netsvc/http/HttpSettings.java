@@ -14,7 +14,7 @@ import java.util.List;
  */
 record HttpSettings(Path root, String io, int loops, int maxConnections, Duration idleTimeout,
                     Duration requestTimeout, RequestParser.Limits limits, int fileCacheSize, int fileCacheMaxFile,
-                    boolean accessLog) {
+                    boolean accessLog, AccessLogFormat.Kind accessLogFormat, String accessLogFile, int sendfileThreshold) {
 
     static final ConfigKey<Path> ROOT = ConfigKey.path("root", "www",
             "document root; a relative path is under the netsvc home");
@@ -39,10 +39,18 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
     static final ConfigKey<Integer> FILE_CACHE_MAX_FILE = ConfigKey.size("file-cache-max-file", "256k", 0, 1 << 30,
             "files up to this size are kept in memory; larger ones are sent from disk");
     static final ConfigKey<Boolean> ACCESS_LOG = ConfigKey.bool("access-log", true,
-            "one Common Log Format line per request, to the logger http.access");
+            "one line per response, written when it is sent or cut, off the event loops");
+    static final ConfigKey<String> ACCESS_LOG_FORMAT = ConfigKey.choice("access-log-format", "common",
+            List.of("common", "combined"), "common: Common Log Format; combined: also referer and user agent; both end with the response time in seconds");
+    static final String DEFAULT_ACCESS_LOG_FILE = "logs/http-access.log";
+    static final ConfigKey<String> ACCESS_LOG_FILE = ConfigKey.string("access-log-file", DEFAULT_ACCESS_LOG_FILE,
+            "file to append the access log to (relative to the netsvc home; reopened when logrotate moves it); empty: the logger http.access");
+    static final ConfigKey<Integer> SENDFILE_THRESHOLD = ConfigKey.size("sendfile-threshold", "256k", 0, 1 << 30,
+            "files larger than this are sent by the kernel (sendfile, selector transport) instead of through memory");
 
     static final List<ConfigKey<?>> KEYS = List.of(ROOT, IO, LOOPS, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT,
-            MAX_REQUEST_LINE, MAX_HEADER_SIZE, MAX_HEADERS, MAX_BODY_SIZE, FILE_CACHE_SIZE, FILE_CACHE_MAX_FILE, ACCESS_LOG);
+            MAX_REQUEST_LINE, MAX_HEADER_SIZE, MAX_HEADERS, MAX_BODY_SIZE, FILE_CACHE_SIZE, FILE_CACHE_MAX_FILE, SENDFILE_THRESHOLD,
+            ACCESS_LOG, ACCESS_LOG_FORMAT, ACCESS_LOG_FILE);
 
     static HttpSettings of(ServiceContext context) {
         return new HttpSettings(
@@ -56,7 +64,10 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
                         context.get(MAX_HEADERS), context.get(MAX_BODY_SIZE)),
                 context.get(FILE_CACHE_SIZE),
                 context.get(FILE_CACHE_MAX_FILE),
-                context.get(ACCESS_LOG));
+                context.get(ACCESS_LOG),
+                context.get(ACCESS_LOG_FORMAT).equals("combined") ? AccessLogFormat.Kind.COMBINED : AccessLogFormat.Kind.COMMON,
+                context.get(ACCESS_LOG_FILE).strip(),
+                context.get(SENDFILE_THRESHOLD));
     }
 
     /** The largest input buffer a connection needs: one line at the longest limit, and its CRLF. */

@@ -8,10 +8,11 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 
 /**
- * What a connection owes its client, in order. Response heads and small bodies are gathered in one
+ * What a connection owes its client, in order, and the access log entries of the responses in it. Response heads and small bodies are gathered in one
  * buffer, so the responses to pipelined requests go out in one write; cached bodies go out as shared
- * read-only buffers without a copy; large files as regions of a {@link FileChannel}, written a chunk
- * at a time as the client takes them. Buffers are borrowed from {@link SpareBuffers} and given back
+ * read-only buffers without a copy; large files as regions of a {@link FileChannel}: handed to the
+ * kernel ({@code sendfile}) when the channel is a {@link FileTarget}, else copied a chunk at a time as
+ * the client takes them. Either way a download holds at most one chunk of memory. Buffers are borrowed from {@link SpareBuffers} and given back
  * once written, so an outbox with nothing to send holds none.
  */
 final class Outbox {
@@ -21,26 +22,72 @@ final class Outbox {
     private static final int INITIAL_BUFFER = 2 * 1024;
     private static final int MAX_GATHER = 16;
 
+    /** A channel that can send a file region without copying it through user space. */
+    interface FileTarget {
+        /**
+         * Sends up to {@code count} bytes of {@code file} from {@code position}; returns how many the
+         * socket took now (0 when it is full, then the transport waits until it can write again).
+         */
+        long transferFrom(FileChannel file, long position, long count) throws IOException;
+    }
+
     /** A file region still to send; the channel is closed when done. */
     private static final class FileRegion {
         final FileChannel file;
+        final boolean sendfile;
         long position;
         final long end;
 
-        FileRegion(FileChannel file, long length) {
+        FileRegion(FileChannel file, long length, boolean sendfile) {
             this.file = file;
             this.end = length;
+            this.sendfile = sendfile;
         }
     }
 
     private final ArrayDeque<Object> queue = new ArrayDeque<>(); // ByteBuffer (read mode) or FileRegion
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final ArrayDeque<AccessLog.Entry> entries = new ArrayDeque<>(); // in output order
+    private final AccessLog accessLog;
     private ByteBuffer tail; // being filled, write mode; not in the queue yet
     private long size;
+    private long appended; // every byte ever put: offsets in the connection's output stream
+    private long written;  // every byte ever written
+
+    Outbox(AccessLog accessLog) {
+        this.accessLog = accessLog;
+    }
 
     /** Bytes not yet written. */
     long size() {
         return size;
+    }
+
+    /** The offset of the next byte put: where a response body starts or ends, for its log entry. */
+    long appended() {
+        return appended;
+    }
+
+    /** Holds {@code entry} until its response (up to {@code entry.bodyEnd}) has been sent. */
+    void log(AccessLog.Entry entry) {
+        if (entry.bodyEnd <= written) {
+            accessLog.finish(entry, entry.bodyEnd - entry.bodyStart);
+        } else {
+            entries.add(entry);
+        }
+    }
+
+    /**
+     * Logs the responses sent in full. {@code unsent}: bytes written but still held by the transport
+     * (not yet taken by the socket).
+     */
+    void settle(long unsent) {
+        long sent = written - unsent;
+        AccessLog.Entry e;
+        while ((e = entries.peek()) != null && e.bodyEnd <= sent) {
+            entries.poll();
+            accessLog.finish(e, e.bodyEnd - e.bodyStart);
+        }
     }
 
     boolean isEmpty() {
@@ -54,6 +101,7 @@ final class Outbox {
     void put(byte[] bytes, int offset, int length) {
         room(length).put(bytes, offset, length);
         size += length;
+        appended += length;
     }
 
     /** Appends a shared body; {@code body} itself is not modified. */
@@ -69,13 +117,18 @@ final class Outbox {
             queue.add(body.asReadOnlyBuffer()); // read-only: never mistaken for one of our tails
         }
         size += length;
+        appended += length;
     }
 
-    /** Appends the first {@code length} bytes of {@code file}, which the outbox closes when they are sent. */
-    void put(FileChannel file, long length) {
+    /**
+     * Appends the first {@code length} bytes of {@code file}, which the outbox closes when they are sent
+     * (or dropped); by {@code sendfile} when asked and the channel can.
+     */
+    void put(FileChannel file, long length, boolean sendfile) {
         seal();
-        queue.add(new FileRegion(file, length));
+        queue.add(new FileRegion(file, length, sendfile));
         size += length;
+        appended += length;
     }
 
     /**
@@ -91,7 +144,8 @@ final class Outbox {
             Object head = queue.peek();
             long written;
             if (head instanceof FileRegion region) {
-                written = writeChunk(region, channel);
+                written = region.sendfile && channel instanceof FileTarget target
+                        ? transfer(region, target) : writeChunk(region, channel);
                 if (region.position == region.end) {
                     queue.poll();
                     region.file.close();
@@ -100,11 +154,21 @@ final class Outbox {
                 written = writeBuffers(channel);
             }
             size -= written;
+            this.written += written;
             if (written == 0 && !queue.isEmpty()) {
                 return false; // the socket's send buffer is full
             }
         }
         return true;
+    }
+
+    private static long transfer(FileRegion region, FileTarget target) throws IOException {
+        long n = target.transferFrom(region.file, region.position, region.end - region.position);
+        if (n == 0 && region.position >= region.file.size()) {
+            throw new IOException("file shrank while being sent");
+        }
+        region.position += n;
+        return n;
     }
 
     /**
@@ -124,8 +188,17 @@ final class Outbox {
         return written;
     }
 
-    /** Drops whatever is left and closes its files (the connection is closing). */
-    void clear() {
+    /**
+     * Drops whatever is left and closes its files (the connection is closing), and logs the responses
+     * not sent in full with the body bytes that were. {@code unsent}: as for {@link #settle}.
+     */
+    void clear(long unsent) {
+        settle(unsent);
+        long sent = written - unsent;
+        for (AccessLog.Entry e : entries) {
+            accessLog.finish(e, Math.max(0, Math.min(sent, e.bodyEnd) - e.bodyStart));
+        }
+        entries.clear();
         for (Object o : queue) {
             if (o instanceof FileRegion region) {
                 try {

@@ -8,7 +8,9 @@ package dev.netsvc.http;
  * @param keepAlive       whether the connection stays open after the response
  * @param ifNoneMatch     the If-None-Match value, or null
  * @param ifModifiedSince the If-Modified-Since value, or null
+ * @param referer         the Referer value, or null (kept only for the combined access log)
+ * @param userAgent       the User-Agent value, or null (kept only for the combined access log)
  */
 record Request(Method method, Version version, String line, RequestTarget target, boolean keepAlive,
-               String ifNoneMatch, String ifModifiedSince) {
+               String ifNoneMatch, String ifModifiedSince, String referer, String userAgent) {
 }

@@ -46,12 +46,22 @@ final class RequestParser {
     private boolean keepAlive;
     private String ifNoneMatch;
     private String ifModifiedSince;
+    private String referer;
+    private String userAgent;
     private final TransferCodings codings = new TransferCodings();
     private long bodyLeft;
     private ChunkedBody chunked;
 
+    private final boolean keepLogHeaders;
+
     RequestParser(Limits limits) {
+        this(limits, false);
+    }
+
+    /** @param keepLogHeaders keep Referer and User-Agent (the combined access log wants them) */
+    RequestParser(Limits limits, boolean keepLogHeaders) {
         this.limits = limits;
+        this.keepLogHeaders = keepLogHeaders;
         clear();
     }
 
@@ -176,9 +186,16 @@ final class RequestParser {
                     host(a, vFrom, vTo);
                 }
             }
+            case 7 -> {
+                if (keepLogHeaders && referer == null && HttpBytes.equalsIgnoreCase(a, from, colon, "referer")) {
+                    referer = HttpBytes.text(a, vFrom, vTo);
+                }
+            }
             case 10 -> {
                 if (HttpBytes.equalsIgnoreCase(a, from, colon, "connection")) {
                     connection(a, vFrom, vTo);
+                } else if (keepLogHeaders && userAgent == null && HttpBytes.equalsIgnoreCase(a, from, colon, "user-agent")) {
+                    userAgent = HttpBytes.text(a, vFrom, vTo);
                 }
             }
             case 13 -> {
@@ -267,7 +284,8 @@ final class RequestParser {
 
     private Request finish() {
         boolean persistent = !close && (version == Version.HTTP_1_1 || keepAlive);
-        Request request = new Request(method, version, line, target, persistent, ifNoneMatch, ifModifiedSince);
+        Request request = new Request(method, version, line, target, persistent, ifNoneMatch, ifModifiedSince,
+                referer, userAgent);
         clear();
         return request;
     }
@@ -288,6 +306,8 @@ final class RequestParser {
         keepAlive = false;
         ifNoneMatch = null;
         ifModifiedSince = null;
+        referer = null;
+        userAgent = null;
         codings.clear();
         bodyLeft = 0;
         chunked = null;

@@ -44,7 +44,7 @@ final class SelectorTransport {
         private final Connection connection;
         private final HttpConnection http;
         private final Inbox inbox;
-        private final Outbox outbox = new Outbox();
+        private final Outbox outbox;
         private final ConnectionChannel channel;
         private final Watchdog watchdog;
         private final Clock clock;
@@ -53,12 +53,14 @@ final class SelectorTransport {
         private boolean blocked;
         private boolean inputEnded;
         private boolean closing;
+        private int unsent; // written to the connection, not yet taken by the socket (for the access log)
 
         Handler(Connection connection, HttpSettings settings, FileServer files, Watchdog watchdog, Clock clock) {
             this.connection = connection;
             this.http = new HttpConnection(files, settings.limits(),
                     HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
             this.inbox = new Inbox(settings.maxInputBuffer());
+            this.outbox = new Outbox(files.accessLog());
             this.channel = new ConnectionChannel(connection);
             this.watchdog = watchdog;
             this.clock = clock;
@@ -90,6 +92,8 @@ final class SelectorTransport {
 
         @Override
         public void onOutputDrained(Connection c) throws IOException {
+            unsent = 0;
+            outbox.settle(0);
             if (blocked) {
                 blocked = false;
                 pump();
@@ -105,13 +109,14 @@ final class SelectorTransport {
         @Override
         public void onClosed(Connection c, CloseReason reason) {
             watchdog.remove(this);
-            outbox.clear();
+            // a completed close delivered everything; otherwise what the connection still held is lost
+            outbox.clear(reason == CloseReason.COMPLETED ? 0 : unsent);
         }
 
         /** Writes, parses and answers until input runs out, output blocks or the connection closes. */
         private void pump() throws IOException {
             while (true) {
-                if (!outbox.isEmpty() && !outbox.writeTo(channel)) {
+                if (!outbox.isEmpty() && !write()) {
                     block();
                     return;
                 }
@@ -124,12 +129,20 @@ final class SelectorTransport {
                 if (next == HttpConnection.Next.CLOSE || next == HttpConnection.Next.READ && inputEnded) {
                     closing = true;
                 } else if (next == HttpConnection.Next.READ) {
-                    if (!outbox.isEmpty() && !outbox.writeTo(channel)) {
+                    if (!outbox.isEmpty() && !write()) {
                         block();
                     }
                     return;
                 }
             }
+        }
+
+        /** Writes the outbox; logs the responses the socket took in full. Returns true when all is written. */
+        private boolean write() throws IOException {
+            boolean done = outbox.writeTo(channel);
+            unsent = connection.pendingOutput();
+            outbox.settle(unsent);
+            return done;
         }
 
         private void block() {

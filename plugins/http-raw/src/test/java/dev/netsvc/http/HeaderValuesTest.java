@@ -78,10 +78,10 @@ class HeaderValuesTest {
 
     @Test
     void requestLinesAreEscapedForTheLog() {
-        assertEquals("GET / HTTP/1.1", AccessLog.escape("GET / HTTP/1.1"));
-        assertEquals("GET /\\x22x\\x5c\\x0a HTTP/1.1", AccessLog.escape("GET /\"x\\\n HTTP/1.1"));
-        assertEquals("\\xe9", AccessLog.escape("\u00e9"));
-        assertFalse(AccessLog.escape("a\r\nforged log line").contains("\n"));
-        assertTrue(AccessLog.escape("\u0000").startsWith("\\x00"));
+        assertEquals("GET / HTTP/1.1", AccessLogFormat.escape("GET / HTTP/1.1"));
+        assertEquals("GET /\\x22x\\x5c\\x0a HTTP/1.1", AccessLogFormat.escape("GET /\"x\\\n HTTP/1.1"));
+        assertEquals("\\xe9", AccessLogFormat.escape("\u00e9"));
+        assertFalse(AccessLogFormat.escape("a\r\nforged log line").contains("\n"));
+        assertTrue(AccessLogFormat.escape("\u0000").startsWith("\\x00"));
     }
 }

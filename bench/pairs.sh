@@ -1,0 +1,133 @@
+#!/bin/sh
+# Same-run ratios for issue 12's workloads, as pairs of back-to-back wrk runs on a shared machine:
+#   default  http-raw's default configuration (access log on, to the logger) vs Netty 4.2, index.html, 64 connections
+#   nolog    http-raw with http.access-log=false vs Netty 4.2, index.html, 64 connections
+#   file64k  http-raw vs nginx (1 worker, sendfile on), a 64 KiB file, 16 connections
+#   file1m   http-raw vs nginx (1 worker, sendfile on), a 1 MiB file, 16 connections (http-raw: sendfile)
+# Both servers of a workload run at once, pinned to core 0 (an idle server costs nothing), wrk to core 1.
+# After a warm-up of each, PAIRS pairs of runs (netsvc, then the peer, DURATION each); each pair gives a
+# ratio, and the median ratio is reported, so a burst of load from other work on the machine moves one
+# pair, not the result. Writes bench/target/pairs/results.csv; --write also draws
+# docs/benchmarks-issue12.svg (the tables in docs/benchmarks.md are written by hand from results.csv).
+#
+# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m]
+# Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl.
+set -eu
+if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
+    NETSVC_BENCH_LOCKED=1 exec flock /tmp/netsvc-bench.lock "$0" "$@"
+fi
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PAIRS=5; DURATION=5; WARMUP=3; WRITE=0; ONLY=default,nolog,file64k,file1m
+while [ $# -gt 0 ]; do
+    case $1 in
+        --write) WRITE=1 ;;
+        --pairs) PAIRS=$2; shift ;;
+        --duration) DURATION=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
+        --only) ONLY=$2; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+DIST=$(ls -d "$ROOT"/dist/target/netsvc-*/ 2>/dev/null | head -1)
+[ -n "$DIST" ] && [ -d "$ROOT/bench/target/lib" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/java}
+[ -n "$JAVA" ] || JAVA=$(ls -d /usr/lib/jvm/*25*/bin/java | head -1)
+WORK="$ROOT/bench/target/pairs"
+rm -rf "$WORK" && mkdir -p "$WORK/www" "$WORK/nginx/tmp"
+cp "$ROOT/dist/src/www/index.html" "$WORK/www/index.html"
+head -c 65536 /dev/urandom > "$WORK/www/64k.bin"
+head -c 1048576 /dev/urandom > "$WORK/www/1m.bin"
+CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "nginx is not installed" >&2; exit 1; }
+RESULTS="$WORK/results.csv"
+echo "workload,pair,netsvc_rps,peer_rps,ratio,netsvc_cpu_us_per_request,peer_cpu_us_per_request" > "$RESULTS"
+PIDS=""
+trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done' EXIT
+
+free_port() {
+    while :; do
+        port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000 ))
+        [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ] && { echo $port; return; }
+    done
+}
+await_url() {
+    i=0
+    until curl -s -o /dev/null "$1"; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "no answer from $1" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+# serve NAME COMMAND...: starts a server on core 0 in the background; its pid (taskset and bin/netsvc
+# exec, so it is the server's own) in LAST
+serve() {
+    name=$1; shift
+    taskset -c 0 "$@" >"$WORK/$name.log" 2>&1 &
+    LAST=$!
+    PIDS="$PIDS $LAST"
+}
+# CPU time a process has used, in clock ticks (user + system)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=""; }
+# rps URL CONNECTIONS SECONDS PID: prints requests/s and the server's CPU microseconds per request (the
+# second is steadier than the first on a loaded machine: it does not count time waiting for a core)
+rps() {
+    before=$(ticks "$4")
+    out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1")
+    after=$(ticks "$4")
+    echo "$out" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+        /^Requests\/sec/ {r = $2} / requests in / {n = $1}
+        END {printf "%s %.1f\n", r, (n > 0 ? t * 1e6 / hz / n : 0)}'
+}
+# pairs WORKLOAD NETSVC_URL NETSVC_PID PEER_URL PEER_PID CONNECTIONS
+pairs() {
+    await_url "$2"; await_url "$4"
+    rps "$2" "$6" "$WARMUP" "$3" >/dev/null; rps "$4" "$6" "$WARMUP" "$5" >/dev/null
+    i=1
+    while [ $i -le "$PAIRS" ]; do
+        set -- "$@" $(rps "$2" "$6" "$DURATION" "$3") $(rps "$4" "$6" "$DURATION" "$5")
+        a=$7; ca=$8; b=$9; cb=${10}
+        set -- "$1" "$2" "$3" "$4" "$5" "$6"
+        echo "$1,$i,$a,$b,$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a / b}'),$ca,$cb" | tee -a "$RESULTS"
+        i=$((i + 1))
+    done
+}
+wanted() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+netsvc_http() { # NAME PORT SETTINGS...
+    name=$1; port=$2; shift 2
+    serve "$name" "$DIST/bin/netsvc" run --enable http --set http.port="$port" --set http.root="$WORK/www" "$@"
+}
+
+for workload in default nolog; do
+    wanted $workload || continue
+    p1=$(free_port); p2=$(free_port)
+    if [ $workload = default ]; then netsvc_http http-default "$p1"; else netsvc_http http-nolog "$p1" --set http.access-log=false; fi
+    ours=$LAST
+    serve netty "$JAVA" -cp "$CP" dev.netsvc.bench.http.NettyHttpServer "$p2" "$WORK/www/index.html"
+    pairs $workload "http://127.0.0.1:$p1/index.html" "$ours" "http://127.0.0.1:$p2/index.html" "$LAST" 64
+    stop_all
+done
+for workload in file64k file1m; do
+    wanted $workload || continue
+    file=$([ $workload = file64k ] && echo 64k.bin || echo 1m.bin)
+    p1=$(free_port); p2=$(free_port)
+    netsvc_http "http-$workload" "$p1" --set http.access-log=false
+    ours=$LAST
+    sed -e "s#@PORT@#$p2#" -e "s#@WORK@#$WORK#g" "$ROOT/bench/nginx.conf" > "$WORK/nginx/nginx.conf"
+    serve nginx "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+    pairs $workload "http://127.0.0.1:$p1/$file" "$ours" "http://127.0.0.1:$p2/$file" "$LAST" 16
+    stop_all
+done
+
+echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
+for w in default nolog file64k file1m; do
+    grep -q "^$w," "$RESULTS" || continue
+    m=$(grep "^$w," "$RESULTS" | cut -d, -f5 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    c=$(grep "^$w," "$RESULTS" | awk -F, '{print $6 / $7}' | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}')
+    echo "$w,$m,$c" >> "$WORK/medians.csv"
+    echo "  $w: throughput $m, CPU per request $c"
+done
+[ "$WRITE" = 1 ] && sh "$ROOT/bench/pairs-report.sh" "$WORK" "$ROOT/docs"
+exit 0

@@ -1,0 +1,69 @@
+package dev.netsvc.launcher;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the start of {@code netsvc run} spends its time: each phase (plugins loaded, configuration,
+ * each service's start) with its duration, and the time from the process's start (bin/netsvc execs
+ * the JVM, so that includes the script and the JVM's own start) to {@code main}. Logged in one line
+ * to the logger {@code netsvc.startup} at debug, or at info with {@code -Dnetsvc.startup.trace=true}.
+ */
+final class StartupTrace {
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc.startup");
+    /** Set as early as the class is loaded: the first thing {@link Main} does. */
+    private static final long MAIN_NANOS = System.nanoTime();
+    private static final long MAIN_MILLIS = System.currentTimeMillis();
+
+    private final boolean on;
+    private final boolean info;
+    private final List<String> phases = new ArrayList<>();
+    private long last = MAIN_NANOS;
+
+    private StartupTrace(boolean info) {
+        this.info = info;
+        this.on = info || log.isDebugEnabled();
+    }
+
+    /** Touches the class so that {@link #MAIN_NANOS} is the time {@code main} began. */
+    static void mainStarted() {
+    }
+
+    static StartupTrace begin() {
+        return new StartupTrace(Boolean.getBoolean("netsvc.startup.trace"));
+    }
+
+    /** Ends the phase called {@code name}, which began when the previous one ended. */
+    void phase(String name) {
+        if (on) {
+            long now = System.nanoTime();
+            phases.add(name + " " + millis(now - last) + " ms");
+            last = now;
+        }
+    }
+
+    /** Logs the phases, and the total from the process's start. */
+    void report() {
+        if (!on) {
+            return;
+        }
+        long processStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(MAIN_MILLIS);
+        long toMain = MAIN_MILLIS - processStart;
+        long total = toMain + (System.nanoTime() - MAIN_NANOS) / 1_000_000;
+        String line = "start took " + total + " ms: process start to main " + toMain + " ms (script and JVM, 10 ms precision), "
+                + String.join(", ", phases);
+        if (info) {
+            log.info(line);
+        } else {
+            log.debug(line);
+        }
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.netsvc.http;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Formats access log lines into one reusable byte buffer, ASCII throughout:
+ * <pre>
+ *   common:   127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 1234 0.002
+ *   combined: 127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 1234 "http://a/" "curl/8.5.0" 0.002
+ * </pre>
+ * The last field is the response time in seconds, millisecond precision (nginx's
+ * {@code $request_time}); parsers of the two standard formats ignore a trailing field. Lines for the
+ * logger, which stamps its own time, leave out the bracketed time. Client text (request line, referer,
+ * user agent) is escaped ({@link #escape}) so a client cannot forge lines. Used by one thread.
+ */
+final class AccessLogFormat {
+
+    enum Kind { COMMON, COMBINED }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final Kind kind;
+    private final ZoneId zone;
+    private byte[] buf = new byte[64 * 1024];
+    private int length;
+    private long second = Long.MIN_VALUE;
+    private String time;
+
+    AccessLogFormat(Kind kind, ZoneId zone) {
+        this.kind = kind;
+        this.zone = zone;
+    }
+
+    boolean combined() {
+        return kind == Kind.COMBINED;
+    }
+
+    /** Formats {@code entries} into {@link #bytes()}, replacing what was there. */
+    void format(List<AccessLog.Entry> entries, boolean withTime) {
+        length = 0;
+        for (AccessLog.Entry e : entries) {
+            line(e, withTime);
+        }
+    }
+
+    byte[] bytes() {
+        return buf;
+    }
+
+    int length() {
+        return length;
+    }
+
+    private void line(AccessLog.Entry e, boolean withTime) {
+        ascii(e.remote);
+        ascii(" - - ");
+        if (withTime) {
+            put('[');
+            ascii(timeOf(e.epochMillis));
+            ascii("] ");
+        }
+        quoted(e.requestLine);
+        put(' ');
+        number(e.status);
+        put(' ');
+        if (e.bytesSent == 0) {
+            put('-');
+        } else {
+            number(e.bytesSent);
+        }
+        if (kind == Kind.COMBINED) {
+            put(' ');
+            quoted(e.referer);
+            put(' ');
+            quoted(e.userAgent);
+        }
+        put(' ');
+        long millis = Math.max(0, e.nanos / 1_000_000);
+        number(millis / 1000);
+        put('.');
+        long ms = millis % 1000;
+        put((char) ('0' + ms / 100));
+        put((char) ('0' + ms / 10 % 10));
+        put((char) ('0' + ms % 10));
+        put('\n');
+    }
+
+    private String timeOf(long epochMillis) {
+        long s = Math.floorDiv(epochMillis, 1000);
+        if (s != second) {
+            second = s;
+            time = TIME.format(Instant.ofEpochSecond(s).atZone(zone));
+        }
+        return time;
+    }
+
+    /** {@code "text"} escaped, or {@code "-"} when absent. */
+    private void quoted(String text) {
+        put('"');
+        if (text == null) {
+            put('-');
+        } else {
+            room(text.length() * 4);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                    buf[length++] = (byte) c;
+                } else {
+                    buf[length++] = '\\';
+                    buf[length++] = 'x';
+                    buf[length++] = HEX[(c >> 4) & 0xf];
+                    buf[length++] = HEX[c & 0xf];
+                }
+            }
+        }
+        put('"');
+    }
+
+    private void ascii(String s) {
+        room(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[length++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void number(long n) {
+        ascii(Long.toString(n));
+    }
+
+    private void put(char c) {
+        room(1);
+        buf[length++] = (byte) c;
+    }
+
+    private void room(int n) {
+        if (buf.length - length < n) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + n));
+        }
+    }
+
+    /** {@code line} with quotes, backslashes, control and non-ASCII characters as {@code \xHH}. */
+    static String escape(String line) {
+        StringBuilder out = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            boolean plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+            if (!plain && out == null) {
+                out = new StringBuilder(line.length() + 16).append(line, 0, i);
+            }
+            if (out != null) {
+                if (plain) {
+                    out.append(c);
+                } else {
+                    out.append(String.format("\\x%02x", (int) c & 0xff));
+                }
+            }
+        }
+        return out == null ? line : out.toString();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.netsvc.http;
+
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
+import dev.netsvc.testkit.ServiceHarness;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The access log's lines, its bounded queue and its file's reopening. */
+class AccessLogTest {
+
+    static final Instant T = Instant.parse("1994-11-06T08:49:37.250Z");
+
+    @TempDir
+    Path tmp;
+
+    static AccessLog.Entry entry(String line, int status, long bytes, String referer, String agent) {
+        AccessLog.Entry e = new AccessLog.Entry("127.0.0.1", line, status, referer, agent, 0);
+        e.bytesSent = bytes;
+        e.nanos = 2_345_000_000L;
+        e.epochMillis = T.toEpochMilli();
+        return e;
+    }
+
+    static String format(AccessLogFormat.Kind kind, boolean withTime, AccessLog.Entry... entries) {
+        AccessLogFormat f = new AccessLogFormat(kind, ZoneOffset.UTC);
+        f.format(List.of(entries), withTime);
+        return new String(f.bytes(), 0, f.length(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void commonFormatWithTheResponseTime() {
+        assertEquals("127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] \"GET / HTTP/1.1\" 200 1234 2.345\n",
+                format(AccessLogFormat.Kind.COMMON, true, entry("GET / HTTP/1.1", 200, 1234, "r", "a")));
+    }
+
+    @Test
+    void combinedFormatAddsRefererAndUserAgentEscaped() {
+        assertEquals("127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] \"GET / HTTP/1.1\" 304 - \"http://a/\" \"x\\x22y\\x0a\" 2.345\n"
+                        + "127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] \"-\" 400 10 \"-\" \"-\" 2.345\n",
+                format(AccessLogFormat.Kind.COMBINED, true, entry("GET / HTTP/1.1", 304, 0, "http://a/", "x\"y\n"),
+                        entry(null, 400, 10, null, null)));
+    }
+
+    @Test
+    void theLoggerLineCarriesNoSecondTimestamp() {
+        assertEquals("127.0.0.1 - - \"GET / HTTP/1.1\" 200 1 2.345\n",
+                format(AccessLogFormat.Kind.COMMON, false, entry("GET / HTTP/1.1", 200, 1, null, null)));
+    }
+
+    /** A sink that holds the writer in its first write until released, and keeps every line. */
+    static final class HeldSink implements AccessLog.Sink {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> lines = new ArrayList<>();
+        volatile int reopened;
+
+        @Override
+        public boolean timestamped() {
+            return true;
+        }
+
+        @Override
+        public void write(byte[] bytes, int length) {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (lines) {
+                lines.addAll(List.of(new String(bytes, 0, length, StandardCharsets.US_ASCII).split("\n")));
+            }
+        }
+
+        @Override
+        public void reopen(boolean force) {
+            if (force) {
+                reopened++;
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() throws InterruptedException {
+        HeldSink sink = new HeldSink();
+        LongAdder dropped = new LongAdder();
+        AccessLog log = AccessLog.start("t-access-log", Clock.systemUTC(), new AccessLogFormat(AccessLogFormat.Kind.COMMON, ZoneOffset.UTC),
+                sink, dropped, LoggerFactory.getLogger("t"));
+        log.finish(new AccessLog.Entry("a", "GET /first HTTP/1.1", 200, null, null, System.nanoTime()), 1);
+        sink.entered.await(); // the writer is stuck in a write: nothing more leaves the queue
+        int offered = AccessLog.MAX_ENTRIES + 100;
+        for (int i = 0; i < offered; i++) {
+            log.finish(new AccessLog.Entry("a", "GET /" + i + " HTTP/1.1", 200, null, null, System.nanoTime()), 1);
+        }
+        assertEquals(100, dropped.sum());
+        sink.release.countDown();
+        log.close(); // drains the queue first
+        assertEquals(1 + AccessLog.MAX_ENTRIES, sink.lines.size());
+        assertTrue(sink.lines.getLast().contains("GET /" + (AccessLog.MAX_ENTRIES - 1) + " "), sink.lines.getLast());
+        log.finish(new AccessLog.Entry("a", "GET /late HTTP/1.1", 200, null, null, 0), 1);
+        assertEquals(101, dropped.sum(), "after close, entries are dropped");
+    }
+
+    @Test
+    void reopenIsPassedToTheSinkFromTheWriter() {
+        HeldSink sink = new HeldSink();
+        sink.release.countDown();
+        AccessLog log = AccessLog.start("t-access-log", new ManualClock(T), new AccessLogFormat(AccessLogFormat.Kind.COMMON, ZoneOffset.UTC),
+                sink, new LongAdder(), LoggerFactory.getLogger("t"));
+        try {
+            log.reopen();
+            Await.until(Duration.ofSeconds(5), "the sink reopened", () -> sink.reopened == 1);
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
+    void theFileIsReopenedWhenLogrotateMovesIt() throws IOException {
+        Path file = tmp.resolve("access.log");
+        AccessLogFile sink = AccessLogFile.open(file, LoggerFactory.getLogger("t"));
+        try {
+            sink.write("one\n".getBytes(StandardCharsets.US_ASCII), 4);
+            Path rotated = tmp.resolve("access.log.1");
+            Files.move(file, rotated);
+            sink.reopen(false); // the writer's once-a-second check: the path no longer holds our file
+            sink.write("two\n".getBytes(StandardCharsets.US_ASCII), 4);
+            assertEquals(List.of("one"), Files.readAllLines(rotated));
+            assertEquals(List.of("two"), Files.readAllLines(file));
+            sink.reopen(false); // same file: kept
+            sink.write("three\n".getBytes(StandardCharsets.US_ASCII), 6);
+            assertEquals(List.of("two", "three"), Files.readAllLines(file));
+        } finally {
+            sink.close();
+        }
+    }
+
+    @Test
+    void theServiceLogsCombinedLinesToItsFileAndAfterRotationToTheNewOne() throws IOException {
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(www.resolve("a.txt"), "hello");
+        Path file = tmp.resolve("logs/access.log");
+        try (ServiceHarness http = ServiceHarness.of(new HttpService()).set("root", www.toString())
+                .set("access-log-file", file.toString()).set("access-log-format", "combined").start()) {
+            try (RawClient c = new RawClient(http.tcp())) {
+                c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nReferer: http://r/\r\nUser-Agent: t/1\r\n\r\n").read();
+            }
+            Await.until(Duration.ofSeconds(10), "a line in " + file, () -> lines(file).size() == 1);
+            String line = lines(file).getFirst();
+            assertTrue(line.matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /a\\.txt HTTP/1\\.1\" 200 5 \"http://r/\" \"t/1\" \\d+\\.\\d{3}"), line);
+            Files.move(file, tmp.resolve("logs/access.log.1"));
+            // no signal: the writer sees within a second that the path holds another file (none) and creates it
+            Await.until(Duration.ofSeconds(10), "the access log reopened", () -> Files.exists(file));
+            try (RawClient c = new RawClient(http.tcp())) {
+                c.send("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            }
+            Await.until(Duration.ofSeconds(10), "a line in the new " + file, () -> lines(file).size() == 1);
+            assertTrue(lines(file).getFirst().contains("\"GET /missing HTTP/1.1\" 404 "), lines(file).getFirst());
+            assertEquals(1, lines(tmp.resolve("logs/access.log.1")).size());
+        }
+    }
+
+    @Test
+    void anUnwritableLogFileIsAConfigurationErrorNamingTheKey() throws IOException {
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Path notADir = Files.writeString(tmp.resolve("file"), "x");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.netsvc.core.ConfigException.class,
+                () -> ServiceHarness.of(new HttpService()).set("root", www.toString())
+                        .set("access-log-file", notADir.resolve("access.log").toString()).start());
+        assertTrue(e.getMessage().contains("http.access-log-file"), e.getMessage());
+        assertFalse(Files.exists(notADir.resolve("access.log")));
+    }
+
+    static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
