@@ -47,7 +47,7 @@ final class Supervisor {
      */
     int start(Configuration.Plan plan) {
         for (Configuration.ServicePlan service : plan.enabled()) {
-            start(service);
+            start(service, plan.udpPorts());
             if (configError != null) {
                 break;
             }
@@ -60,7 +60,7 @@ final class Supervisor {
         return Optional.ofNullable(configError);
     }
 
-    private void start(Configuration.ServicePlan plan) {
+    private void start(Configuration.ServicePlan plan, java.util.Set<Integer> udpPorts) {
         String id = plan.service().id();
         ServiceCounters counters = new ServiceCounters();
         ServiceContext context = ServiceContext.builder(id)
@@ -69,6 +69,7 @@ final class Supervisor {
                 .log(LoggerFactory.getLogger(id))
                 .counters(counters)
                 .home(home)
+                .udpServicePorts(udpPorts)
                 .build();
         try {
             RunningService running = plan.service().service().start(context);

@@ -67,10 +67,11 @@ public final class BlockingTcpServer {
     private final ServerSocket server;
     private final Semaphore permits;
     private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
+    private final Map<Socket, AcceptPath.Ticket> tickets = new ConcurrentHashMap<>();
+    private final AcceptPath acceptPath;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
     private final Thread sweeper;
-    private final LongAdder accepted;
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
@@ -81,9 +82,9 @@ public final class BlockingTcpServer {
         this.handler = handler;
         this.server = server;
         this.permits = new Semaphore(limits.maxConnections());
-        this.accepted = context.counters().counter("tcp.connections.accepted");
-        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
-        this.failed = context.counters().counter("tcp.connections.failed");
+        this.acceptPath = AcceptPath.of(context, endpoint().toString());
+        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
+        this.failed = context.counters().counter(TcpCounters.FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
         this.sweeper = limits.idleTimeout().isZero() ? null
                 : Thread.ofVirtual().name(context.serviceId() + "-idle").unstarted(this::sweepLoop);
@@ -128,7 +129,10 @@ public final class BlockingTcpServer {
         long n = 0;
         while (!stopping.get()) {
             try {
-                permits.acquire();
+                if (!permits.tryAcquire()) {
+                    acceptPath.limitReached(); // clients wait in the backlog until a connection closes
+                    permits.acquire();
+                }
             } catch (InterruptedException e) {
                 return; // stop() interrupts us while we wait for a permit
             }
@@ -140,12 +144,16 @@ public final class BlockingTcpServer {
                 if (stopping.get() || server.isClosed()) {
                     return;
                 }
-                // e.g. EMFILE (too many open files): log, back off briefly, keep serving the others
-                log.warn("accept failed: {}", e.getMessage());
-                pause();
+                // e.g. EMFILE (too many open files): back off, keep serving the others, retry
+                pause(acceptPath.acceptFailed(e));
                 continue;
             }
-            accepted.increment();
+            AcceptPath.Ticket ticket = acceptPath.admit(socket);
+            if (ticket == null) { // refused: already reset and closed, without a byte
+                permits.release();
+                continue;
+            }
+            tickets.put(socket, ticket);
             Thread worker = Thread.ofVirtual().name(context.serviceId() + "-conn-" + (++n)).unstarted(() -> serve(socket));
             open.put(socket, worker);
             if (stopping.get()) { // stop() began between accept and registration: do not serve
@@ -198,10 +206,14 @@ public final class BlockingTcpServer {
     }
 
     private void close(Socket socket) {
+        Sockets.closeQuietly(socket);
+        AcceptPath.Ticket ticket = tickets.remove(socket);
+        if (ticket != null) {
+            ticket.release();
+        }
         if (open.remove(socket) != null) {
             permits.release();
         }
-        Sockets.closeQuietly(socket);
     }
 
     /**
@@ -273,9 +285,9 @@ public final class BlockingTcpServer {
         }
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(50); // not synchronisation: a back-off so EMFILE does not spin the CPU
+            Thread.sleep(millis); // not synchronisation: a back-off so EMFILE does not spin the CPU
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -72,37 +72,30 @@ public final class HttpService implements NetService {
                 ? settings.requestTimeout() : settings.idleTimeout();
         Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
         try {
-            Server server;
+            Endpoint endpoint;
+            Consumer<Duration> stopper;
             if (settings.io().equals("blocking")) {
                 BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                endpoint = tcp.endpoint();
+                stopper = tcp::stop;
             } else {
                 NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                endpoint = tcp.endpoint();
+                stopper = tcp::stop;
             }
+            // a running transport and its watchdog, stopped together
+            RunningService server = RunningService.of(List.of(endpoint), grace -> {
+                try {
+                    stopper.accept(grace);
+                } finally {
+                    watchdog.close();
+                }
+            });
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
             watchdog.close();
             throw e;
-        }
-    }
-
-    /** A running transport and its watchdog, stopped together. */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog)
-            implements RunningService {
-        @Override
-        public List<Endpoint> endpoints() {
-            return List.of(endpoint);
-        }
-
-        @Override
-        public void stop(Duration grace) {
-            try {
-                stopper.accept(grace);
-            } finally {
-                watchdog.close();
-            }
         }
     }
 }

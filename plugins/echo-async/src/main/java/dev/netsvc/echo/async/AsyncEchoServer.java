@@ -3,8 +3,10 @@ package dev.netsvc.echo.async;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -39,8 +41,6 @@ final class AsyncEchoServer {
     record Limits(int threads, int maxConnections, Duration idleTimeout, int maxBuffer, long bufferBudget) {
     }
 
-    private static final long ACCEPT_RETRY_MILLIS = 100;
-
     private final ServiceContext context;
     private final Limits limits;
     private final AsynchronousChannelGroup group;
@@ -51,7 +51,7 @@ final class AsyncEchoServer {
     private final AtomicInteger permitsTaken = new AtomicInteger();
     private final AtomicBoolean waitingForPermit = new AtomicBoolean();
     private volatile boolean stopping;
-    private final LongAdder accepted;
+    private final AcceptPath acceptPath;
     private final LongAdder echoed;
     private final LongAdder idleClosed;
     private final LongAdder failed;
@@ -59,7 +59,12 @@ final class AsyncEchoServer {
     private final CompletionHandler<AsynchronousSocketChannel, Void> onAccept = new CompletionHandler<>() {
         @Override
         public void completed(AsynchronousSocketChannel channel, Void unused) {
-            serve(channel);
+            AcceptPath.Ticket ticket = acceptPath.admit(channel);
+            if (ticket == null) { // refused: already reset and closed, without a byte
+                releasePermit(false);
+            } else {
+                serve(channel, ticket);
+            }
             acceptNext();
         }
 
@@ -68,8 +73,9 @@ final class AsyncEchoServer {
             releasePermit(false);
             if (!stopping) {
                 // e.g. EMFILE (out of file descriptors): back off instead of spinning, then accept again
-                log().warn("accept failed, retrying in {} ms: {}", ACCEPT_RETRY_MILLIS, t.toString());
-                timer.schedule(AsyncEchoServer.this::acceptNext, ACCEPT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                long pause = t instanceof IOException e ? acceptPath.acceptFailed(e)
+                        : acceptPath.acceptFailed(new IOException(t.toString(), t));
+                timer.schedule(AsyncEchoServer.this::acceptNext, pause, TimeUnit.MILLISECONDS);
             }
         }
     };
@@ -82,10 +88,10 @@ final class AsyncEchoServer {
         this.listener = listener;
         this.timer = timer;
         this.buffers = new BufferBudget(limits.maxBuffer(), limits.bufferBudget());
-        this.accepted = context.counters().counter("tcp.connections.accepted");
+        this.acceptPath = AcceptPath.of(context, endpoint().toString());
         this.echoed = context.counters().counter("tcp.bytes.echoed");
-        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
-        this.failed = context.counters().counter("tcp.connections.failed");
+        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
+        this.failed = context.counters().counter(TcpCounters.FAILED);
     }
 
     static AsyncEchoServer start(ServiceContext context, Limits limits) throws IOException {
@@ -122,6 +128,7 @@ final class AsyncEchoServer {
             return;
         }
         if (!tryTakePermit()) {
+            acceptPath.limitReached(); // clients wait in the backlog until a connection closes
             waitingForPermit.set(true);
             // a connection may have closed between the failed attempt and the flag
             if (permitsTaken.get() < limits.maxConnections() && waitingForPermit.compareAndSet(true, false)) {
@@ -136,17 +143,17 @@ final class AsyncEchoServer {
         }
     }
 
-    private void serve(AsynchronousSocketChannel channel) {
-        accepted.increment();
+    private void serve(AsynchronousSocketChannel channel, AcceptPath.Ticket ticket) {
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         } catch (IOException e) {
             Sockets.closeQuietly(channel);
+            ticket.release();
             releasePermit(true);
             return;
         }
-        AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now());
+        AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now(), ticket);
         open.add(connection);
         if (stopping) {
             connection.close();
@@ -177,6 +184,7 @@ final class AsyncEchoServer {
 
     void closed(AsyncEchoConnection connection) {
         if (open.remove(connection)) {
+            connection.ticket().release();
             releasePermit(true);
             if (stopping && open.isEmpty()) {
                 synchronized (open) {
