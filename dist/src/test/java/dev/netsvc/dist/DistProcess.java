@@ -62,6 +62,21 @@ final class DistProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(Arrays.asList(args));
+        return start(env, command);
+    }
+
+    /**
+     * Starts {@code bin/netsvc ARGS} under a lower open-files limit, as a user's shell would:
+     * {@code sh -c 'ulimit -n LIMIT; exec bin/netsvc ARGS'}.
+     */
+    static DistProcess startWithOpenFiles(int limit, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"",
+                launcher().toString()));
+        command.addAll(Arrays.asList(args));
+        return start(Map.of(), command);
+    }
+
+    private static DistProcess start(Map<String, String> env, List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(home().toFile());
         pb.environment().putAll(env);
         try {
