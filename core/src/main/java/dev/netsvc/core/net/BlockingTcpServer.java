@@ -71,7 +71,7 @@ public final class BlockingTcpServer {
     private final AcceptPath acceptPath;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
-    private final Thread sweeper;
+    private volatile IdleSweep<Socket> sweep; // null when there is no idle timeout
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
@@ -86,18 +86,17 @@ public final class BlockingTcpServer {
         this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
         this.failed = context.counters().counter(TcpCounters.FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
-        this.sweeper = limits.idleTimeout().isZero() ? null
-                : Thread.ofVirtual().name(context.serviceId() + "-idle").unstarted(this::sweepLoop);
     }
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
         ServerSocket server = Sockets.listenTcp(new ActivityServerSocket(context.clock()), context.address(), limits.backlog());
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
-        tcp.acceptor.start();
-        if (tcp.sweeper != null) {
-            tcp.sweeper.start();
+        if (!limits.idleTimeout().isZero()) {
+            tcp.sweep = IdleSweep.start(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
+                    tcp.open.keySet(), s -> ((ActivitySocket) s).lastActivity(), tcp::closeIdle);
         }
+        tcp.acceptor.start();
         return tcp;
     }
 
@@ -184,24 +183,12 @@ public final class BlockingTcpServer {
         }
     }
 
-    /** Closes connections idle for longer than the timeout, a few times per timeout. */
-    private void sweepLoop() {
-        long idleMillis = limits.idleTimeout().toMillis();
-        long period = Math.clamp(idleMillis / 4, 10, 1000);
-        while (!stopping.get()) {
-            long cutoff = context.clock().millis() - idleMillis;
-            for (Socket socket : open.keySet()) {
-                if (((ActivitySocket) socket).lastActivity() <= cutoff) {
-                    idleClosed.increment();
-                    log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
-                    Sockets.closeQuietly(socket); // its handler's blocked read or write fails and it ends
-                }
-            }
-            try {
-                Thread.sleep(period); // the sweep's timer, not synchronisation
-            } catch (InterruptedException e) {
-                return; // stop()
-            }
+    /** The idle sweep found {@code socket} idle: closing it makes its handler's blocked read or write fail. */
+    private void closeIdle(Socket socket) {
+        if (!socket.isClosed()) {
+            idleClosed.increment();
+            log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
+            Sockets.closeQuietly(socket);
         }
     }
 
@@ -228,9 +215,8 @@ public final class BlockingTcpServer {
         Sockets.closeQuietly(server);
         acceptor.interrupt();
         join(acceptor, deadline);
-        if (sweeper != null) {
-            sweeper.interrupt();
-            join(sweeper, deadline);
+        if (sweep != null) {
+            sweep.stop();
         }
         for (Socket socket : open.keySet()) {
             try {

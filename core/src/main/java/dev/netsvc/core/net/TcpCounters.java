@@ -27,6 +27,10 @@ public final class TcpCounters {
     public static final String IDLE_TIMEOUT = "tcp.connections.idle-timeout";
     /** Connections that ended with an error other than the peer going away. */
     public static final String FAILED = "tcp.connections.failed";
+    /** Selector engine: connections closed because the handler left a full read buffer unconsumed. */
+    public static final String INPUT_LIMIT = "tcp.connections.input-limit";
+    /** Selector engine: times a connection stopped reading because too much output waited for its peer. */
+    public static final String BACKPRESSURE_PAUSES = "tcp.backpressure.pauses";
     /** accept() calls that failed (EMFILE, ENFILE, ...); the server backs off and retries. */
     public static final String ACCEPT_FAILED = "tcp.accept.failed";
     /** Sources forgotten from the per-source rate table to keep it bounded. */

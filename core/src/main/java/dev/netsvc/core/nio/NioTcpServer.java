@@ -60,8 +60,8 @@ public final class NioTcpServer {
                 (InetSocketAddress) channel.socket().getLocalSocketAddress()).toString());
         this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
         this.failed = context.counters().counter(TcpCounters.FAILED);
-        this.inputLimit = context.counters().counter("tcp.connections.input-limit");
-        this.backpressure = context.counters().counter("tcp.backpressure.pauses");
+        this.inputLimit = context.counters().counter(TcpCounters.INPUT_LIMIT);
+        this.backpressure = context.counters().counter(TcpCounters.BACKPRESSURE_PAUSES);
         this.loops = new EventLoop[options.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {

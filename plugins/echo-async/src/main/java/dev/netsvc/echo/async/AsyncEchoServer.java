@@ -5,6 +5,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.BufferBudget;
+import dev.netsvc.core.net.IdleSweep;
 import dev.netsvc.core.net.Sockets;
 import dev.netsvc.core.net.TcpCounters;
 
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The listening side of echo-async: an {@link AsynchronousServerSocketChannel} and its connections on one
  * {@link AsynchronousChannelGroup} of {@code threads} threads. One accept is in flight at a time, and only
  * once a connection permit is held: at the limit no accept is issued, so further clients wait in the
- * kernel's backlog. A sweep on a timer closes connections idle for longer than the timeout, measured on
+ * kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
  * the service's clock.
  */
 final class AsyncEchoServer {
@@ -46,6 +47,7 @@ final class AsyncEchoServer {
     private final AsynchronousChannelGroup group;
     private final AsynchronousServerSocketChannel listener;
     private final ScheduledExecutorService timer;
+    private volatile IdleSweep<AsyncEchoConnection> sweep;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
     private final BufferBudget buffers;
     private final AtomicInteger permitsTaken = new AtomicInteger();
@@ -107,8 +109,8 @@ final class AsyncEchoServer {
             throw e;
         }
         AsyncEchoServer server = new AsyncEchoServer(context, limits, group, listener, timer);
-        long sweep = Math.clamp(limits.idleTimeout().toMillis() / 4, 10, 1000);
-        timer.scheduleWithFixedDelay(server::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        server.sweep = IdleSweep.start(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
+                c -> c.lastActivity, server::closeIdle);
         server.acceptNext();
         return server;
     }
@@ -194,14 +196,9 @@ final class AsyncEchoServer {
         }
     }
 
-    private void closeIdle() {
-        long cutoff = now() - limits.idleTimeout().toMillis();
-        for (AsyncEchoConnection c : open) {
-            if (c.lastActivity <= cutoff) {
-                idleClosed.increment();
-                c.close();
-            }
-        }
+    private void closeIdle(AsyncEchoConnection c) {
+        idleClosed.increment();
+        c.close();
     }
 
     long now() {
@@ -236,6 +233,7 @@ final class AsyncEchoServer {
         }
         stopping = true;
         long deadline = System.nanoTime() + grace.toNanos();
+        sweep.stop();
         Sockets.closeQuietly(listener);
         for (AsyncEchoConnection c : open) {
             c.stopInput();
