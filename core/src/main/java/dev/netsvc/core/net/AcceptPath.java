@@ -48,10 +48,11 @@ public final class AcceptPath {
         /** The connection closed; calling it again is harmless. */
         public void release() {
             if (released.compareAndSet(false, true)) {
-                active.decrement();
+                // the source's count first: whoever sees 'active' drop may count on the slot being free
                 if (source != null) {
                     perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
                 }
+                active.decrement();
             }
         }
     }

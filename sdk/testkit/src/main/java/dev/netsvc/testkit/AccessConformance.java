@@ -152,6 +152,22 @@ public abstract class AccessConformance {
         }
     }
 
+    @Test
+    void atMaxConnectionsTheNextClientWaitsInTheBacklogAndIsNeverRefused() throws Exception {
+        try (ServiceHarness s = start("max-connections", "1");
+             Socket first = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
+            assertServed(first);
+            Await.until(WAIT, "the limit to be counted", () -> s.counters().get("tcp.connections.limit-reached") >= 1);
+            try (Socket second = SourceAddress.connectFrom("127.0.0.3", s.tcp())) { // completes: the kernel queues it
+                first.close();
+                assertServed(second); // served once the first has gone
+            }
+            for (String reason : List.of("acl", "per-source", "rate")) {
+                assertEquals(0, s.counters().get("tcp.connections.refused." + reason), reason);
+            }
+        }
+    }
+
     /** Starts with a bad entry and returns the message, for tests that check validation. */
     protected static String startFailure(ServiceHarness harness) {
         try {
