@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * which no read or write has completed for that long (a read waiting for a silent client, or a write
  * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
  * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
- * a small request on a virtual thread.
+ * a small request on a virtual thread ({@link IdleSweep}). Every accepted socket goes through the
+ * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
  *
  * <p>Stopping closes the listening socket, then shuts down the input of every open connection: handlers
  * see end of stream, finish what they were doing and return. Whatever is still open after the grace

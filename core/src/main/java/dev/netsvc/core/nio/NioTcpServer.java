@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * each new connection to the loop with the fewest. A protocol plugs in as a {@link ConnectionHandler}
  * that consumes input and writes output; the server does the rest: backpressure, half-close, the
  * connection limit, idle timeouts on the service's clock, and closing only the connection that failed.
+ * Every accepted socket goes through the service's {@link AcceptPath} (access list, per-source limits)
+ * before a loop sees it.
  *
  * <pre>{@code
  * NioTcpServer server = NioTcpServer.start(context, NioOptions.defaults(),

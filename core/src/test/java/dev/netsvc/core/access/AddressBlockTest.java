@@ -48,6 +48,17 @@ class AddressBlockTest {
     }
 
     @Test
+    void oneSourceIsAnIpv4AddressOrAnIpv6Slash64() throws Exception {
+        assertEquals(SourceKey.of(ip("2001:db8:1:2::1")), SourceKey.of(ip("2001:db8:1:2:ffff::9")));
+        assertFalse(SourceKey.of(ip("2001:db8:1:3::1")).equals(SourceKey.of(ip("2001:db8:1:2::1"))));
+        assertFalse(SourceKey.of(ip("127.0.0.2")).equals(SourceKey.of(ip("127.0.0.3"))));
+        InetAddress mapped = InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 2});
+        assertEquals(SourceKey.of(ip("127.0.0.2")), SourceKey.of(mapped));
+        assertEquals("127.0.0.2", SourceKey.of(ip("127.0.0.2")).toString());
+        assertEquals("2001:db8:1:2::/64", SourceKey.of(ip("2001:db8:1:2::1")).toString());
+    }
+
+    @Test
     void badEntriesSayWhatIsWrong() {
         assertEquals("'10.0.0.0/33' is not a CIDR block: prefix 33 > 32", message("10.0.0.0/33"));
         assertEquals("'::1/129' is not a CIDR block: prefix 129 > 128", message("::1/129"));
