@@ -2,6 +2,7 @@ package dev.netsvc.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A started service. {@link NetService#start} returns it once every socket is bound, so the supervisor
@@ -33,5 +34,17 @@ public interface RunningService {
      * nothing.
      */
     default void reopenLogs() {
+    }
+
+    /**
+     * A running service made of {@code endpoints} and an action that stops it; the action is run at most
+     * once, however often {@link #stop} is called.
+     * <pre>{@code
+     * NioTcpServer tcp = NioTcpServer.start(context, options, handlers);
+     * return RunningService.of(List.of(tcp.endpoint()), tcp::stop);
+     * }</pre>
+     */
+    static RunningService of(List<Endpoint> endpoints, Consumer<Duration> stopAction) {
+        return new StoppableService(endpoints, stopAction);
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,7 @@ public final class ServiceContext {
     private final Clock clock;
     private final Path home;
     private final Consumer<Throwable> onFailure;
+    private final Set<Integer> udpServicePorts;
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -36,6 +38,7 @@ public final class ServiceContext {
         this.home = b.home != null ? b.home : Path.of("").toAbsolutePath();
         this.onFailure = b.onFailure != null ? b.onFailure
                 : cause -> log.error("{} died and nothing supervises it", serviceId, cause);
+        this.udpServicePorts = Set.copyOf(b.udpServicePorts);
     }
 
     public static Builder builder(String serviceId) {
@@ -89,6 +92,21 @@ public final class ServiceContext {
         onFailure.accept(Objects.requireNonNull(cause, "cause"));
     }
 
+    /**
+     * The UDP ports every enabled service of this host listens on, as configured (port 0 is left out).
+     * The UDP guard drops datagrams from these source ports as loops, so two UDP services, whichever
+     * plugins provide them, cannot be made to answer each other forever.
+     */
+    public Set<Integer> udpServicePorts() {
+        return udpServicePorts;
+    }
+
+    /** This context on another port: a service whose second transport must use the port the first got. */
+    public ServiceContext withPort(int port) {
+        return new Builder(serviceId).bind(address.getAddress(), port).settings(settings).log(log).counters(counters)
+                .clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts).build();
+    }
+
     /** {@code path} if absolute, else resolved against {@link #home()}. */
     public Path resolve(Path path) {
         return path.isAbsolute() ? path : home.resolve(path).normalize();
@@ -104,6 +122,7 @@ public final class ServiceContext {
         private Clock clock;
         private Path home;
         private Consumer<Throwable> onFailure;
+        private Set<Integer> udpServicePorts = Set.of();
 
         private Builder(String serviceId) {
             this.serviceId = serviceId;
@@ -143,6 +162,12 @@ public final class ServiceContext {
         /** Where {@link ServiceContext#failed} reports; by default it is logged as an error. */
         public Builder onFailure(Consumer<Throwable> onFailure) {
             this.onFailure = onFailure;
+            return this;
+        }
+
+        /** The UDP ports of the host's enabled services (see {@link ServiceContext#udpServicePorts()}). */
+        public Builder udpServicePorts(Set<Integer> ports) {
+            this.udpServicePorts = Objects.requireNonNull(ports, "ports");
             return this;
         }
 

@@ -79,6 +79,11 @@ public final class Settings {
         return typed;
     }
 
+    /** Whether {@code key} is among the keys these settings were parsed with. */
+    public boolean declares(ConfigKey<?> key) {
+        return values.containsKey(key.name());
+    }
+
     public String serviceId() {
         return serviceId;
     }

@@ -71,6 +71,21 @@ final class DistProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin").resolve("netsvc").toString());
         command.addAll(Arrays.asList(args));
+        return start(env, command, home);
+    }
+
+    /**
+     * Starts {@code bin/netsvc ARGS} under a lower open-files limit, as a user's shell would:
+     * {@code sh -c 'ulimit -n LIMIT; exec bin/netsvc ARGS'}.
+     */
+    static DistProcess startWithOpenFiles(int limit, String... args) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"",
+                launcher().toString()));
+        command.addAll(Arrays.asList(args));
+        return start(Map.of(), command, home());
+    }
+
+    private static DistProcess start(Map<String, String> env, List<String> command, Path home) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
         pb.environment().put("NETSVC_START_CACHE", "off");
         pb.environment().putAll(env);

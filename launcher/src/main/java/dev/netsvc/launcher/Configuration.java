@@ -4,6 +4,7 @@ import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.FileErrors;
 import dev.netsvc.core.Settings;
+import dev.netsvc.core.Transport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,30 @@ final class Configuration {
     record Plan(List<ServicePlan> services, Duration shutdownGrace) {
         List<ServicePlan> enabled() {
             return services.stream().filter(ServicePlan::enabled).toList();
+        }
+
+        /** The configured UDP ports of the enabled services: the UDP guard drops datagrams from them as loops. */
+        Set<Integer> udpPorts() {
+            Set<Integer> ports = new TreeSet<>();
+            for (ServicePlan p : enabled()) {
+                if (p.service().transports().contains(Transport.UDP) && p.port() != 0) {
+                    ports.add(p.port());
+                }
+            }
+            return Set.copyOf(ports);
+        }
+
+        /** Each enabled service's {@code max-connections}, for those that have the key. */
+        Map<String, Integer> maxConnections() {
+            Map<String, Integer> max = new LinkedHashMap<>();
+            for (ServicePlan p : enabled()) {
+                for (ConfigKey<?> key : p.service().keys()) {
+                    if (key.name().equals("max-connections") && p.settings().get(key) instanceof Integer n) {
+                        max.put(p.service().id(), n);
+                    }
+                }
+            }
+            return max;
         }
     }
 

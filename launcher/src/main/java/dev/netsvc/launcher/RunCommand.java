@@ -3,6 +3,7 @@ package dev.netsvc.launcher;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.UsageException;
+import dev.netsvc.core.net.FileDescriptors;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -73,6 +74,7 @@ final class RunCommand implements Main.Command {
             if (plan.enabled().isEmpty()) {
                 throw new ConfigException("enabled", "nothing to run: every service is disabled");
             }
+            warnIfShortOfFileDescriptors(plan);
             ShutdownSignal signal = ShutdownSignal.install();
             Supervisor supervisor = new Supervisor(launch.home());
             trace.phase("configuration");
@@ -93,6 +95,12 @@ final class RunCommand implements Main.Command {
         }
         log.info("netsvc stopped");
         return Main.OK;
+    }
+
+    /** At start: do the enabled services' max-connections fit in what the process may open? */
+    private static void warnIfShortOfFileDescriptors(Configuration.Plan plan) {
+        FileDescriptors.limit().ifPresent(limit ->
+                FileDescriptors.checkBudget(plan.maxConnections(), limit).ifPresent(log::warn));
     }
 
     private static String await(ShutdownSignal signal) {

@@ -3,6 +3,7 @@ package dev.netsvc.launcher;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.access.AccessKeys;
 
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,7 @@ record ServiceInfo(NetService service, String pluginId, String id, String descri
         if (transports.isEmpty()) {
             throw new IllegalArgumentException(id + " declares no transport");
         }
-        List<ConfigKey<?>> keys = List.copyOf(service.configKeys());
+        List<ConfigKey<?>> keys = AccessKeys.addTo(id, service.configKeys()); // only-from, no-access, ... for every service
         for (ConfigKey<?> key : keys) {
             if (Configuration.COMMON_KEYS.contains(key.name())) {
                 throw new IllegalArgumentException(id + " redeclares the common key '" + key.name() + "'");

@@ -52,7 +52,7 @@ final class Supervisor {
     /** As {@link #start(Configuration.Plan)}, timing each service's start in {@code trace}. */
     int start(Configuration.Plan plan, StartupTrace trace) {
         for (Configuration.ServicePlan service : plan.enabled()) {
-            start(service);
+            start(service, plan.udpPorts());
             trace.phase(service.service().id());
             if (configError != null) {
                 break;
@@ -66,7 +66,7 @@ final class Supervisor {
         return Optional.ofNullable(configError);
     }
 
-    private void start(Configuration.ServicePlan plan) {
+    private void start(Configuration.ServicePlan plan, java.util.Set<Integer> udpPorts) {
         String id = plan.service().id();
         ServiceCounters counters = new ServiceCounters();
         ServiceContext context = ServiceContext.builder(id)
@@ -75,6 +75,7 @@ final class Supervisor {
                 .log(LoggerFactory.getLogger(id))
                 .counters(counters)
                 .home(home)
+                .udpServicePorts(udpPorts)
                 .build();
         try {
             RunningService running = plan.service().service().start(context);

@@ -7,6 +7,7 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.access.AccessKeys;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,10 @@ class ConfigurationTest {
     static final ConfigKey<Integer> DEPTH = ConfigKey.integer("depth", 3, 1, 10, "how deep");
 
     private static ServiceInfo service(String id, int port) {
+        return service(id, port, Set.of(Transport.TCP), List.of(DEPTH));
+    }
+
+    private static ServiceInfo service(String id, int port, Set<Transport> transports, List<ConfigKey<?>> keys) {
         NetService s = new NetService() {
             public String id() {
                 return id;
@@ -45,7 +50,7 @@ class ConfigurationTest {
             }
 
             public Set<Transport> transports() {
-                return Set.of(Transport.TCP);
+                return transports;
             }
 
             public int defaultPort() {
@@ -53,7 +58,7 @@ class ConfigurationTest {
             }
 
             public List<ConfigKey<?>> configKeys() {
-                return List.of(DEPTH);
+                return keys;
             }
 
             public RunningService start(ServiceContext context) {
@@ -188,5 +193,30 @@ class ConfigurationTest {
         Configuration.Plan plan = config().addFile(a, "--config").addFile(b, "--config").plan();
         assertEquals(4, plan(plan, "alpha").settings().get(DEPTH));
         assertEquals(9, plan(plan, "beta").settings().get(DEPTH));
+    }
+
+    @Test
+    void everyServiceHasTheAccessKeysAndABadEntryNamesTheKeyAndTheEntry() {
+        Configuration.Plan plan = config().addSetting("alpha.only-from=127.0.0.0/8, ::1").addSetting("beta.per-source=3").plan();
+        assertEquals(2, plan(plan, "alpha").settings().get(AccessKeys.ONLY_FROM).size());
+        assertEquals(3, plan(plan, "beta").settings().get(AccessKeys.PER_SOURCE));
+        ConfigException e = assertThrows(ConfigException.class, () -> config().addSetting("alpha.only-from=10.0.0.0/33").plan());
+        assertEquals("alpha.only-from", e.key());
+        assertTrue(e.getMessage().contains("alpha.only-from: '10.0.0.0/33' is not a CIDR block: prefix 33 > 32")
+                && e.getMessage().contains("--set"), e.getMessage());
+    }
+
+    @Test
+    void theUdpPortsAndConnectionLimitsOfTheEnabledServices() {
+        ConfigKey<Integer> max = ConfigKey.integer("max-connections", 50, 1, 100, "limit");
+        Map<String, ServiceInfo> services = new LinkedHashMap<>();
+        services.put("tcp-only", service("tcp-only", 1000, Set.of(Transport.TCP), List.of(max)));
+        services.put("both", service("both", 2000, Set.of(Transport.TCP, Transport.UDP), List.of(max)));
+        services.put("udp-off", service("udp-off", 3000, Set.of(Transport.UDP), List.of()));
+        services.put("udp-any", service("udp-any", 4000, Set.of(Transport.UDP), List.of()));
+        Configuration.Plan plan = new Configuration(services).addSetting("udp-off.enabled=false")
+                .addSetting("udp-any.port=0").addSetting("both.port=2002").addSetting("both.max-connections=70").plan();
+        assertEquals(Set.of(2002), plan.udpPorts(), "enabled UDP services with a fixed port");
+        assertEquals(Map.of("tcp-only", 50, "both", 70), plan.maxConnections());
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * which no read or write has completed for that long (a read waiting for a silent client, or a write
  * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
  * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
- * a small request on a virtual thread.
+ * a small request on a virtual thread ({@link IdleSweep}). Every accepted socket goes through the
+ * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
  *
  * <p>Stopping closes the listening socket, then shuts down the input of every open connection: handlers
  * see end of stream, finish what they were doing and return. Whatever is still open after the grace
@@ -67,10 +68,11 @@ public final class BlockingTcpServer {
     private final ServerSocket server;
     private final Semaphore permits;
     private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
+    private final Map<Socket, AcceptPath.Ticket> tickets = new ConcurrentHashMap<>();
+    private final AcceptPath acceptPath;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
-    private final Thread sweeper;
-    private final LongAdder accepted;
+    private volatile IdleSweep<Socket> sweep; // null when there is no idle timeout
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
@@ -81,22 +83,21 @@ public final class BlockingTcpServer {
         this.handler = handler;
         this.server = server;
         this.permits = new Semaphore(limits.maxConnections());
-        this.accepted = context.counters().counter("tcp.connections.accepted");
-        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
-        this.failed = context.counters().counter("tcp.connections.failed");
+        this.acceptPath = AcceptPath.of(context, endpoint().toString());
+        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
+        this.failed = context.counters().counter(TcpCounters.FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
-        this.sweeper = limits.idleTimeout().isZero() ? null
-                : Thread.ofVirtual().name(context.serviceId() + "-idle").unstarted(this::sweepLoop);
     }
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
         ServerSocket server = Sockets.listenTcp(new ActivityServerSocket(context.clock()), context.address(), limits.backlog());
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
-        tcp.acceptor.start();
-        if (tcp.sweeper != null) {
-            tcp.sweeper.start();
+        if (!limits.idleTimeout().isZero()) {
+            tcp.sweep = IdleSweep.start(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
+                    tcp.open.keySet(), s -> ((ActivitySocket) s).lastActivity(), tcp::closeIdle);
         }
+        tcp.acceptor.start();
         return tcp;
     }
 
@@ -128,7 +129,10 @@ public final class BlockingTcpServer {
         long n = 0;
         while (!stopping.get()) {
             try {
-                permits.acquire();
+                if (!permits.tryAcquire()) {
+                    acceptPath.limitReached(); // clients wait in the backlog until a connection closes
+                    permits.acquire();
+                }
             } catch (InterruptedException e) {
                 return; // stop() interrupts us while we wait for a permit
             }
@@ -140,12 +144,16 @@ public final class BlockingTcpServer {
                 if (stopping.get() || server.isClosed()) {
                     return;
                 }
-                // e.g. EMFILE (too many open files): log, back off briefly, keep serving the others
-                log.warn("accept failed: {}", e.getMessage());
-                pause();
+                // e.g. EMFILE (too many open files): back off, keep serving the others, retry
+                pause(acceptPath.acceptFailed(e));
                 continue;
             }
-            accepted.increment();
+            AcceptPath.Ticket ticket = acceptPath.admit(socket);
+            if (ticket == null) { // refused: already reset and closed, without a byte
+                permits.release();
+                continue;
+            }
+            tickets.put(socket, ticket);
             Thread worker = Thread.ofVirtual().name(context.serviceId() + "-conn-" + (++n)).unstarted(() -> serve(socket));
             open.put(socket, worker);
             if (stopping.get()) { // stop() began between accept and registration: do not serve
@@ -176,32 +184,24 @@ public final class BlockingTcpServer {
         }
     }
 
-    /** Closes connections idle for longer than the timeout, a few times per timeout. */
-    private void sweepLoop() {
-        long idleMillis = limits.idleTimeout().toMillis();
-        long period = Math.clamp(idleMillis / 4, 10, 1000);
-        while (!stopping.get()) {
-            long cutoff = context.clock().millis() - idleMillis;
-            for (Socket socket : open.keySet()) {
-                if (((ActivitySocket) socket).lastActivity() <= cutoff) {
-                    idleClosed.increment();
-                    log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
-                    Sockets.closeQuietly(socket); // its handler's blocked read or write fails and it ends
-                }
-            }
-            try {
-                Thread.sleep(period); // the sweep's timer, not synchronisation
-            } catch (InterruptedException e) {
-                return; // stop()
-            }
+    /** The idle sweep found {@code socket} idle: closing it makes its handler's blocked read or write fail. */
+    private void closeIdle(Socket socket) {
+        if (!socket.isClosed()) {
+            idleClosed.increment();
+            log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
+            Sockets.closeQuietly(socket);
         }
     }
 
     private void close(Socket socket) {
+        Sockets.closeQuietly(socket);
+        AcceptPath.Ticket ticket = tickets.remove(socket);
+        if (ticket != null) {
+            ticket.release();
+        }
         if (open.remove(socket) != null) {
             permits.release();
         }
-        Sockets.closeQuietly(socket);
     }
 
     /**
@@ -216,9 +216,8 @@ public final class BlockingTcpServer {
         Sockets.closeQuietly(server);
         acceptor.interrupt();
         join(acceptor, deadline);
-        if (sweeper != null) {
-            sweeper.interrupt();
-            join(sweeper, deadline);
+        if (sweep != null) {
+            sweep.stop();
         }
         for (Socket socket : open.keySet()) {
             try {
@@ -273,9 +272,9 @@ public final class BlockingTcpServer {
         }
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(50); // not synchronisation: a back-off so EMFILE does not spin the CPU
+            Thread.sleep(millis); // not synchronisation: a back-off so EMFILE does not spin the CPU
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,12 +12,12 @@ import java.nio.channels.SocketChannel;
  * Non-blocking accept on the first event loop. A connection permit is taken <em>before</em> each
  * accept: at the connection limit the acceptor stops listening for OP_ACCEPT, so further clients wait in
  * the kernel's backlog instead of in memory, and it listens again when a connection closes. When accept
- * itself fails (EMFILE: out of file descriptors) it pauses briefly instead of spinning.
+ * itself fails (EMFILE: out of file descriptors) it pauses instead of spinning, as the server's
+ * {@link dev.netsvc.core.net.AcceptPath} says.
  */
 final class Acceptor {
 
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
-    private static final long RETRY_AFTER_FAILURE_MILLIS = 100;
 
     private final NioTcpServer server;
     private final ServerSocketChannel channel;
@@ -25,6 +25,7 @@ final class Acceptor {
     private SelectionKey key;
     private volatile boolean waitingForPermit;
     private long retryAt; // 0 unless accept failed; loop thread only
+    private long pauseMillis; // how long to pause after the failure
     private boolean closed;
 
     Acceptor(NioTcpServer server, ServerSocketChannel channel) {
@@ -49,7 +50,7 @@ final class Acceptor {
                 accepted = channel.accept();
             } catch (IOException e) {
                 server.releasePermit();
-                log.warn("accept failed, pausing {} ms: {}", RETRY_AFTER_FAILURE_MILLIS, e.toString());
+                pauseMillis = server.acceptFailed(e); // counted, and logged at most once a minute
                 retryAt = -1; // set to a real time on the next tick
                 updateInterest();
                 return;
@@ -65,7 +66,7 @@ final class Acceptor {
     /** Once per turn of the loop: ends a pause after an accept failure. */
     void onTick(long now) {
         if (retryAt == -1) {
-            retryAt = now + RETRY_AFTER_FAILURE_MILLIS;
+            retryAt = now + pauseMillis;
         } else if (retryAt != 0 && now >= retryAt) {
             retryAt = 0;
             updateInterest();
@@ -77,6 +78,7 @@ final class Acceptor {
     }
 
     private void waitForPermit() {
+        server.limitReached();
         waitingForPermit = true;
         updateInterest();
         // a connection may have closed between the failed reservation and the flag being set

@@ -1,5 +1,7 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.net.AcceptPath;
+
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -202,9 +204,9 @@ final class EventLoop implements Runnable {
     // ---- connections -------------------------------------------------------------------------------
 
     /** Takes over an accepted socket (on this loop's thread); the acceptor already counted it. */
-    void adopt(SocketChannel channel) {
+    void adopt(SocketChannel channel, AcceptPath.Ticket ticket) {
         if (stopping || dead) {
-            closeUnadopted(channel);
+            closeUnadopted(channel, ticket);
             return;
         }
         NioConnection connection;
@@ -212,10 +214,10 @@ final class EventLoop implements Runnable {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            connection = new NioConnection(this, channel, (InetSocketAddress) channel.getRemoteAddress());
+            connection = new NioConnection(this, channel, (InetSocketAddress) channel.getRemoteAddress(), ticket);
         } catch (IOException e) {
             log.debug("accepted connection failed before it was served: {}", e.toString());
-            closeUnadopted(channel);
+            closeUnadopted(channel, ticket);
             return;
         }
         connections.add(connection, now());
@@ -228,18 +230,20 @@ final class EventLoop implements Runnable {
         }
     }
 
-    private void closeUnadopted(SocketChannel channel) {
+    private void closeUnadopted(SocketChannel channel, AcceptPath.Ticket ticket) {
         try {
             channel.close();
         } catch (IOException ignored) {
             // it was never ours to serve
         }
+        ticket.release();
         load.decrementAndGet();
         server.releasePermit();
     }
 
     /** Bookkeeping once a connection has closed. */
     void closed(NioConnection connection, CloseReason reason) {
+        connection.ticket().release();
         connections.remove(connection);
         load.decrementAndGet();
         server.connectionClosed(reason);

@@ -1,5 +1,6 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.SocketErrors;
 
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class NioConnection implements Connection {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final InetSocketAddress remote;
+    private final AcceptPath.Ticket ticket;
     private SelectionKey key;
     private ConnectionHandler handler;
     private State state = State.OPEN;
@@ -54,10 +56,16 @@ final class NioConnection implements Connection {
     boolean listed;
     long lastActivity;
 
-    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote) {
+    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, AcceptPath.Ticket ticket) {
         this.loop = loop;
         this.channel = channel;
         this.remote = remote;
+        this.ticket = ticket;
+    }
+
+    /** Its admission, released when it closes. */
+    AcceptPath.Ticket ticket() {
+        return ticket;
     }
 
     void registered(SelectionKey key) {
@@ -251,9 +259,12 @@ final class NioConnection implements Connection {
             return;
         }
         if (pending == null) {
-            channel.write(data);
-            if (!data[data.length - 1].hasRemaining()) {
+            long written = channel.write(data);
+            if (written > 0) {
                 loop.touch(this);
+            }
+            // complete only when every buffer is: the last one may be empty while an earlier one was cut short
+            if (allWritten(data)) {
                 return;
             }
         }
@@ -277,6 +288,15 @@ final class NioConnection implements Connection {
             updateInterest();
         }
         return n;
+    }
+
+    private static boolean allWritten(ByteBuffer[] data) {
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void queue(ByteBuffer data) {

@@ -3,7 +3,9 @@ package dev.netsvc.core.nio;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * each new connection to the loop with the fewest. A protocol plugs in as a {@link ConnectionHandler}
  * that consumes input and writes output; the server does the rest: backpressure, half-close, the
  * connection limit, idle timeouts on the service's clock, and closing only the connection that failed.
+ * Every accepted socket goes through the service's {@link AcceptPath} (access list, per-source limits)
+ * before a loop sees it.
  *
  * <pre>{@code
  * NioTcpServer server = NioTcpServer.start(context, NioOptions.defaults(),
@@ -42,7 +46,7 @@ public final class NioTcpServer {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final LongAdder accepted;
+    private final AcceptPath acceptPath;
     private final LongAdder idleClosed;
     private final LongAdder failed;
     private final LongAdder inputLimit;
@@ -54,11 +58,12 @@ public final class NioTcpServer {
         this.options = options;
         this.handlers = handlers;
         this.channel = channel;
-        this.accepted = context.counters().counter("tcp.connections.accepted");
-        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
-        this.failed = context.counters().counter("tcp.connections.failed");
-        this.inputLimit = context.counters().counter("tcp.connections.input-limit");
-        this.backpressure = context.counters().counter("tcp.backpressure.pauses");
+        this.acceptPath = AcceptPath.of(context, new Endpoint(Transport.TCP,
+                (InetSocketAddress) channel.socket().getLocalSocketAddress()).toString());
+        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
+        this.failed = context.counters().counter(TcpCounters.FAILED);
+        this.inputLimit = context.counters().counter(TcpCounters.INPUT_LIMIT);
+        this.backpressure = context.counters().counter(TcpCounters.BACKPRESSURE_PAUSES);
         this.loops = new EventLoop[options.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -178,9 +183,16 @@ public final class NioTcpServer {
         }
     }
 
-    /** Hands an accepted socket to the live loop with the fewest connections. */
+    /**
+     * Admits an accepted socket (access list, per-source limits; a refused one is reset and its permit
+     * released) and hands it to the live loop with the fewest connections.
+     */
     void assign(SocketChannel accepted) {
-        this.accepted.increment();
+        AcceptPath.Ticket ticket = acceptPath.admit(accepted);
+        if (ticket == null) {
+            releasePermit();
+            return;
+        }
         EventLoop target = null;
         int start = nextLoop.getAndIncrement();
         for (int i = 0; i < loops.length; i++) {
@@ -191,15 +203,16 @@ public final class NioTcpServer {
         }
         if (target == null) {
             Sockets.closeQuietly(accepted);
+            ticket.release();
             releasePermit();
             return;
         }
         target.load.incrementAndGet();
         EventLoop loop = target;
         if (loop.inLoop()) {
-            loop.adopt(accepted);
+            loop.adopt(accepted, ticket);
         } else {
-            loop.execute(() -> loop.adopt(accepted));
+            loop.execute(() -> loop.adopt(accepted, ticket));
         }
     }
 
@@ -212,6 +225,14 @@ public final class NioTcpServer {
             }
         }
         releasePermit();
+    }
+
+    void limitReached() {
+        acceptPath.limitReached();
+    }
+
+    long acceptFailed(IOException e) {
+        return acceptPath.acceptFailed(e);
     }
 
     /** A loop ended other than by {@link #stop}: the service can no longer serve as configured. */

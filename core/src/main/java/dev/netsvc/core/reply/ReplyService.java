@@ -1,7 +1,6 @@
 package dev.netsvc.core.reply;
 
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -108,23 +107,14 @@ public abstract class ReplyService implements NetService {
                 reply.put(replies.get());
                 return true;
             });
-            return new Running(tcp, udp);
+            return RunningService.of(List.of(tcp.endpoint(), udp.endpoint()), grace -> {
+                udp.stop(grace); // immediate: UDP has no work in progress worth waiting for
+                tcp.stop(grace);
+            });
         } catch (IOException | RuntimeException e) {
             tcp.stop(Duration.ZERO);
             throw e;
         }
     }
 
-    private record Running(BlockingTcpServer tcp, UdpServer udp) implements RunningService {
-        @Override
-        public List<Endpoint> endpoints() {
-            return List.of(tcp.endpoint(), udp.endpoint());
-        }
-
-        @Override
-        public void stop(Duration grace) {
-            udp.stop(grace); // immediate: UDP has no work in progress worth waiting for
-            tcp.stop(grace);
-        }
-    }
 }

@@ -2,6 +2,10 @@ package dev.netsvc.core.udp;
 
 /** Why {@link UdpGuard} dropped a datagram; each reason is counted as {@code udp.dropped.<label>}. */
 public enum DropReason {
+    /** The source is not allowed by the service's {@code only-from} / {@code no-access}. */
+    ACL("acl"),
+    /** The source sent faster than the service's {@code rate} / {@code rate-burst}. */
+    RATE("rate"),
     /** The source port is one where a UDP service answers: replying could start an endless loop. */
     LOOP("loop"),
     /** Another source port below 1024: no ordinary client sends from there. */

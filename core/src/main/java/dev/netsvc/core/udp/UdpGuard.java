@@ -1,6 +1,15 @@
 package dev.netsvc.core.udp;
 
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.access.RefusalLog;
+import dev.netsvc.core.access.RefusalReason;
+import dev.netsvc.core.access.SourceGate;
+import dev.netsvc.core.access.SourceRateLimiter;
+import dev.netsvc.core.access.TokenBucket;
+
+import org.slf4j.Logger;
+import org.slf4j.helpers.NOPLogger;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -8,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,11 +26,16 @@ import java.util.concurrent.atomic.LongAdder;
  * Decides whether a UDP service may answer a datagram, before it does any work. In order:
  * <ol>
  * <li>Loop check, after FreeBSD inetd's {@code check_loop}: a datagram from a port where a UDP service
- *     answers ({@link #LOOP_PORTS}, or this service's own port) is dropped, because answering it would
+ *     answers (the classic {@link #CLASSIC_LOOP_PORTS}, every UDP port this host serves — the launcher
+ *     passes them in {@link dev.netsvc.core.ServiceContext#udpServicePorts()} — or this service's own
+ *     port) is dropped, because answering it would
  *     let two services (say echo and chargen, forged to talk to each other) reply to each other forever.
  *     Every other source port below 1024 is dropped too (OpenBSD's {@code dg_badinput}): ordinary clients
  *     send from ephemeral ports.</li>
  * <li>Wildcard, multicast and broadcast sources are dropped: there is no one sensible to answer.</li>
+ * <li>The service's access rules ({@code only-from}, {@code no-access}, {@code rate}): refused
+ *     datagrams are counted as {@code udp.dropped.acl} and {@code udp.dropped.rate} and logged at most
+ *     once a minute per source.</li>
  * <li>Per-source token bucket ({@code udp-rate}, {@code udp-burst}), then the service-wide one
  *     ({@code udp-global-rate}): a forged source cannot turn the service into an amplifier.</li>
  * </ol>
@@ -29,27 +44,44 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UdpGuard {
 
     /**
-     * Source ports that are dropped as loops: the classic inetd UDP services (echo 7, discard 9,
-     * daytime 13, qotd 17, chargen 19, time 37) and the default ports of netsvc's own UDP services
-     * (daytime 1313, qotd 1717, time 3737, echo-selector 7008), so two netsvc hosts cannot loop either.
+     * Source ports that are always dropped as loops: the classic inetd UDP services (echo 7, discard 9,
+     * daytime 13, qotd 17, chargen 19, time 37). The ports this host's own UDP services listen on are
+     * added by the host, whatever plugin provides them.
      */
-    public static final Set<Integer> LOOP_PORTS = Set.of(7, 9, 13, 17, 19, 37, 1313, 1717, 3737, 7008);
+    public static final Set<Integer> CLASSIC_LOOP_PORTS = Set.of(7, 9, 13, 17, 19, 37);
 
     /** Ports below this are reserved for system services; no ordinary client sends from them. */
     public static final int FIRST_UNPRIVILEGED_PORT = 1024;
 
     private final Clock clock;
-    private final int ownPort;
+    private final Set<Integer> loopPorts;
+    private final SourceGate access;
+    private final RefusalLog refusals;
     private final SourceRateLimiter perSource;
     private final TokenBucket global;
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
 
-    /**
-     * @param ownPort the port this service listens on (0 if none): datagrams from it are loops as well
-     */
+    /** A guard without access rules whose loop ports are the classic ones and {@code ownPort}. */
     public UdpGuard(UdpLimits limits, Clock clock, ServiceCounters counters, int ownPort) {
+        this(limits, AccessPolicy.OPEN, Set.of(), clock, counters, NOPLogger.NOP_LOGGER, ownPort);
+    }
+
+    /**
+     * @param policy         the service's access rules
+     * @param hostUdpPorts   every UDP port the host serves (loop ports besides the classic ones)
+     * @param ownPort        the port this service listens on (0 if none): datagrams from it are loops as well
+     */
+    public UdpGuard(UdpLimits limits, AccessPolicy policy, Set<Integer> hostUdpPorts, Clock clock,
+                    ServiceCounters counters, Logger log, int ownPort) {
         this.clock = clock;
-        this.ownPort = ownPort;
+        Set<Integer> ports = new HashSet<>(CLASSIC_LOOP_PORTS);
+        ports.addAll(hostUdpPorts);
+        if (ownPort != 0) {
+            ports.add(ownPort);
+        }
+        this.loopPorts = Set.copyOf(ports);
+        this.access = new SourceGate(policy, clock, counters, "udp.sources.forgotten");
+        this.refusals = new RefusalLog(log, clock, "datagrams");
         long now = nanos(clock);
         this.perSource = new SourceRateLimiter(limits.rate(), limits.burst(), limits.trackedSources(),
                 counters.counter("udp.sources.forgotten"));
@@ -70,9 +102,14 @@ public final class UdpGuard {
     }
 
     private DropReason check(InetSocketAddress source) {
-        DropReason bad = checkSource(source, ownPort);
+        DropReason bad = checkSource(source, loopPorts);
         if (bad != null) {
             return bad;
+        }
+        RefusalReason refused = access.check(source.getAddress());
+        if (refused != null) {
+            refusals.refused(source.getAddress(), refused);
+            return refused == RefusalReason.ACL ? DropReason.ACL : DropReason.RATE;
         }
         synchronized (this) {
             long now = nanos(clock);
@@ -84,9 +121,9 @@ public final class UdpGuard {
     }
 
     /** The stateless part: loop ports, privileged ports and unusable addresses; null when fine. */
-    static DropReason checkSource(InetSocketAddress source, int ownPort) {
+    static DropReason checkSource(InetSocketAddress source, Set<Integer> loopPorts) {
         int port = source.getPort();
-        if (LOOP_PORTS.contains(port) || port == ownPort) {
+        if (loopPorts.contains(port)) {
             return DropReason.LOOP;
         }
         if (port < FIRST_UNPRIVILEGED_PORT) {
@@ -114,6 +151,11 @@ public final class UdpGuard {
     /** Source addresses remembered for the per-source rate right now. */
     public synchronized int trackedSources() {
         return perSource.size();
+    }
+
+    /** Every source port this guard drops as a loop. */
+    public Set<Integer> loopPorts() {
+        return loopPorts;
     }
 
     private static long nanos(Clock clock) {

@@ -3,6 +3,7 @@ package dev.netsvc.core.udp;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.access.AccessPolicy;
 import dev.netsvc.core.net.Sockets;
 
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ public final class UdpServer {
         this.log = context.log();
         this.channel = channel;
         this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.guard = new UdpGuard(limits, context.clock(), context.counters(), local.getPort());
+        this.guard = new UdpGuard(limits, AccessPolicy.of(context.settings()), context.udpServicePorts(),
+                context.clock(), context.counters(), context.log(), local.getPort());
         this.handler = handler;
         this.maxReply = maxReply;
         this.received = context.counters().counter("udp.received");

@@ -114,6 +114,29 @@ class NioTcpServerTest {
         return EchoConformance.echoes(s, within);
     }
 
+    /**
+     * The gathering write with an empty last buffer: the socket takes only part of the first one (the
+     * client is not reading yet), and the rest must still be queued and sent, not judged complete by the
+     * empty last buffer.
+     */
+    @Test
+    void aGatheringWriteEndingInAnEmptyBufferSendsEverythingToAClientThatStoppedReading() throws IOException {
+        int size = 32 << 20; // far more than loopback's socket buffers take in one write
+        start(options(), (c, input) -> {
+            input.position(input.limit());
+            byte[] big = new byte[size];
+            Arrays.fill(big, (byte) 'x');
+            c.write(ByteBuffer.wrap(big), ByteBuffer.allocate(0));
+            c.close();
+        });
+        Socket s = connect();
+        s.getOutputStream().write('?');
+        Await.until(WAIT, "the server to hold output the client has not read",
+                () -> counters.get("tcp.backpressure.pauses") >= 1);
+        byte[] all = s.getInputStream().readAllBytes(); // now it reads: everything, then end of stream
+        assertEquals(size, all.length, "every byte of the first buffer arrives");
+    }
+
     @Test
     void echoesAndSpreadsConnectionsOverLoops() throws IOException {
         Set<String> threads = ConcurrentHashMap.newKeySet();

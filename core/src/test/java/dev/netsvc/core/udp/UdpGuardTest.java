@@ -1,15 +1,21 @@
 package dev.netsvc.core.udp;
 
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.access.AccessList;
+import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.access.AddressBlock;
 import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.helpers.NOPLogger;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,14 +32,31 @@ class UdpGuardTest {
     }
 
     @Test
-    void classicServicePortsAndNetsvcPortsAreLoops() throws Exception {
-        UdpGuard guard = guard(1000, 1000, 100_000, 100);
-        for (int port : new int[] {7, 9, 13, 17, 19, 37, 1313, 1717, 3737, 7008}) {
+    void classicServicePortsAndTheHostsUdpPortsAreLoops() throws Exception {
+        UdpGuard guard = new UdpGuard(new UdpLimits(1000, 1000, 100_000, 100), AccessPolicy.OPEN,
+                Set.of(1717, 19019), clock, counters, NOPLogger.NOP_LOGGER, 4242);
+        for (int port : new int[] {7, 9, 13, 17, 19, 37, 1717, 19019}) {
             assertFalse(guard.admit(source("192.0.2.1", port)), "source port " + port);
         }
         assertFalse(guard.admit(source("192.0.2.1", 4242)), "the service's own port");
-        assertEquals(11, counters.get("udp.dropped.loop"));
+        assertEquals(9, counters.get("udp.dropped.loop"));
         assertEquals(0, counters.get("udp.dropped.privileged-port"));
+        assertTrue(guard.admit(source("192.0.2.1", 3737)), "a port no service of this host uses is an ordinary client");
+    }
+
+    @Test
+    void accessListAndRateApplyPerDatagramBeforeTheUdpLimits() throws Exception {
+        AccessPolicy policy = new AccessPolicy(new AccessList(List.of(AddressBlock.parse("127.0.0.0/8")),
+                List.of(AddressBlock.parse("127.0.0.3"))), 0, 1, 2);
+        UdpGuard guard = new UdpGuard(new UdpLimits(1000, 1000, 100_000, 100), policy, Set.of(), clock, counters,
+                NOPLogger.NOP_LOGGER, 4242);
+        assertFalse(guard.admit(source("192.0.2.1", 40000)), "not in only-from");
+        assertFalse(guard.admit(source("127.0.0.3", 40000)), "no-access is more specific");
+        assertEquals(2, counters.get("udp.dropped.acl"));
+        assertEquals(2, admitted(guard, source("127.0.0.2", 40000), 5), "rate-burst 2");
+        assertEquals(3, counters.get("udp.dropped.rate"));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(1, admitted(guard, source("127.0.0.2", 40000), 5), "rate 1 per second");
     }
 
     @Test
@@ -54,8 +77,8 @@ class UdpGuardTest {
             assertFalse(guard.admit(source(bad, 40000)), bad);
         }
         assertEquals(5, counters.get("udp.dropped.bad-source"));
-        assertNull(UdpGuard.checkSource(source("::1", 40000), 0));
-        assertNull(UdpGuard.checkSource(source("192.168.1.255", 40000), 0), "a subnet broadcast is not knowable here");
+        assertNull(UdpGuard.checkSource(source("::1", 40000), Set.of()));
+        assertNull(UdpGuard.checkSource(source("192.168.1.255", 40000), Set.of()), "a subnet broadcast is not knowable here");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.access.AccessKeys;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs one {@link NetService} inside a test: no PF4J, no distribution, loopback, an ephemeral port.
@@ -37,6 +39,7 @@ public final class ServiceHarness implements AutoCloseable {
     private Duration grace = Duration.ofSeconds(5);
     private final ServiceCounters counters = new ServiceCounters();
     private RunningService running;
+    private Set<Integer> udpServicePorts = Set.of();
 
     private ServiceHarness(NetService service) {
         this.service = service;
@@ -46,7 +49,10 @@ public final class ServiceHarness implements AutoCloseable {
         return new ServiceHarness(service);
     }
 
-    /** Sets one of the service's own keys by its short name ({@code idle-timeout}, not {@code echo.idle-timeout}). */
+    /**
+     * Sets one of the service's keys by its short name ({@code idle-timeout}, not {@code echo.idle-timeout}):
+     * its own keys and the access keys every service has ({@code only-from}, {@code per-source}, ...).
+     */
     public ServiceHarness set(String key, String value) {
         settings.put(key, value);
         return this;
@@ -67,6 +73,12 @@ public final class ServiceHarness implements AutoCloseable {
         return this;
     }
 
+    /** The UDP ports of the (pretend) host's services, which the UDP guard drops as loop sources. */
+    public ServiceHarness udpServicePorts(Set<Integer> ports) {
+        this.udpServicePorts = Set.copyOf(ports);
+        return this;
+    }
+
     /** Grace period given to {@link RunningService#stop} on close. */
     public ServiceHarness grace(Duration grace) {
         this.grace = grace;
@@ -78,13 +90,14 @@ public final class ServiceHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
-        Settings parsed = Settings.parse(service.id(), service.configKeys(), settings);
+        Settings parsed = Settings.parse(service.id(), AccessKeys.addTo(service.id(), service.configKeys()), settings);
         ServiceContext context = ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
                 .counters(counters)
                 .clock(clock)
                 .home(home)
+                .udpServicePorts(udpServicePorts)
                 .build();
         running = service.start(context);
         return this;

@@ -1,5 +1,6 @@
 package dev.netsvc.echo.async;
 
+import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.SocketErrors;
 
 import java.io.IOException;
@@ -50,15 +51,22 @@ final class AsyncEchoConnection {
     private final AsyncEchoServer server;
     private final AsynchronousSocketChannel channel;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AcceptPath.Ticket ticket;
     private ByteBuffer buffer;
     /** When the connection last made progress, on the service's clock; read by the idle sweep. */
     volatile long lastActivity;
 
-    AsyncEchoConnection(AsyncEchoServer server, AsynchronousSocketChannel channel, long now) {
+    AsyncEchoConnection(AsyncEchoServer server, AsynchronousSocketChannel channel, long now, AcceptPath.Ticket ticket) {
         this.server = server;
+        this.ticket = ticket;
         this.channel = channel;
         this.lastActivity = now;
         this.buffer = ByteBuffer.allocate(server.buffers().initial());
+    }
+
+    /** Its admission, released by the server when it closes. */
+    AcceptPath.Ticket ticket() {
+        return ticket;
     }
 
     void start() {

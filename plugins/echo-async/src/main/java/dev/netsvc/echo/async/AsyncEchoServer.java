@@ -3,8 +3,11 @@ package dev.netsvc.echo.async;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.BufferBudget;
+import dev.netsvc.core.net.IdleSweep;
 import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -30,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The listening side of echo-async: an {@link AsynchronousServerSocketChannel} and its connections on one
  * {@link AsynchronousChannelGroup} of {@code threads} threads. One accept is in flight at a time, and only
  * once a connection permit is held: at the limit no accept is issued, so further clients wait in the
- * kernel's backlog. A sweep on a timer closes connections idle for longer than the timeout, measured on
+ * kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
  * the service's clock.
  */
 final class AsyncEchoServer {
@@ -39,19 +42,18 @@ final class AsyncEchoServer {
     record Limits(int threads, int maxConnections, Duration idleTimeout, int maxBuffer, long bufferBudget) {
     }
 
-    private static final long ACCEPT_RETRY_MILLIS = 100;
-
     private final ServiceContext context;
     private final Limits limits;
     private final AsynchronousChannelGroup group;
     private final AsynchronousServerSocketChannel listener;
     private final ScheduledExecutorService timer;
+    private volatile IdleSweep<AsyncEchoConnection> sweep;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
     private final BufferBudget buffers;
     private final AtomicInteger permitsTaken = new AtomicInteger();
     private final AtomicBoolean waitingForPermit = new AtomicBoolean();
     private volatile boolean stopping;
-    private final LongAdder accepted;
+    private final AcceptPath acceptPath;
     private final LongAdder echoed;
     private final LongAdder idleClosed;
     private final LongAdder failed;
@@ -59,7 +61,12 @@ final class AsyncEchoServer {
     private final CompletionHandler<AsynchronousSocketChannel, Void> onAccept = new CompletionHandler<>() {
         @Override
         public void completed(AsynchronousSocketChannel channel, Void unused) {
-            serve(channel);
+            AcceptPath.Ticket ticket = acceptPath.admit(channel);
+            if (ticket == null) { // refused: already reset and closed, without a byte
+                releasePermit(false);
+            } else {
+                serve(channel, ticket);
+            }
             acceptNext();
         }
 
@@ -68,8 +75,9 @@ final class AsyncEchoServer {
             releasePermit(false);
             if (!stopping) {
                 // e.g. EMFILE (out of file descriptors): back off instead of spinning, then accept again
-                log().warn("accept failed, retrying in {} ms: {}", ACCEPT_RETRY_MILLIS, t.toString());
-                timer.schedule(AsyncEchoServer.this::acceptNext, ACCEPT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                long pause = t instanceof IOException e ? acceptPath.acceptFailed(e)
+                        : acceptPath.acceptFailed(new IOException(t.toString(), t));
+                timer.schedule(AsyncEchoServer.this::acceptNext, pause, TimeUnit.MILLISECONDS);
             }
         }
     };
@@ -82,10 +90,10 @@ final class AsyncEchoServer {
         this.listener = listener;
         this.timer = timer;
         this.buffers = new BufferBudget(limits.maxBuffer(), limits.bufferBudget());
-        this.accepted = context.counters().counter("tcp.connections.accepted");
+        this.acceptPath = AcceptPath.of(context, endpoint().toString());
         this.echoed = context.counters().counter("tcp.bytes.echoed");
-        this.idleClosed = context.counters().counter("tcp.connections.idle-timeout");
-        this.failed = context.counters().counter("tcp.connections.failed");
+        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
+        this.failed = context.counters().counter(TcpCounters.FAILED);
     }
 
     static AsyncEchoServer start(ServiceContext context, Limits limits) throws IOException {
@@ -101,8 +109,8 @@ final class AsyncEchoServer {
             throw e;
         }
         AsyncEchoServer server = new AsyncEchoServer(context, limits, group, listener, timer);
-        long sweep = Math.clamp(limits.idleTimeout().toMillis() / 4, 10, 1000);
-        timer.scheduleWithFixedDelay(server::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        server.sweep = IdleSweep.start(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
+                c -> c.lastActivity, server::closeIdle);
         server.acceptNext();
         return server;
     }
@@ -122,6 +130,7 @@ final class AsyncEchoServer {
             return;
         }
         if (!tryTakePermit()) {
+            acceptPath.limitReached(); // clients wait in the backlog until a connection closes
             waitingForPermit.set(true);
             // a connection may have closed between the failed attempt and the flag
             if (permitsTaken.get() < limits.maxConnections() && waitingForPermit.compareAndSet(true, false)) {
@@ -136,17 +145,17 @@ final class AsyncEchoServer {
         }
     }
 
-    private void serve(AsynchronousSocketChannel channel) {
-        accepted.increment();
+    private void serve(AsynchronousSocketChannel channel, AcceptPath.Ticket ticket) {
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         } catch (IOException e) {
             Sockets.closeQuietly(channel);
+            ticket.release();
             releasePermit(true);
             return;
         }
-        AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now());
+        AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now(), ticket);
         open.add(connection);
         if (stopping) {
             connection.close();
@@ -177,6 +186,7 @@ final class AsyncEchoServer {
 
     void closed(AsyncEchoConnection connection) {
         if (open.remove(connection)) {
+            connection.ticket().release();
             releasePermit(true);
             if (stopping && open.isEmpty()) {
                 synchronized (open) {
@@ -186,14 +196,9 @@ final class AsyncEchoServer {
         }
     }
 
-    private void closeIdle() {
-        long cutoff = now() - limits.idleTimeout().toMillis();
-        for (AsyncEchoConnection c : open) {
-            if (c.lastActivity <= cutoff) {
-                idleClosed.increment();
-                c.close();
-            }
-        }
+    private void closeIdle(AsyncEchoConnection c) {
+        idleClosed.increment();
+        c.close();
     }
 
     long now() {
@@ -228,6 +233,7 @@ final class AsyncEchoServer {
         }
         stopping = true;
         long deadline = System.nanoTime() + grace.toNanos();
+        sweep.stop();
         Sockets.closeQuietly(listener);
         for (AsyncEchoConnection c : open) {
             c.stopInput();

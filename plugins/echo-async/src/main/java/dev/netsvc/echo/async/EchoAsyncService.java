@@ -1,7 +1,6 @@
 package dev.netsvc.echo.async;
 
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -62,16 +61,6 @@ public final class EchoAsyncService implements NetService {
         int threads = context.get(THREADS) == 0 ? Runtime.getRuntime().availableProcessors() : context.get(THREADS);
         AsyncEchoServer server = AsyncEchoServer.start(context, new AsyncEchoServer.Limits(threads,
                 context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)));
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(server.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                server.stop(grace);
-            }
-        };
+        return RunningService.of(List.of(server.endpoint()), server::stop);
     }
 }

@@ -1,7 +1,6 @@
 package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -69,17 +68,7 @@ public final class EchoBlockingService implements NetService {
         BlockingTcpServer server = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
                 socket -> echo(socket, buffers, bytes));
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(server.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                server.stop(grace);
-            }
-        };
+        return RunningService.of(List.of(server.endpoint()), server::stop);
     }
 
     static void echo(Socket socket, BufferBudget buffers, LongAdder bytes) throws IOException {

@@ -1,7 +1,6 @@
 package dev.netsvc.echo.selector;
 
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -91,35 +90,15 @@ public final class EchoSelectorService implements NetService {
         NioTcpServer tcp = NioTcpServer.start(context, options, connection -> echo);
         UdpServer udp;
         try {
-            udp = UdpServer.start(onPort(context, tcp.endpoint().address().getPort()), MAX_DATAGRAM, UDP_ECHO);
+            udp = UdpServer.start(context.withPort(tcp.endpoint().port()), MAX_DATAGRAM, UDP_ECHO);
         } catch (IOException | RuntimeException e) {
             tcp.stop(Duration.ZERO);
             throw e;
         }
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(tcp.endpoint(), udp.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                udp.stop(grace);
-                tcp.stop(grace);
-            }
-        };
-    }
-
-    /** The same context on the port TCP got, so both transports share it even when port 0 was asked for. */
-    private static ServiceContext onPort(ServiceContext context, int port) {
-        return ServiceContext.builder(context.serviceId())
-                .bind(context.address().getAddress(), port)
-                .settings(context.settings())
-                .log(context.log())
-                .counters(context.counters())
-                .clock(context.clock())
-                .home(context.home())
-                .build();
+        return RunningService.of(List.of(tcp.endpoint(), udp.endpoint()), grace -> {
+            udp.stop(grace); // immediate: UDP has no work in progress worth waiting for
+            tcp.stop(grace);
+        });
     }
 
     /** Writes back whatever arrives; one instance serves every connection, so idle ones cost it nothing. */

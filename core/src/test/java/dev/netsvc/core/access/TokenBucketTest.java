@@ -1,4 +1,4 @@
-package dev.netsvc.core.udp;
+package dev.netsvc.core.access;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
-package dev.netsvc.core.udp;
+package dev.netsvc.core.access;
 
 /**
  * The classic token bucket: it holds up to {@code burst} tokens, gains {@code rate} tokens per second,
  * and each admitted event takes one. Time comes in as nanoseconds from the caller's clock, so the
  * bucket is a pure calculation that tests drive without sleeping. Not thread-safe: its owner locks.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private static final double NANOS_PER_SECOND = 1_000_000_000.0;
 
@@ -15,7 +15,7 @@ final class TokenBucket {
     private long last;
 
     /** A full bucket at time {@code nowNanos}. */
-    TokenBucket(int ratePerSecond, int burst, long nowNanos) {
+    public TokenBucket(int ratePerSecond, int burst, long nowNanos) {
         if (ratePerSecond < 1 || burst < 1) {
             throw new IllegalArgumentException("rate and burst must be at least 1");
         }
@@ -26,7 +26,7 @@ final class TokenBucket {
     }
 
     /** Takes a token if one is there. */
-    boolean tryTake(long nowNanos) {
+    public boolean tryTake(long nowNanos) {
         long elapsed = nowNanos - last;
         if (elapsed > 0) {
             tokens = Math.min(burst, tokens + elapsed * tokensPerNano);

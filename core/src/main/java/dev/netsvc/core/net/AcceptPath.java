@@ -1,0 +1,208 @@
+package dev.netsvc.core.net;
+
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.access.RefusalLog;
+import dev.netsvc.core.access.RefusalReason;
+import dev.netsvc.core.access.SourceGate;
+import dev.netsvc.core.access.SourceKey;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one accept path every TCP engine in netsvc goes through (blocking, selector, NIO.2). Right after
+ * accept, before a byte of service, {@link #admit} decides once: the access list ({@code only-from},
+ * {@code no-access}), the per-source rate ({@code rate}, {@code rate-burst}) and the per-source
+ * connection limit ({@code per-source}). A refused connection is reset at once (see {@link #admit}),
+ * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source.
+ * An admitted one gets a {@link Ticket} that its engine releases, exactly once, when it closes.
+ *
+ * <p>{@code max-connections} is not decided here: each engine takes a permit <em>before</em> accept, so
+ * clients beyond it wait in the listen backlog; the engine reports reaching it with {@link #limitReached}.
+ * Failed accepts (out of file descriptors) go through {@link #acceptFailed}. Counter names are in
+ * {@link TcpCounters}. Thread-safe.
+ */
+public final class AcceptPath {
+
+    /** An admitted connection's hold on its source's count and on {@code tcp.connections.active}. */
+    public final class Ticket {
+        private final SourceKey source;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Ticket(SourceKey source) {
+            this.source = source;
+        }
+
+        /** The connection closed; calling it again is harmless. */
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                // the source's count first: whoever sees 'active' drop may count on the slot being free
+                if (source != null) {
+                    perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
+                }
+                active.decrement();
+            }
+        }
+    }
+
+    private final AccessPolicy policy;
+    private final SourceGate gate;
+    private final RefusalLog refusals;
+    private final AcceptFailures failures;
+    private final Map<SourceKey, Integer> perSourceOpen = new ConcurrentHashMap<>();
+    private final Map<RefusalReason, LongAdder> refused = new EnumMap<>(RefusalReason.class);
+    private final LongAdder accepted;
+    private final LongAdder active;
+    private final LongAdder limitReached;
+
+    private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
+        ServiceCounters counters = context.counters();
+        this.policy = policy;
+        this.gate = new SourceGate(policy, context.clock(), counters, TcpCounters.SOURCES_FORGOTTEN);
+        this.refusals = new RefusalLog(context.log(), context.clock(), "connections");
+        this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(TcpCounters.ACCEPT_FAILED));
+        for (RefusalReason reason : RefusalReason.values()) {
+            refused.put(reason, counters.counter(TcpCounters.refused(reason)));
+        }
+        this.accepted = counters.counter(TcpCounters.ACCEPTED);
+        this.active = counters.counter(TcpCounters.ACTIVE);
+        this.limitReached = counters.counter(TcpCounters.LIMIT_REACHED);
+        counters.counter(TcpCounters.IDLE_TIMEOUT);
+        counters.counter(TcpCounters.FAILED);
+    }
+
+    /**
+     * The accept path of a service, with the access rules in its settings (none when its settings do
+     * not carry the access keys).
+     *
+     * @param where the listening endpoint for log lines, e.g. {@code tcp 127.0.0.1:7007}
+     */
+    public static AcceptPath of(ServiceContext context, String where) {
+        return new AcceptPath(context, AccessPolicy.of(context.settings()), where);
+    }
+
+    /** Like {@link #of(ServiceContext, String)} with the rules given directly (tests, embedded use). */
+    public static AcceptPath of(ServiceContext context, AccessPolicy policy, String where) {
+        return new AcceptPath(context, policy, where);
+    }
+
+    /**
+     * Decides on a socket just accepted. Admitted: counted as accepted and active, and the ticket is
+     * returned. Refused: counted by reason, logged (rate-limited), the socket reset and closed, and null
+     * is returned; the caller releases its {@code max-connections} permit and moves on.
+     *
+     * <p>Why a reset (SO_LINGER 0) rather than a plain close: the refused client learns at once (its
+     * first read or write fails with "connection reset") instead of possibly sending a request into a
+     * half-closed socket, and the server keeps no TIME_WAIT entry per refused connection, which matters
+     * exactly when refusals come in floods.
+     */
+    public Ticket admit(Socket socket) {
+        return admit(socket.getRemoteSocketAddress(), socket, () -> resetQuietly(socket));
+    }
+
+    /** {@link #admit(Socket)} for a {@link java.nio.channels.SocketChannel} or an asynchronous one. */
+    public Ticket admit(NetworkChannel channel) {
+        SocketAddress remote;
+        try {
+            remote = remoteOf(channel);
+        } catch (IOException e) {
+            Sockets.closeQuietly((Closeable) channel); // gone before we looked: nothing to count
+            return null;
+        }
+        return admit(remote, channel, () -> resetQuietly(channel));
+    }
+
+    private Ticket admit(SocketAddress remote, Object socket, Runnable reset) {
+        failures.succeeded();
+        if (!(remote instanceof InetSocketAddress source) || source.getAddress() == null) {
+            reset.run(); // disconnected already
+            return null;
+        }
+        RefusalReason reason = gate.check(source.getAddress());
+        SourceKey key = null;
+        if (reason == null && policy.perSource() > 0) {
+            key = SourceKey.of(source.getAddress());
+            if (!takePerSource(key)) {
+                reason = RefusalReason.PER_SOURCE;
+            }
+        }
+        if (reason != null) {
+            refused.get(reason).increment();
+            refusals.refused(source.getAddress(), reason);
+            reset.run();
+            return null;
+        }
+        accepted.increment();
+        active.increment();
+        return new Ticket(key);
+    }
+
+    private boolean takePerSource(SourceKey key) {
+        boolean[] taken = new boolean[1];
+        perSourceOpen.compute(key, (k, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= policy.perSource()) {
+                return n;
+            }
+            taken[0] = true;
+            return open + 1;
+        });
+        return taken[0];
+    }
+
+    /** The engine stopped accepting at {@code max-connections}; clients wait in the backlog. */
+    public void limitReached() {
+        limitReached.increment();
+    }
+
+    /** accept() failed: counted, logged at most once a minute; returns the pause before the next accept, in ms. */
+    public long acceptFailed(IOException e) {
+        return failures.failed(e);
+    }
+
+    /** Sources holding at least one connection right now (for tests: the table stays bounded). */
+    public int trackedSources() {
+        return perSourceOpen.size();
+    }
+
+    private static SocketAddress remoteOf(NetworkChannel channel) throws IOException {
+        if (channel instanceof java.nio.channels.SocketChannel c) {
+            return c.getRemoteAddress();
+        }
+        if (channel instanceof java.nio.channels.AsynchronousSocketChannel c) {
+            return c.getRemoteAddress();
+        }
+        throw new IllegalArgumentException("not a connected TCP channel: " + channel);
+    }
+
+    /** Closes with SO_LINGER 0: the peer gets a reset, and no TIME_WAIT stays behind here. */
+    static void resetQuietly(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        Sockets.closeQuietly(socket);
+    }
+
+    static void resetQuietly(NetworkChannel channel) {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // closing anyway
+        }
+        Sockets.closeQuietly((Closeable) channel);
+    }
+}
