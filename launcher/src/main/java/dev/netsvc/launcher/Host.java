@@ -37,6 +37,15 @@ public final class Host implements HostView, AutoCloseable {
             }
             return line.toString();
         }
+
+        /**
+         * A state and its reason as the ready line shows them: {@code backoff (port 8080 on 127.0.0.1 is
+         * already in use)}. The log line just above has the whole explanation and its hint.
+         */
+        static String brief(ServiceState state, String reason) {
+            String cause = reason.replaceFirst(" \\((tcp|udp|tcp\\+udp)\\)$", "").replace(" by another process", "");
+            return cause.isEmpty() ? state.label() : state.label() + " (" + cause + ")";
+        }
     }
 
     private final PluginHost plugins;
@@ -90,7 +99,7 @@ public final class Host implements HostView, AutoCloseable {
             if (s.state() == ServiceState.RUNNING) {
                 running++;
             } else {
-                notRunning.add(new Problem(s.id(), s.state().label() + " (" + s.reason() + ")"));
+                notRunning.add(new Problem(s.id(), Launch.brief(s.state(), s.reason())));
             }
         }
         return new Launch(plan.enabled().size(), running, notRunning);
