@@ -47,7 +47,11 @@ final class Supervisor {
     void startThread() {
         thread = Thread.ofPlatform().name("supervisor").daemon(true).start(() -> {
             while (!closed) {
-                tick();
+                try {
+                    tick();
+                } catch (RuntimeException | LinkageError e) { // plugin code misbehaving: the supervisor goes on
+                    log.error("supervisor: {}", PluginHost.plainCause(e));
+                }
                 LockSupport.parkNanos(POLL.toNanos());
             }
         });
