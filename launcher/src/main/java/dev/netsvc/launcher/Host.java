@@ -260,8 +260,8 @@ public final class Host implements HostView, AutoCloseable {
             return p.enabled() ? "added and started" : "added (disabled)";
         }
         Configuration.ServicePlan old = s.plan();
-        s.plan(p);
         String id = p.service().id();
+        supervisor.replan(id, p);
         if (old.enabled() && !p.enabled()) {
             supervisor.stop(id);
             return "stopped (disabled)";

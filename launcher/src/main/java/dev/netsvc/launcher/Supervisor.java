@@ -125,6 +125,11 @@ final class Supervisor {
         s.start();
     }
 
+    /** Gives a service a new plan (a reload) that takes effect at its next start. */
+    synchronized void replan(String id, Configuration.ServicePlan plan) {
+        require(id).plan(plan);
+    }
+
     synchronized SupervisedService service(String id) {
         return services.get(id);
     }
