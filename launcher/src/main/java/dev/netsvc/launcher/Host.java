@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -287,7 +286,7 @@ public final class Host implements HostView, AutoCloseable {
         return StatusTable.table(services(), clock.instant());
     }
 
-    /** Stops every service within the grace (plus a margin), then the plugins. */
+    /** Stops every service within the grace plus a margin; the plugin host is the caller's to close. */
     @Override
     public void close() {
         Supervisor s;
@@ -297,16 +296,5 @@ public final class Host implements HostView, AutoCloseable {
         if (s != null) {
             s.stopAll();
         }
-    }
-
-    /** Every service's state, for tests and the launch report. */
-    Map<String, ServiceState> states() {
-        Map<String, ServiceState> out = new java.util.TreeMap<>();
-        supervisor.services().forEach(x -> out.put(x.id(), x.state()));
-        return out;
-    }
-
-    Supervisor supervisor() {
-        return supervisor;
     }
 }

@@ -62,10 +62,6 @@ final class Supervisor {
         this.grace = newGrace;
     }
 
-    Duration grace() {
-        return grace;
-    }
-
     /**
      * Adds a service to supervise and starts it if its plan enables it. A {@link dev.netsvc.core.ConfigException}
      * thrown by its start propagates (the service is FAILED and stays known).
