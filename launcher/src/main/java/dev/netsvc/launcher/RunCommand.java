@@ -44,6 +44,11 @@ final class RunCommand implements Main.Command {
         }
         RunOptions options = RunOptions.of(cl, launch);
         HostSignals signals = HostSignals.install();
+        // a plugin thread that dies of an exception nobody caught: one line, not a page of stack trace
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            log.error("thread {} ended with {}: {}", t.getName(), e.getClass().getSimpleName(), PluginHost.plainCause(e));
+            log.debug("stack trace of thread {}", t.getName(), e);
+        });
         PluginHost plugins = new PluginHost(options.pluginsDir(), Netsvc.apiVersion());
         try {
             plugins.load();
