@@ -52,7 +52,7 @@ public final class Host implements HostView, AutoCloseable {
     private final Clock clock;
     private final Instant startedAt;
     private volatile Configuration.Plan plan;
-    private Supervisor supervisor;
+    private volatile Supervisor supervisor; // set once by launch(); read without the lock by status
 
     Host(PluginHost plugins, RunOptions options, Clock clock) {
         this.plugins = plugins;
@@ -162,11 +162,18 @@ public final class Host implements HostView, AutoCloseable {
     /** Every service id the host knows, sorted. */
     public Set<String> serviceIds() {
         Set<String> ids = new TreeSet<>();
-        supervisor.services().forEach(s -> ids.add(s.id()));
+        services().forEach(s -> ids.add(s.id()));
         return ids;
     }
 
+    private void requireLaunched() {
+        if (supervisor == null) {
+            throw new IllegalStateException("netsvc is still starting; try again in a moment");
+        }
+    }
+
     private void requireKnown(String id) {
+        requireLaunched();
         if (supervisor.service(id) == null) {
             throw new UnknownServiceException(id, serviceIds());
         }
@@ -186,6 +193,7 @@ public final class Host implements HostView, AutoCloseable {
      * stays. Returns what changed, one line each.
      */
     public synchronized List<String> reload() {
+        requireLaunched();
         Configuration.Plan next;
         try {
             next = options.configuration(plugins.services()).plan();
@@ -204,6 +212,7 @@ public final class Host implements HostView, AutoCloseable {
      * and started if enabled. Throws {@link ConfigException} like {@link #reload}.
      */
     public synchronized List<String> applyPlugins() {
+        requireLaunched();
         return apply(options.configuration(plugins.services()).plan());
     }
 
@@ -212,6 +221,7 @@ public final class Host implements HostView, AutoCloseable {
      * before it unloads the plugin. Returns the service ids.
      */
     public synchronized List<String> removePlugin(String pluginId) {
+        requireLaunched();
         return supervisor.removePlugin(pluginId);
     }
 
