@@ -97,7 +97,7 @@ final class ListCommand implements Main.Command {
                 Configuration.ServicePlan p = plans.get(service.id());
                 int port = p == null ? service.defaultPort() : p.port();
                 String state = p == null || p.enabled() ? "" : "  (disabled"
-                        + config.configured(service.id() + ".enabled").map(v -> " " + v.source()).orElse("") + ")";
+                        + config.configured(service.id() + ".enabled").map(v -> " in " + v.source()).orElse("") + ")";
                 out.printf("  service %-14s %-8s port %-5d  %s%s%n", service.id(), service.transportLabel(), port,
                         service.description(), state);
                 List<String[]> rows = new ArrayList<>();
@@ -119,7 +119,7 @@ final class ListCommand implements Main.Command {
     /** key, value, comment: the configured value and where it is set, else the default. */
     private static String[] row(Configuration config, String key, String def, String description) {
         return config.configured(key)
-                .map(v -> new String[] {key, v.text(), description + " (set " + v.source() + ", default " + def + ")"})
+                .map(v -> new String[] {key, v.text(), description + " (set in " + v.source() + ", default " + def + ")"})
                 .orElse(new String[] {key, def, description});
     }
 

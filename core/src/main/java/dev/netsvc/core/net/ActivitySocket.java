@@ -29,7 +29,7 @@ final class ActivitySocket extends Socket {
         return lastActivity;
     }
 
-    private void touch() {
+    void touch() {
         lastActivity = clock.millis();
     }
 

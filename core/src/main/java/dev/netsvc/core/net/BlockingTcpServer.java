@@ -266,8 +266,10 @@ public final class BlockingTcpServer {
             if (isClosed()) {
                 throw new java.net.SocketException("Socket is closed");
             }
-            Socket socket = new ActivitySocket(clock);
+            ActivitySocket socket = new ActivitySocket(clock);
             implAccept(socket);
+            // made before accept blocked: its idle time starts now, or the sweep closes a fresh connection
+            socket.touch();
             return socket;
         }
     }

@@ -62,6 +62,26 @@ class BlockingTcpServerTest {
     }
 
     @Test
+    void aConnectionIsNotIdleFromTheMomentTheServerBeganWaitingForIt() throws Exception {
+        long[] seen = new long[1];
+        InetSocketAddress address = start(socket -> {
+            seen[0] = ((ActivitySocket) socket).lastActivity();
+            echo(socket);
+        });
+        // the acceptor is blocked in accept() with the socket it will fill already made
+        Await.until(WAIT, "the acceptor waits in accept", () -> Thread.getAllStackTraces().entrySet().stream()
+                .anyMatch(e -> e.getKey().getName().equals("blocking-test-accept")
+                        && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("implAccept"))));
+        clock.advance(Duration.ofMinutes(1)); // a quiet minute, far past the 10 s idle timeout
+        try (Socket client = connect(address)) {
+            client.getOutputStream().write('a');
+            assertEquals('a', client.getInputStream().read(), "served, not swept as idle");
+            assertEquals(clock.millis(), seen[0], "idle time counts from the accept");
+        }
+        assertEquals(0, counters.get("tcp.connections.idle-timeout"));
+    }
+
+    @Test
     void anIdleConnectionClosesOnlyOnceTheClockSaysSo() throws IOException {
         InetSocketAddress address = start(BlockingTcpServerTest::echo);
         try (Socket idle = connect(address); Socket active = connect(address)) {
