@@ -36,6 +36,19 @@ final class Configuration {
             Duration.ZERO, Duration.ofMinutes(10), "how long services may finish their work on shutdown");
     static final List<ConfigKey<?>> LAUNCHER_KEYS = List.of(BIND, SHUTDOWN_GRACE);
 
+    /** The admin endpoint's keys: {@code admin.enabled}, {@code admin.bind} (never --bind), {@code admin.port}. */
+    static final String ADMIN_PREFIX = "admin";
+    static final ConfigKey<Boolean> ADMIN_ENABLED = ConfigKey.bool("enabled", true,
+            "whether 'netsvc run' serves the admin endpoint (/status, /metrics, /healthz, /)");
+    static final ConfigKey<InetAddress> ADMIN_BIND = ConfigKey.address("bind", "127.0.0.1",
+            "address of the admin endpoint; --bind does not change it");
+    static final ConfigKey<Integer> ADMIN_PORT = ConfigKey.integer("port", 9111, 0, 65535,
+            "port of the admin endpoint (0: any free port)");
+    static final List<ConfigKey<?>> ADMIN_KEYS = List.of(ADMIN_ENABLED, ADMIN_BIND, ADMIN_PORT);
+
+    /** The host's own key groups by prefix; no service may take one of these ids. */
+    static final Map<String, List<ConfigKey<?>>> HOST_KEYS = Map.of(LAUNCHER_PREFIX, LAUNCHER_KEYS, ADMIN_PREFIX, ADMIN_KEYS);
+
     /** The keys every service has; the port's default is the service's own. */
     record CommonKeys(ConfigKey<Boolean> enabled, ConfigKey<Integer> port, ConfigKey<InetAddress> bind) {
         static CommonKeys of(ServiceInfo service) {
@@ -54,8 +67,12 @@ final class Configuration {
     record ServicePlan(ServiceInfo service, boolean enabled, InetAddress bind, int port, Settings settings) {
     }
 
+    /** Where the admin endpoint listens, if it is enabled. */
+    record AdminPlan(boolean enabled, InetAddress bind, int port) {
+    }
+
     /** The whole run: every service with its settings, and the launcher's own settings. */
-    record Plan(List<ServicePlan> services, Duration shutdownGrace) {
+    record Plan(List<ServicePlan> services, Duration shutdownGrace, AdminPlan admin) {
         List<ServicePlan> enabled() {
             return services.stream().filter(ServicePlan::enabled).toList();
         }
@@ -122,7 +139,8 @@ final class Configuration {
     Plan plan() {
         Map<String, Map<String, String>> perService = new LinkedHashMap<>();
         services.keySet().forEach(id -> perService.put(id, new LinkedHashMap<>()));
-        Map<String, String> launcher = new LinkedHashMap<>();
+        Map<String, Map<String, String>> host = new LinkedHashMap<>();
+        HOST_KEYS.keySet().forEach(prefix -> host.put(prefix, new LinkedHashMap<>()));
 
         for (Map.Entry<String, Value> entry : values.entrySet()) {
             String key = entry.getKey();
@@ -130,9 +148,9 @@ final class Configuration {
             int dot = key.indexOf('.');
             String prefix = dot < 0 ? key : key.substring(0, dot);
             String name = dot < 0 ? "" : key.substring(dot + 1);
-            if (prefix.equals(LAUNCHER_PREFIX)) {
-                checkName(key, name, names(LAUNCHER_KEYS), value, LAUNCHER_PREFIX);
-                launcher.put(name, value.text());
+            if (HOST_KEYS.containsKey(prefix)) {
+                checkName(key, name, names(HOST_KEYS.get(prefix)), value, prefix);
+                host.get(prefix).put(name, value.text());
             } else if (services.containsKey(prefix)) {
                 Set<String> known = new LinkedHashSet<>(COMMON_KEYS);
                 known.addAll(names(services.get(prefix).keys()));
@@ -144,7 +162,10 @@ final class Configuration {
             }
         }
 
-        Settings launcherSettings = parse(LAUNCHER_PREFIX, LAUNCHER_KEYS, launcher);
+        Settings launcherSettings = parse(LAUNCHER_PREFIX, LAUNCHER_KEYS, host.get(LAUNCHER_PREFIX));
+        Settings adminSettings = parse(ADMIN_PREFIX, ADMIN_KEYS, host.get(ADMIN_PREFIX));
+        AdminPlan admin = new AdminPlan(adminSettings.get(ADMIN_ENABLED), adminSettings.get(ADMIN_BIND),
+                adminSettings.get(ADMIN_PORT));
         InetAddress defaultBind = launcherSettings.get(BIND);
         checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
         checkIds("--disable", disable);
@@ -166,7 +187,7 @@ final class Configuration {
             InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
             plans.add(new ServicePlan(service, enabled, bind, port, settings));
         }
-        return new Plan(plans, launcherSettings.get(SHUTDOWN_GRACE));
+        return new Plan(plans, launcherSettings.get(SHUTDOWN_GRACE), admin);
     }
 
     private Settings parse(String id, List<ConfigKey<?>> keys, Map<String, String> raw) {
@@ -198,7 +219,7 @@ final class Configuration {
 
     private Set<String> allPrefixes() {
         Set<String> all = new TreeSet<>(services.keySet());
-        all.add(LAUNCHER_PREFIX);
+        all.addAll(HOST_KEYS.keySet());
         return all;
     }
 

@@ -20,8 +20,8 @@ record ServiceInfo(NetService service, String pluginId, String id, String descri
         if (id == null || !id.matches("[a-z0-9][a-z0-9-]*")) {
             throw new IllegalArgumentException("service id '" + id + "' must be lower case letters, digits and '-'");
         }
-        if (id.equals(Configuration.LAUNCHER_PREFIX)) {
-            throw new IllegalArgumentException("service id '" + id + "' is reserved for the launcher");
+        if (Configuration.HOST_KEYS.containsKey(id)) {
+            throw new IllegalArgumentException("service id '" + id + "' is reserved for the host's own keys");
         }
         int port = service.defaultPort();
         if (port < 1 || port > 65535) {
