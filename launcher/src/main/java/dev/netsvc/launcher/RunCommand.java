@@ -3,6 +3,9 @@ package dev.netsvc.launcher;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.UsageException;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.launcher.admin.AdminServer;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -10,10 +13,14 @@ import org.apache.commons.cli.Options;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +78,7 @@ final class RunCommand implements Main.Command {
                 throw new ConfigException("enabled", "nothing to run: every service is disabled");
             }
             ShutdownSignal signal = ShutdownSignal.install();
+            Instant startedAt = Instant.now();
             Supervisor supervisor = new Supervisor(launch.home());
             int running = supervisor.start(plan);
             if (supervisor.configError().isPresent()) {
@@ -81,13 +89,48 @@ final class RunCommand implements Main.Command {
                 log.error("netsvc: no service could start");
                 return Main.FAILURE;
             }
-            log.info("netsvc ready: {} services", running);
-            String name = await(signal);
-            log.info("netsvc stopping on {}", name);
+            AdminServer admin = startAdmin(plan.admin(), new SupervisorView(Netsvc.version(), startedAt, plan,
+                    pluginVersions(host), supervisor));
+            try {
+                log.info("netsvc ready: {} services", running);
+                String name = await(signal);
+                log.info("netsvc stopping on {}", name);
+            } finally {
+                if (admin != null) {
+                    admin.close();
+                }
+            }
             supervisor.stopAll(plan.shutdownGrace());
         }
         log.info("netsvc stopped");
         return Main.OK;
+    }
+
+    /**
+     * Starts the admin endpoint when it is enabled. A port it cannot bind is logged like a service's bind
+     * failure, in one line naming the port and the cause, and the services run on without it: the
+     * monitoring port must not take the services down (a scraper sees the endpoint missing).
+     */
+    private static AdminServer startAdmin(Configuration.AdminPlan plan, HostView view) {
+        if (!plan.enabled()) {
+            return null;
+        }
+        InetSocketAddress address = new InetSocketAddress(plan.bind(), plan.port());
+        try {
+            AdminServer admin = AdminServer.start(view, address);
+            log.info("admin listening on http://{}/", HostPort.format(admin.address()));
+            return admin;
+        } catch (IOException e) {
+            log.error("admin endpoint failed to start: {}; the services run without it (change admin.port, or set"
+                    + " admin.enabled=false)", SocketErrors.explain(e, "tcp " + HostPort.format(address)).message());
+            return null;
+        }
+    }
+
+    private static Map<String, String> pluginVersions(PluginHost host) {
+        Map<String, String> versions = new HashMap<>();
+        host.plugins().forEach(p -> versions.put(p.id(), p.version()));
+        return versions;
     }
 
     private static String await(ShutdownSignal signal) {

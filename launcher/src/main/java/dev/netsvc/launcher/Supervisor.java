@@ -12,10 +12,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -27,12 +29,13 @@ final class Supervisor {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
 
-    private record Started(Configuration.ServicePlan plan, RunningService running, ServiceCounters counters) {
+    record Started(Configuration.ServicePlan plan, RunningService running, ServiceCounters counters, Instant at) {
     }
 
     private final Path home;
-    private final List<Started> started = new ArrayList<>();
-    private final List<Problem> failures = new ArrayList<>();
+    // copy-on-write: the admin endpoint reads them from its own threads (SupervisorView)
+    private final List<Started> started = new CopyOnWriteArrayList<>();
+    private final List<Problem> failures = new CopyOnWriteArrayList<>();
     private ConfigException configError;
 
     Supervisor(Path home) {
@@ -72,7 +75,7 @@ final class Supervisor {
                 .build();
         try {
             RunningService running = plan.service().service().start(context);
-            started.add(new Started(plan, running, counters));
+            started.add(new Started(plan, running, counters, Instant.now()));
             for (Endpoint endpoint : running.endpoints()) {
                 log.info("{} listening on {}", id, endpoint);
             }
@@ -85,6 +88,11 @@ final class Supervisor {
             failures.add(new Problem(id, cause));
             log.error("{} failed to start: {}", id, cause);
         }
+    }
+
+    /** The services running now, in start order. */
+    List<Started> started() {
+        return List.copyOf(started);
     }
 
     List<Problem> failures() {

@@ -1,5 +1,7 @@
 package dev.netsvc.launcher.admin;
 
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BindFailure;
 import dev.netsvc.launcher.HostView;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -66,11 +69,16 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds {@code address} (port 0: any free port) and starts serving {@code view}.
      *
-     * @throws IOException when the address cannot be bound (a {@link java.net.BindException} when the
-     *                     port is in use)
+     * @throws IOException when the address cannot be bound: a {@link BindFailure} naming the address,
+     *                     which {@link dev.netsvc.core.net.SocketErrors#explain} puts in plain words
      */
     public static AdminServer start(HostView view, InetSocketAddress address) throws IOException {
-        HttpServer server = HttpServer.create(address, BACKLOG);
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, BACKLOG);
+        } catch (BindException e) {
+            throw new BindFailure(Transport.TCP, address, e); // names the port: SocketErrors explains it
+        }
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUE),
