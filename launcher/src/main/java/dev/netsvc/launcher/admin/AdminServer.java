@@ -7,7 +7,15 @@ import dev.netsvc.launcher.HostView;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.slf4j.Logger;
@@ -56,6 +64,7 @@ public final class AdminServer implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter metricsFormat = PrometheusTextFormatWriter.create();
     private final Clock clock;
+    private boolean jvmMetricsRegistered;
 
     private AdminServer(HostView view, HttpServer server, ThreadPoolExecutor executor, Clock clock) {
         this.view = view;
@@ -63,7 +72,6 @@ public final class AdminServer implements AutoCloseable {
         this.executor = executor;
         this.clock = clock;
         registry.register(new ServiceMetrics(view));
-        JvmMetrics.builder().register(registry);
     }
 
     /**
@@ -146,9 +154,32 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void metrics(HttpExchange exchange) throws IOException {
+        registerJvmMetrics();
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         metricsFormat.write(body, registry.scrape());
         send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
+    }
+
+    /**
+     * The JVM's and the process's metrics, registered at the first scrape: registering them costs a good
+     * part of a second of class loading and management beans, which the start of {@code netsvc run} should
+     * not wait for. Native-memory metrics are left out: they are empty unless the JVM runs with
+     * -XX:NativeMemoryTracking, and they run a diagnostic command at every scrape.
+     */
+    private synchronized void registerJvmMetrics() {
+        if (jvmMetricsRegistered) {
+            return;
+        }
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+        jvmMetricsRegistered = true;
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

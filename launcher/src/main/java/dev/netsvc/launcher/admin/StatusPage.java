@@ -29,13 +29,13 @@ final class StatusPage {
             h1{font-size:1.4em;margin:0 0 .2em}
             p.summary{margin:0 0 1em;color:#555}
             table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0002}
-            th,td{padding:.35em .7em;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top}
+            th,td{padding:.35em .7em;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top;white-space:nowrap}
             th{background:#f0f0f0;font-weight:600}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             .state{display:inline-block;padding:0 .5em;border-radius:.6em;font-weight:600;color:#fff;background:#888}
             .running{background:#2e7d32}.starting,.stopping{background:#1565c0}.backoff{background:#ef6c00}
             .failed{background:#c62828}.stopped{background:#757575}
-            .reason{color:#a33;font-size:.9em}
+            .reason{color:#a33;font-size:.9em;white-space:normal}
             .disabled{color:#888}
             footer{margin-top:1em;color:#777;font-size:.9em}
             """;
