@@ -34,7 +34,7 @@ final class CounterMetrics {
             "transport", "reason");
     static final Family CLOSED = counter("netsvc_connections_closed",
             "connections the service closed itself, by reason (idle-timeout, input-limit)", "transport", "reason");
-    static final Family FAILED = counter("netsvc_connections_failed", "connections that ended on an I/O error",
+    static final Family FAILED = counter("netsvc_connections_failed", "connections that ended on an unexpected I/O error or a handler failure",
             "transport");
     static final Family PAUSES = counter("netsvc_backpressure_pauses",
             "times a connection stopped reading because its client did not read replies", "transport");
