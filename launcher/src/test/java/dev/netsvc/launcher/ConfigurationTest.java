@@ -132,4 +132,32 @@ class ConfigurationTest {
         ConfigException grace = assertThrows(ConfigException.class, () -> config().addSetting("netsvc.shutdown-grace=1d").plan());
         assertTrue(grace.getMessage().contains("netsvc.shutdown-grace"), grace.getMessage());
     }
+
+    @Test
+    void adminEndpointKeysHaveDefaultsAndBindDoesNotMoveThem() throws Exception {
+        Configuration.AdminPlan defaults = config().plan().admin();
+        assertEquals(new Configuration.AdminPlan(true, InetAddress.getByName("127.0.0.1"), 9111), defaults);
+
+        Configuration.AdminPlan set = config().addSetting("admin.port=0").addSetting("admin.enabled=false")
+                .defaultBind("0.0.0.0").plan().admin();
+        assertEquals(new Configuration.AdminPlan(false, InetAddress.getByName("127.0.0.1"), 0), set);
+        assertEquals(InetAddress.getByName("::1"), config().addSetting("admin.bind=::1").plan().admin().bind());
+    }
+
+    @Test
+    void adminEndpointTyposAndBadValuesNameTheKey() {
+        ConfigException typo = assertThrows(ConfigException.class, () -> config().addSetting("admin.prot=1").plan());
+        assertTrue(typo.getMessage().contains("'admin.prot'") && typo.getMessage().contains("did you mean admin.port?"),
+                typo.getMessage());
+        ConfigException port = assertThrows(ConfigException.class, () -> config().addSetting("admin.port=70000").plan());
+        assertTrue(port.getMessage().contains("admin.port") && port.getMessage().contains("0..65535"), port.getMessage());
+        ConfigException prefix = assertThrows(ConfigException.class, () -> config().addSetting("admn.port=1").plan());
+        assertTrue(prefix.getMessage().contains("did you mean admin?"), prefix.getMessage());
+    }
+
+    @Test
+    void hostPrefixesAreNotServiceIds() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> service("admin", 1));
+        assertTrue(e.getMessage().contains("'admin' is reserved"), e.getMessage());
+    }
 }
