@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Only GET and HEAD (405 otherwise); any other path is 404. Requests run on {@value #THREADS} threads with
  * a queue of {@value #QUEUE}: a burst beyond that is closed by the server rather than buffered, so a
- * misbehaving scraper cannot grow the host's memory or thread count. Everything is read from the
- * {@link HostView} at request time.
+ * misbehaving scraper cannot grow the host's memory or thread count; at most 64 connections are open,
+ * and a request that has not arrived whole within {@value #REQUEST_SECONDS} s is cut off. Everything is
+ * read from the {@link HostView} at request time.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -57,6 +58,19 @@ public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
     private static final String TEXT = "text/plain; charset=utf-8";
+
+    /** A request must arrive whole within this time, or its connection is closed. */
+    static final int REQUEST_SECONDS = 5;
+
+    static {
+        // The JDK's server reads a request's headers on a request thread, blocking: without a deadline two
+        // clients that stop half-way through a request would hold both threads for good. Its limits are
+        // process-wide properties, read once; nothing else in netsvc uses this server. An operator's own
+        // -D settings win.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+        setIfAbsent("jdk.httpserver.maxConnections", "64");
+    }
 
     private final HostView view;
     private final HttpServer server;
@@ -99,9 +113,20 @@ public final class AdminServer implements AutoCloseable {
         return admin;
     }
 
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
     /** The bound address: the real port when port 0 was asked for. */
     public InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    /** Request threads at work now (tests). */
+    int busyThreads() {
+        return executor.getActiveCount();
     }
 
     /** Stops listening and ends the request threads; requests in progress get up to a second. */

@@ -13,12 +13,15 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -184,6 +187,32 @@ class AdminServerTest {
         HttpResponse<String> missing = send(base, "GET", "/nope");
         assertEquals(404, missing.statusCode());
         assertTrue(missing.body().contains("/metrics"), missing.body());
+    }
+
+    @Test
+    void clientsThatStopHalfWayThroughARequestAreCutOffAndOthersAreServed() throws Exception {
+        URI base = start(view);
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < AdminServer.THREADS; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), admin.address().getPort());
+                s.getOutputStream().write("GET /status HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                stalled.add(s);
+            }
+            Await.until(Duration.ofSeconds(10), "every request thread waits on a half-sent request",
+                    () -> admin.busyThreads() == AdminServer.THREADS);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(60))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode(), "served once the stalled requests were cut off");
+            for (Socket s : stalled) {
+                s.setSoTimeout(60_000);
+                assertEquals(-1, s.getInputStream().read(), "a stalled request's connection is closed without a response");
+            }
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
     }
 
     @Test
