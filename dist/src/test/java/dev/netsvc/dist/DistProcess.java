@@ -97,7 +97,10 @@ final class DistProcess implements AutoCloseable {
         }
     }
 
-    /** Starts {@code netsvc run ARGS} and waits for the ready line; fails with the output if it never comes. */
+    /**
+     * Starts {@code netsvc run ARGS} and waits for the ready line; fails with the output if it never comes.
+     * The admin endpoint listens on any free port (ARGS may say otherwise): tests never assume 9111 is free.
+     */
     static DistProcess run(String... args) {
         DistProcess p = launch(args);
         p.awaitReady(Duration.ofSeconds(30));
@@ -219,6 +222,19 @@ final class DistProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
+    }
+
+    private static final Pattern ADMIN = Pattern.compile("admin listening on (http://\\S+/)$");
+
+    /** The admin endpoint's base address from its log line, {@code http://127.0.0.1:PORT/}. */
+    java.net.URI adminUri() {
+        for (String line : stderr) {
+            Matcher m = ADMIN.matcher(line);
+            if (m.find()) {
+                return java.net.URI.create(m.group(1));
+            }
+        }
+        throw new AssertionError("no 'admin listening on' line\n" + output());
     }
 
     /** The port {@code serviceId} last reported listening on for {@code transport} ("tcp" or "udp"). */

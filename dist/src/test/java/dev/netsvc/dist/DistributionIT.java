@@ -90,6 +90,8 @@ class DistributionIT {
         }
         assertTrue(missing.isEmpty(), "conf/netsvc.properties lacks:\n" + String.join("\n", missing));
         assertTrue(conf.contains("#netsvc.bind=127.0.0.1") && conf.contains("#netsvc.shutdown-grace=5s"), "launcher keys");
+        assertTrue(conf.contains("#admin.enabled=true") && conf.contains("#admin.bind=127.0.0.1")
+                && conf.contains("#admin.port=9111"), "admin endpoint keys");
     }
 
     private static List<Path> jars(Path dir) throws IOException {

@@ -3,10 +3,15 @@ package dev.netsvc.launcher;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.net.FileDescriptors;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.launcher.admin.AdminServer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +58,7 @@ public final class Host implements HostView, AutoCloseable {
     private final Clock clock;
     private final Instant startedAt;
     private volatile Configuration.Plan plan;
+    private volatile AdminServer admin;
     private volatile Supervisor supervisor; // set once by launch(); read without the lock by status
 
     Host(PluginHost plugins, RunOptions options, Clock clock) {
@@ -116,13 +122,27 @@ public final class Host implements HostView, AutoCloseable {
     /** Starts the supervisor thread: deaths are heard and backoffs end from now on. */
     void supervise() {
         supervisor.startThread();
-        // ADMIN ENDPOINT: the lead wires the admin HTTP server here, once it exists on this branch:
-        //   if (plan.host().adminEnabled()) {
-        //       admin = dev.netsvc.launcher.admin.AdminServer.start(this,
-        //               new InetSocketAddress(plan.host().adminBind(), plan.host().adminPort()));
-        //       log.info("admin endpoint on http://{}/", HostPort.format(admin.address()));
-        //   }
-        // and closes it first thing in close().
+        admin = startAdmin(plan.host(), this);
+    }
+
+    /**
+     * The admin endpoint, if enabled. A port it cannot bind is one error line and the services run on:
+     * a taken monitoring port must not take the services down (a scraper sees the endpoint missing).
+     */
+    private static AdminServer startAdmin(Configuration.HostSettings settings, HostView view) {
+        if (!settings.adminEnabled()) {
+            return null;
+        }
+        InetSocketAddress address = new InetSocketAddress(settings.adminBind(), settings.adminPort());
+        try {
+            AdminServer server = AdminServer.start(view, address);
+            log.info("admin listening on http://{}/", HostPort.format(server.address()));
+            return server;
+        } catch (IOException e) {
+            log.error("admin endpoint failed to start: {}; the services run without it (change admin.port, or set"
+                    + " admin.enabled=false)", SocketErrors.explain(e, "tcp " + HostPort.format(address)).message());
+            return null;
+        }
     }
 
     /** The host's settings as the last successful launch or reload left them. */
@@ -309,6 +329,10 @@ public final class Host implements HostView, AutoCloseable {
     /** Stops every service within the grace plus a margin; the plugin host is the caller's to close. */
     @Override
     public void close() {
+        AdminServer endpoint = admin;
+        if (endpoint != null) {
+            endpoint.close();
+        }
         Supervisor s;
         synchronized (this) {
             s = supervisor;

@@ -1,0 +1,34 @@
+package dev.netsvc.launcher.admin;
+
+import dev.netsvc.launcher.HostView;
+import dev.netsvc.launcher.ServiceState;
+import dev.netsvc.launcher.ServiceStatus;
+
+import java.util.List;
+
+/**
+ * What {@code GET /healthz} answers: healthy when every enabled service is running; otherwise one line
+ * per enabled service that is not, with its state and reason ({@code http: backoff (port 8080 ...)}).
+ */
+record Health(List<String> notRunning) {
+
+    static Health of(HostView view) {
+        return new Health(view.services().stream()
+                .filter(s -> s.enabled() && s.state() != ServiceState.RUNNING)
+                .map(Health::line)
+                .toList());
+    }
+
+    boolean healthy() {
+        return notRunning.isEmpty();
+    }
+
+    /** {@code ok}, or the services that are not running, one a line. */
+    String text() {
+        return healthy() ? "ok\n" : String.join("\n", notRunning) + "\n";
+    }
+
+    private static String line(ServiceStatus s) {
+        return s.id() + ": " + s.state().label() + (s.reason().isBlank() ? "" : " (" + s.reason().strip().replaceAll("\\s+", " ") + ")");
+    }
+}
