@@ -1,5 +1,7 @@
 package dev.netsvc.core;
 
+import dev.netsvc.core.net.Listeners;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,7 @@ public final class ServiceContext {
     private final Clock clock;
     private final Path home;
     private final Consumer<Throwable> onFailure;
+    private final Listeners listeners;
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -36,6 +39,7 @@ public final class ServiceContext {
         this.home = b.home != null ? b.home : Path.of("").toAbsolutePath();
         this.onFailure = b.onFailure != null ? b.onFailure
                 : cause -> log.error("{} died and nothing supervises it", serviceId, cause);
+        this.listeners = b.listeners != null ? b.listeners : Listeners.OWN;
     }
 
     public static Builder builder(String serviceId) {
@@ -89,6 +93,14 @@ public final class ServiceContext {
         onFailure.accept(Objects.requireNonNull(cause, "cause"));
     }
 
+    /**
+     * Where the engines get listening TCP sockets: by default they bind their own; under the launcher a
+     * replaced plugin's new version takes over the old version's sockets (see {@link Listeners}).
+     */
+    public Listeners listeners() {
+        return listeners;
+    }
+
     /** {@code path} if absolute, else resolved against {@link #home()}. */
     public Path resolve(Path path) {
         return path.isAbsolute() ? path : home.resolve(path).normalize();
@@ -104,6 +116,7 @@ public final class ServiceContext {
         private Clock clock;
         private Path home;
         private Consumer<Throwable> onFailure;
+        private Listeners listeners;
 
         private Builder(String serviceId) {
             this.serviceId = serviceId;
@@ -143,6 +156,12 @@ public final class ServiceContext {
         /** Where {@link ServiceContext#failed} reports; by default it is logged as an error. */
         public Builder onFailure(Consumer<Throwable> onFailure) {
             this.onFailure = onFailure;
+            return this;
+        }
+
+        /** Where engines get listening TCP sockets; by default {@link Listeners#OWN}. */
+        public Builder listeners(Listeners listeners) {
+            this.listeners = listeners;
             return this;
         }
 

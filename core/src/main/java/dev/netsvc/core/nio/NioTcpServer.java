@@ -79,13 +79,12 @@ public final class NioTcpServer {
     /** Binds {@code context.address()} and starts the loops; on failure everything opened is closed again. */
     public static NioTcpServer start(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers)
             throws IOException {
-        ServerSocketChannel channel = Sockets.listenTcpChannel(context.address(), options.backlog());
+        ServerSocketChannel channel = context.listeners().tcpChannel(context.address(), options.backlog());
         NioTcpServer server;
         try {
-            channel.configureBlocking(false);
             server = new NioTcpServer(context, options, handlers, channel);
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(channel);
+            context.listeners().release(channel);
             throw e;
         }
         for (EventLoop loop : server.loops) {
@@ -120,7 +119,7 @@ public final class NioTcpServer {
         });
         try {
             if (!acceptorClosed.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                Sockets.closeQuietly(channel); // the first loop is stuck: at least stop listening
+                context.listeners().release(channel); // the first loop is stuck: at least stop listening
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -227,6 +226,11 @@ public final class NioTcpServer {
 
     ConnectionHandler.Factory handlers() {
         return handlers;
+    }
+
+    /** The acceptor stopped accepting: the listening channel goes back where it came from (it may be shared). */
+    void releaseListener() {
+        context.listeners().release(channel);
     }
 
     Logger log() {
