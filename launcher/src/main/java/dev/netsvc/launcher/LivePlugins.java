@@ -1,0 +1,303 @@
+package dev.netsvc.launcher;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The plugins folder, live: turns the folder scanner's jar events into plugin deploys, replacements and
+ * removals. For each plugin id the highest valid version among the settled jars is the one that runs.
+ *
+ * <p>A replacement never leaves a gap: the new generation is loaded in its own plugin manager and its
+ * services started (taking over the old services' listening sockets through {@link SharedListeners})
+ * while the old generation still serves; only then are the old services stopped (they drain within the
+ * grace) and the old plugin unloaded. A replacement that cannot be validated, loaded or started is
+ * unloaded again and the old generation keeps serving. Every rejection is reported once, in one line;
+ * the scanner reports a jar again only when its content changes.
+ *
+ * <p>Calls are serialised (PF4J managers are not thread-safe and a deploy is a sequence of steps).
+ */
+final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc");
+    /** How long an unloaded plugin's class loader may stay uncollected before it counts as a leak. */
+    static final Duration LEAK_AFTER = Duration.ofMinutes(1);
+
+    /** A plugin as status shows it. */
+    record PluginStatus(String id, String version, String jar) {
+    }
+
+    /** A settled, valid jar in plugins/ and its staged copy. */
+    private record Candidate(String jarName, String sha256, Path staged, PluginJarRules.Descriptor descriptor, long order) {
+    }
+
+    private record Unloaded(String plugin, WeakReference<ClassLoader> loader, Instant at) {
+    }
+
+    private final PluginStaging staging;
+    private final String systemVersion;
+    private final Clock clock;
+    private PluginServices services;
+    private Duration grace = Duration.ofSeconds(5);
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+    private final Set<Candidate> failed = new HashSet<>();
+    private final Set<String> reportedIgnored = new HashSet<>();
+    private final Map<String, PluginGeneration> active = new TreeMap<>();
+    private final List<Unloaded> unloaded = new ArrayList<>();
+    private final AtomicLong deploys = new AtomicLong();
+    private final AtomicLong failedDeploys = new AtomicLong();
+    private long order;
+
+    /**
+     * @param services null while the host is starting: plugins are then only loaded, and
+     *                 {@link #startServices} starts them once the configuration is known
+     */
+    LivePlugins(PluginStaging staging, String systemVersion, Clock clock, PluginServices services) {
+        this.staging = staging;
+        this.systemVersion = systemVersion;
+        this.clock = clock;
+        this.services = services;
+    }
+
+    /** How long old services may drain when their plugin is replaced or removed. */
+    synchronized void grace(Duration grace) {
+        this.grace = grace;
+    }
+
+    /** Starts the services of every loaded plugin; from now on deploys start services too. */
+    synchronized List<Problem> startServices(PluginServices services) {
+        this.services = services;
+        List<Problem> problems = new ArrayList<>();
+        for (PluginGeneration generation : active.values()) {
+            problems.addAll(services.start(generation));
+        }
+        return problems;
+    }
+
+    @Override
+    public synchronized void added(PluginFolderScanner.SettledJar jar) {
+        arrived(jar);
+    }
+
+    @Override
+    public synchronized void replaced(PluginFolderScanner.SettledJar jar) {
+        Candidate old = candidates.remove(jar.name());
+        if (old != null) {
+            forget(old);
+        }
+        arrived(jar);
+        if (old != null && !old.descriptor().id().equals(candidateId(jar.name()))) {
+            settle(old.descriptor().id()); // the file now holds another plugin: the old one is gone
+        }
+    }
+
+    @Override
+    public synchronized void removed(String name) {
+        Candidate old = candidates.remove(name);
+        if (old != null) {
+            forget(old);
+            settle(old.descriptor().id());
+        }
+    }
+
+    private String candidateId(String name) {
+        Candidate c = candidates.get(name);
+        return c == null ? null : c.descriptor().id();
+    }
+
+    private void arrived(PluginFolderScanner.SettledJar jar) {
+        Path staged;
+        try {
+            staged = staging.stage(jar.path(), jar.sha256());
+        } catch (IOException e) {
+            log.info("plugin jar {}: not loaded yet: {}", jar.name(), e.getMessage());
+            return;
+        }
+        PluginJarRules.Descriptor descriptor;
+        try {
+            descriptor = PluginJarRules.check(staged, systemVersion);
+        } catch (PluginJarRules.Rejected e) {
+            failedDeploys.incrementAndGet();
+            log.warn("plugin jar {}: {}", jar.name(), e.getMessage());
+            staging.discard(staged);
+            return;
+        }
+        candidates.put(jar.name(), new Candidate(jar.name(), jar.sha256(), staged, descriptor, ++order));
+        settle(descriptor.id());
+    }
+
+    /** Makes the best candidate for {@code id} the one that runs. */
+    private void settle(String id) {
+        List<Candidate> mine = candidates.values().stream().filter(c -> c.descriptor().id().equals(id))
+                .filter(c -> !failed.contains(c))
+                .sorted(Comparator.<Candidate, String>comparing(c -> c.descriptor().version(), PluginJarRules::compareVersions)
+                        .thenComparingLong(Candidate::order).reversed())
+                .toList();
+        PluginGeneration current = active.get(id);
+        if (mine.isEmpty()) {
+            if (current != null) {
+                retire(current);
+                active.remove(id);
+                log.info("plugin {} {} removed", id, current.version());
+            }
+            return;
+        }
+        Candidate winner = mine.get(0);
+        for (Candidate loser : mine.subList(1, mine.size())) {
+            if (reportedIgnored.add(loser.jarName() + "@" + loser.sha256() + ">" + winner.jarName())) {
+                log.warn("plugin {}: ignoring {}, {} is newer", id, loser.jarName(), winner.jarName());
+            }
+        }
+        if (current == null || !current.staged().equals(winner.staged())) {
+            deploy(winner, current);
+        }
+    }
+
+    private void deploy(Candidate candidate, PluginGeneration current) {
+        String id = candidate.descriptor().id();
+        PluginGeneration next;
+        try {
+            next = PluginGeneration.load(candidate.staged(), candidate.jarName(), candidate.descriptor(), systemVersion);
+        } catch (PluginJarRules.Rejected e) {
+            refuse(candidate, current, e.getMessage());
+            return;
+        }
+        Optional<String> clash = clash(next);
+        if (clash.isPresent()) {
+            unload(next);
+            refuse(candidate, current, clash.get());
+            return;
+        }
+        if (services != null) {
+            List<Problem> problems = services.start(next);
+            if (!problems.isEmpty()) {
+                unload(next);
+                refuse(candidate, current, String.join("; ", problems.stream().map(Problem::toString).toList()));
+                return;
+            }
+        }
+        if (current != null) {
+            retire(current);
+            log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
+        } else {
+            log.info("plugin {} {} loaded from {}", id, next.version(), candidate.jarName());
+        }
+        active.put(id, next);
+        deploys.incrementAndGet();
+    }
+
+    // A service id another plugin already provides would shadow it: refuse the newcomer
+    private Optional<String> clash(PluginGeneration next) {
+        for (ServiceInfo service : next.services()) {
+            for (PluginGeneration other : active.values()) {
+                if (!other.pluginId().equals(next.pluginId())
+                        && other.services().stream().anyMatch(s -> s.id().equals(service.id()))) {
+                    return Optional.of("service " + service.id() + " is already provided by plugin " + other.pluginId());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void refuse(Candidate candidate, PluginGeneration current, String cause) {
+        failed.add(candidate);
+        failedDeploys.incrementAndGet();
+        String id = candidate.descriptor().id();
+        log.warn("plugin {}: {} not deployed: {}{}", id, candidate.jarName(), cause,
+                current == null ? "" : "; " + current.version() + " from " + current.jarName() + " keeps serving");
+    }
+
+    private void retire(PluginGeneration generation) {
+        if (services != null) {
+            services.stop(generation, grace);
+        }
+        unload(generation);
+    }
+
+    private void unload(PluginGeneration generation) {
+        WeakReference<ClassLoader> loader = generation.loader();
+        generation.unload();
+        unloaded.add(new Unloaded(generation.pluginId(), loader, clock.instant()));
+        if (candidates.values().stream().noneMatch(c -> c.staged().equals(generation.staged()))) {
+            staging.discard(generation.staged());
+        }
+    }
+
+    private void forget(Candidate candidate) {
+        failed.remove(candidate);
+        boolean running = active.values().stream().anyMatch(g -> g.staged().equals(candidate.staged()));
+        if (!running) {
+            staging.discard(candidate.staged());
+        }
+    }
+
+    /** Every running plugin, by id. */
+    synchronized List<PluginStatus> plugins() {
+        return active.values().stream().map(g -> new PluginStatus(g.pluginId(), g.version(), g.jarName())).toList();
+    }
+
+    /** Every service of every running plugin, by service id. */
+    synchronized Map<String, ServiceInfo> services() {
+        Map<String, ServiceInfo> all = new LinkedHashMap<>();
+        active.values().forEach(g -> g.services().forEach(s -> all.put(s.id(), s)));
+        return all;
+    }
+
+    synchronized Optional<PluginGeneration> generation(String pluginId) {
+        return Optional.ofNullable(active.get(pluginId));
+    }
+
+    /** Plugins loaded or replaced since the host started (a metric). */
+    long deploys() {
+        return deploys.get();
+    }
+
+    /** Jars refused or replacements that failed to load or start (a metric). */
+    long failedDeploys() {
+        return failedDeploys.get();
+    }
+
+    /**
+     * Unloaded plugins whose class loader has not been collected a minute after unload: something still
+     * references the plugin (a thread, a static, a cached instance), so its classes stay in memory.
+     */
+    synchronized int uncollectedClassLoaders() {
+        Instant cutoff = clock.instant().minus(LEAK_AFTER);
+        int leaked = 0;
+        for (Iterator<Unloaded> it = unloaded.iterator(); it.hasNext(); ) {
+            Unloaded u = it.next();
+            if (u.loader().get() == null) {
+                it.remove();
+            } else if (!u.at().isAfter(cutoff)) {
+                leaked++;
+            }
+        }
+        return leaked;
+    }
+
+    /** Stops every plugin's services and unloads it (the host is shutting down). */
+    @Override
+    public synchronized void close() {
+        for (PluginGeneration generation : new ArrayList<>(active.values()).reversed()) {
+            retire(generation);
+        }
+        active.clear();
+    }
+}
