@@ -93,19 +93,28 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
 
     @Override
     public synchronized void added(PluginFolderScanner.SettledJar jar) {
-        arrived(jar);
+        Candidate fresh = candidate(jar);
+        if (fresh != null) {
+            candidates.put(jar.name(), fresh);
+            settle(fresh.descriptor().id(), null);
+        }
     }
 
+    /** A rejected new content leaves what runs from this file running (the old version keeps serving). */
     @Override
     public synchronized void replaced(PluginFolderScanner.SettledJar jar) {
-        Candidate old = candidates.remove(jar.name());
+        Candidate fresh = candidate(jar);
+        if (fresh == null) {
+            return;
+        }
+        Candidate old = candidates.put(jar.name(), fresh);
         if (old != null) {
             forget(old);
+            if (!old.descriptor().id().equals(fresh.descriptor().id())) {
+                settle(old.descriptor().id(), jar.name()); // the file now holds another plugin
+            }
         }
-        arrived(jar);
-        if (old != null && !old.descriptor().id().equals(candidateId(jar.name()))) {
-            settle(old.descriptor().id()); // the file now holds another plugin: the old one is gone
-        }
+        settle(fresh.descriptor().id(), null);
     }
 
     @Override
@@ -113,46 +122,47 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
         Candidate old = candidates.remove(name);
         if (old != null) {
             forget(old);
-            settle(old.descriptor().id());
+        }
+        for (PluginGeneration generation : new ArrayList<>(active.values())) {
+            if (generation.jarName().equals(name)) {
+                settle(generation.pluginId(), name);
+            }
         }
     }
 
-    private String candidateId(String name) {
-        Candidate c = candidates.get(name);
-        return c == null ? null : c.descriptor().id();
-    }
-
-    private void arrived(PluginFolderScanner.SettledJar jar) {
+    // null when refused (reported here, once: the scanner reports a jar again only when it changes)
+    private Candidate candidate(PluginFolderScanner.SettledJar jar) {
         Path staged;
         try {
             staged = staging.stage(jar.path(), jar.sha256());
         } catch (IOException e) {
             log.info("plugin jar {}: not loaded yet: {}", jar.name(), e.getMessage());
-            return;
+            return null;
         }
-        PluginJarRules.Descriptor descriptor;
         try {
-            descriptor = PluginJarRules.check(staged, systemVersion);
+            return new Candidate(jar.name(), jar.sha256(), staged, PluginJarRules.check(staged, systemVersion), ++order);
         } catch (PluginJarRules.Rejected e) {
             failedDeploys.incrementAndGet();
             log.warn("plugin jar {}: {}", jar.name(), e.getMessage());
             staging.discard(staged);
-            return;
+            return null;
         }
-        candidates.put(jar.name(), new Candidate(jar.name(), jar.sha256(), staged, descriptor, ++order));
-        settle(descriptor.id());
     }
 
-    /** Makes the best candidate for {@code id} the one that runs. */
-    private void settle(String id) {
+    /**
+     * Makes the best candidate for {@code id} the one that runs. {@code lost} names the jar the running
+     * generation came from when that file is gone (or holds another plugin now): it must then give way.
+     */
+    private void settle(String id, String lost) {
         List<Candidate> mine = candidates.values().stream().filter(c -> c.descriptor().id().equals(id))
                 .filter(c -> !failed.contains(c))
                 .sorted(Comparator.<Candidate, String>comparing(c -> c.descriptor().version(), PluginJarRules::compareVersions)
                         .thenComparingLong(Candidate::order).reversed())
                 .toList();
         PluginGeneration current = active.get(id);
+        boolean currentLost = current != null && current.jarName().equals(lost);
         if (mine.isEmpty()) {
-            if (current != null) {
+            if (currentLost) {
                 retire(current);
                 active.remove(id);
                 log.info("plugin {} {} removed", id, current.version());
@@ -165,8 +175,15 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
                 log.warn("plugin {}: ignoring {}, {} is newer", id, loser.jarName(), winner.jarName());
             }
         }
-        if (current == null || !current.staged().equals(winner.staged())) {
+        boolean better = current == null || currentLost || current.jarName().equals(winner.jarName())
+                || PluginJarRules.compareVersions(winner.descriptor().version(), current.version()) > 0;
+        if (better && (current == null || !current.staged().equals(winner.staged()))) {
             deploy(winner, current);
+            if (currentLost && active.get(id) == current) { // its file is gone and nothing could take over
+                retire(current);
+                active.remove(id);
+                log.info("plugin {} {} removed", id, current.version());
+            }
         }
     }
 

@@ -102,6 +102,22 @@ final class PluginServiceRunner implements PluginServices {
         }
     }
 
+    /** The first TCP port {@code serviceId} listens on now, or -1 (tests bind port 0 and read it back). */
+    int port(String serviceId) {
+        for (List<Running> services : running.values()) {
+            for (Running r : services) {
+                if (r.service().id().equals(serviceId)) {
+                    for (Endpoint e : r.running().endpoints()) {
+                        if (e.transport() == dev.netsvc.core.Transport.TCP) {
+                            return e.port();
+                        }
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     /** Services running now, over all generations. */
     int runningServices() {
         return running.values().stream().mapToInt(List::size).sum();
