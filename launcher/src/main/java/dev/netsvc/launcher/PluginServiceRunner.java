@@ -29,6 +29,8 @@ final class PluginServiceRunner implements PluginServices {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
 
+    private static final Duration FAILED_START_GRACE = Duration.ofSeconds(2);
+
     private record Running(ServiceInfo service, RunningService running) {
     }
 
@@ -87,7 +89,7 @@ final class PluginServiceRunner implements PluginServices {
             }
         }
         if (!problems.isEmpty()) {
-            stopAll(started, Duration.ZERO);
+            stopAll(started, FAILED_START_GRACE); // it may have accepted a connection from a shared socket: let it finish
             return problems;
         }
         running.put(generation, started);
