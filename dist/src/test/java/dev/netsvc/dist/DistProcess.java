@@ -40,9 +40,10 @@ final class DistProcess implements AutoCloseable {
     }
 
     private static final Pattern LISTENING = Pattern.compile(" (\\S+) listening on (tcp|udp) (\\S+):(\\d+)$");
-    private static final Pattern READY = Pattern.compile("netsvc ready: (\\d+) services");
+    private static final Pattern READY = Pattern.compile("netsvc ready: (\\d+) of (\\d+) services? running");
 
     private final Process process;
+    private Path controlSocket;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final AtomicInteger pumpsDone = new AtomicInteger();
@@ -73,14 +74,68 @@ final class DistProcess implements AutoCloseable {
 
     /** Starts {@code netsvc run ARGS} and waits for the ready line; fails with the output if it never comes. */
     static DistProcess run(String... args) {
-        List<String> all = new ArrayList<>(List.of("run"));
-        all.addAll(Arrays.asList(args));
-        DistProcess p = start(all.toArray(String[]::new));
+        DistProcess p = launch(args);
         p.awaitReady(Duration.ofSeconds(30));
         return p;
     }
 
-    /** Waits for {@code netsvc ready: N services}; returns N. */
+    /**
+     * Starts {@code netsvc run ARGS} without waiting. Unless ARGS set them, the host gets a control socket
+     * of its own in a fresh temporary folder and an admin port of 0, so tests never share either.
+     */
+    static DistProcess launch(String... args) {
+        List<String> all = new ArrayList<>(List.of("run"));
+        all.addAll(Arrays.asList(args));
+        String joined = String.join(" ", args);
+        Path socket = null;
+        if (!joined.contains("admin.socket=")) {
+            try {
+                socket = Files.createTempDirectory("netsvc-ctl").resolve("netsvc.sock");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            all.addAll(List.of("--set", "admin.socket=" + socket));
+        }
+        if (!joined.contains("admin.port=")) {
+            all.addAll(List.of("--set", "admin.port=0"));
+        }
+        DistProcess p = start(all.toArray(String[]::new));
+        p.controlSocket = socket;
+        return p;
+    }
+
+    /** The control socket {@link #launch} gave this host. */
+    Path controlSocket() {
+        if (controlSocket == null) {
+            throw new IllegalStateException("this host was given its admin.socket by the test");
+        }
+        return controlSocket;
+    }
+
+    /** Runs {@code netsvc COMMAND ARGS --admin-socket SOCKET} against this host, e.g. {@code status}. */
+    Result control(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(Arrays.asList(args));
+        all.addAll(List.of("--admin-socket", controlSocket().toString()));
+        return exec(Duration.ofSeconds(30), all.toArray(String[]::new));
+    }
+
+    /** Sends a signal by name ({@code HUP}, {@code USR1}, ...) with kill(1). */
+    void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits for {@code netsvc ready: N of M services running}; returns N. */
     int awaitReady(Duration timeout) {
         String line = awaitLine(timeout, READY);
         Matcher m = READY.matcher(line);
@@ -111,6 +166,26 @@ final class DistProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code count} stderr lines match {@code pattern}; returns the last of them. */
+    String awaitLines(Duration timeout, Pattern pattern, int count) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> matching = stderrLines().stream().filter(l -> pattern.matcher(l).find()).toList();
+            if (matching.size() >= count) {
+                return matching.get(count - 1);
+            }
+            if (!process.isAlive() && drained()) {
+                throw new AssertionError("netsvc exited with " + process.exitValue() + " after " + matching.size()
+                        + " of " + count + " lines matching /" + pattern + "/\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(matching.size() + " of " + count + " lines matching /" + pattern + "/ within "
+                        + timeout.toSeconds() + "s\n" + output());
+            }
+            pauseBriefly();
+        }
+    }
+
     private boolean drained() {
         try {
             // the pump threads end at EOF; give them a moment after the process ends
@@ -121,9 +196,10 @@ final class DistProcess implements AutoCloseable {
         }
     }
 
-    /** The port {@code serviceId} reported listening on for {@code transport} ("tcp" or "udp"). */
+    /** The port {@code serviceId} last reported listening on for {@code transport} ("tcp" or "udp"). */
     int port(String serviceId, String transport) {
-        for (String line : stderr) {
+        List<String> lines = stderrLines();
+        for (String line : lines.reversed()) { // the latest: a service restarted on port 0 listens elsewhere
             Matcher m = LISTENING.matcher(line);
             if (m.find() && m.group(1).equals(serviceId) && m.group(2).equals(transport)) {
                 return Integer.parseInt(m.group(4));

@@ -28,7 +28,10 @@ import java.util.TreeSet;
 final class Configuration {
 
     static final String LAUNCHER_PREFIX = "netsvc";
-    static final Set<String> COMMON_KEYS = Set.of("enabled", "port", "bind");
+    static final String ADMIN_PREFIX = "admin";
+    /** Prefixes of the host's own keys; no service may take one as its id. */
+    static final Set<String> HOST_PREFIXES = Set.of(LAUNCHER_PREFIX, ADMIN_PREFIX, "plugins");
+    static final Set<String> COMMON_KEYS = Set.of("enabled", "port", "bind", "restart", "restart-limit", "restart-window");
 
     static final ConfigKey<InetAddress> BIND = ConfigKey.address("bind", "127.0.0.1",
             "default bind address of every service (0.0.0.0 or :: exposes them)");
@@ -36,32 +39,70 @@ final class Configuration {
             Duration.ZERO, Duration.ofMinutes(10), "how long services may finish their work on shutdown");
     static final List<ConfigKey<?>> LAUNCHER_KEYS = List.of(BIND, SHUTDOWN_GRACE);
 
+    static final ConfigKey<Boolean> ADMIN_ENABLED = ConfigKey.bool("enabled", true,
+            "serve the read-only admin endpoint (status, metrics, health)");
+    static final ConfigKey<InetAddress> ADMIN_BIND = ConfigKey.address("bind", "127.0.0.1",
+            "address of the admin endpoint (never changed by --bind)");
+    static final ConfigKey<Integer> ADMIN_PORT = ConfigKey.integer("port", 9111, 0, 65535, "port of the admin endpoint");
+    static final ConfigKey<java.nio.file.Path> ADMIN_SOCKET = ConfigKey.path("socket", "run/netsvc.sock",
+            "control socket of 'netsvc status/start/stop/restart/reload'; relative to the installation");
+    static final List<ConfigKey<?>> ADMIN_KEYS = List.of(ADMIN_ENABLED, ADMIN_BIND, ADMIN_PORT, ADMIN_SOCKET);
+
     /** The keys every service has; the port's default is the service's own. */
-    record CommonKeys(ConfigKey<Boolean> enabled, ConfigKey<Integer> port, ConfigKey<InetAddress> bind) {
+    record CommonKeys(ConfigKey<Boolean> enabled, ConfigKey<Integer> port, ConfigKey<InetAddress> bind,
+                      ConfigKey<String> restart, ConfigKey<Integer> restartLimit, ConfigKey<Duration> restartWindow) {
         static CommonKeys of(ServiceInfo service) {
             return new CommonKeys(
                     ConfigKey.bool("enabled", true, "whether 'netsvc run' starts " + service.id()),
                     ConfigKey.integer("port", service.defaultPort(), 0, 65535, "port to listen on (0: any free port)"),
-                    ConfigKey.address("bind", "127.0.0.1", "address to listen on (default: netsvc.bind)"));
+                    ConfigKey.address("bind", "127.0.0.1", "address to listen on (default: netsvc.bind)"),
+                    ConfigKey.choice("restart", "on-failure", List.of("on-failure", "always", "never"),
+                            "restart after a failure: on-failure (up to restart-limit), always (no limit), never"),
+                    ConfigKey.integer("restart-limit", 5, 0, 1000, "restarts within restart-window before giving up (failed)"),
+                    ConfigKey.duration("restart-window", "60s", Duration.ofSeconds(1), Duration.ofDays(1),
+                            "the period restart-limit counts restarts in"));
         }
 
         List<ConfigKey<?>> all() {
-            return List.of(enabled, port, bind);
+            return List.of(enabled, port, bind, restart, restartLimit, restartWindow);
         }
     }
 
-    /** One service as it will run. */
-    record ServicePlan(ServiceInfo service, boolean enabled, InetAddress bind, int port, Settings settings) {
+    /**
+     * One service as it will run.
+     *
+     * @param ownText the service's own keys as configured (text), to tell whether a reload changed them
+     */
+    record ServicePlan(ServiceInfo service, boolean enabled, InetAddress bind, int port, Settings settings,
+                       Map<String, String> ownText, RestartPolicy restart) {
+
+        /** Whether running this plan instead of {@code other} needs a restart (the restart policy does not). */
+        boolean sameRuntime(ServicePlan other) {
+            return bind.equals(other.bind) && port == other.port && ownText.equals(other.ownText);
+        }
     }
 
-    /** The whole run: every service with its settings, and the launcher's own settings. */
-    record Plan(List<ServicePlan> services, Duration shutdownGrace) {
+    /** The host's own settings. */
+    record HostSettings(Duration shutdownGrace, boolean adminEnabled, InetAddress adminBind, int adminPort,
+                        java.nio.file.Path adminSocket) {
+    }
+
+    /** The whole run: every service with its settings, and the host's own settings. */
+    record Plan(List<ServicePlan> services, HostSettings host) {
         List<ServicePlan> enabled() {
             return services.stream().filter(ServicePlan::enabled).toList();
         }
+
+        Duration shutdownGrace() {
+            return host.shutdownGrace();
+        }
     }
 
-    /** A value and where it came from, for error messages. */
+    /** One key's effective value and where it came from, as {@code netsvc check} prints it. */
+    record Effective(String key, String value, String source) {
+    }
+
+    /** A value and where it came from, for error messages: a file, --set, --bind. */
     private record Value(String text, String source) {
     }
 
@@ -74,8 +115,13 @@ final class Configuration {
         this.services = services;
     }
 
-    /** Adds the properties of {@code file}, over what is there; {@code source} names it in errors. */
+    /** Adds the properties of {@code file}, over what is there. */
     Configuration addFile(Path file) {
+        return addFile(file, file.toString());
+    }
+
+    /** Adds the properties of {@code file}, over what is there; {@code source} names it in errors and check. */
+    Configuration addFile(Path file, String source) {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -85,7 +131,7 @@ final class Configuration {
             throw new ConfigException(file.toString(), "configuration file " + file + " is malformed: " + e.getMessage());
         }
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            values.put(key.strip(), new Value(p.getProperty(key), "in " + file));
+            values.put(key.strip(), new Value(p.getProperty(key), source));
         }
         return this;
     }
@@ -96,13 +142,13 @@ final class Configuration {
         if (eq <= 0) {
             throw new ConfigException(assignment, "--set expects KEY=VALUE, got '" + assignment + "'");
         }
-        values.put(assignment.substring(0, eq).strip(), new Value(assignment.substring(eq + 1), "in --set"));
+        values.put(assignment.substring(0, eq).strip(), new Value(assignment.substring(eq + 1), "--set"));
         return this;
     }
 
     /** --bind: the default bind address, below any {@code <id>.bind}. */
     Configuration defaultBind(String address) {
-        values.put(LAUNCHER_PREFIX + "." + BIND.name(), new Value(address, "in --bind"));
+        values.put(LAUNCHER_PREFIX + "." + BIND.name(), new Value(address, "--bind"));
         return this;
     }
 
@@ -123,6 +169,7 @@ final class Configuration {
         Map<String, Map<String, String>> perService = new LinkedHashMap<>();
         services.keySet().forEach(id -> perService.put(id, new LinkedHashMap<>()));
         Map<String, String> launcher = new LinkedHashMap<>();
+        Map<String, String> admin = new LinkedHashMap<>();
 
         for (Map.Entry<String, Value> entry : values.entrySet()) {
             String key = entry.getKey();
@@ -133,18 +180,22 @@ final class Configuration {
             if (prefix.equals(LAUNCHER_PREFIX)) {
                 checkName(key, name, names(LAUNCHER_KEYS), value, LAUNCHER_PREFIX);
                 launcher.put(name, value.text());
+            } else if (prefix.equals(ADMIN_PREFIX)) {
+                checkName(key, name, names(ADMIN_KEYS), value, ADMIN_PREFIX);
+                admin.put(name, value.text());
             } else if (services.containsKey(prefix)) {
                 Set<String> known = new LinkedHashSet<>(COMMON_KEYS);
                 known.addAll(names(services.get(prefix).keys()));
                 checkName(key, name, known, value, prefix);
                 perService.get(prefix).put(name, value.text());
             } else {
-                throw new ConfigException(key, "unknown key '" + key + "' " + value.source() + ": no loaded service is called '"
+                throw new ConfigException(key, "unknown key '" + key + "' in " + value.source() + ": no loaded service is called '"
                         + prefix + "'" + Suggest.hint(prefix, allPrefixes()) + " Services: " + String.join(", ", services.keySet()));
             }
         }
 
         Settings launcherSettings = parse(LAUNCHER_PREFIX, LAUNCHER_KEYS, launcher);
+        Settings adminSettings = parse(ADMIN_PREFIX, ADMIN_KEYS, admin);
         InetAddress defaultBind = launcherSettings.get(BIND);
         checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
         checkIds("--disable", disable);
@@ -164,9 +215,59 @@ final class Configuration {
             }
             int port = commonSettings.get(keys.port());
             InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
-            plans.add(new ServicePlan(service, enabled, bind, port, settings));
+            RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
+                    commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
+            plans.add(new ServicePlan(service, enabled, bind, port, settings, Map.copyOf(own), restart));
         }
-        return new Plan(plans, launcherSettings.get(SHUTDOWN_GRACE));
+        HostSettings host = new HostSettings(launcherSettings.get(SHUTDOWN_GRACE), adminSettings.get(ADMIN_ENABLED),
+                adminSettings.get(ADMIN_BIND), adminSettings.get(ADMIN_PORT), adminSettings.get(ADMIN_SOCKET));
+        AddressClash.check(plans, host);
+        return new Plan(plans, host);
+    }
+
+    /**
+     * Every key the loaded services and the host know, with its effective value and where that came
+     * from ({@code default}, a file, {@code --set}, {@code --bind}, {@code --enable}, {@code --disable}),
+     * sorted by key. Call after {@link #plan()} succeeded.
+     */
+    List<Effective> effective() {
+        List<Effective> out = new ArrayList<>();
+        addEffective(out, LAUNCHER_PREFIX, LAUNCHER_KEYS);
+        addEffective(out, ADMIN_PREFIX, ADMIN_KEYS);
+        for (ServiceInfo service : services.values()) {
+            List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.of(service).all());
+            keys.addAll(service.keys());
+            int first = out.size();
+            addEffective(out, service.id(), keys);
+            String enabledKey = service.id() + ".enabled";
+            if (enableOnly != null) {
+                out.replaceAll(e -> e.key().equals(enabledKey)
+                        ? new Effective(enabledKey, Boolean.toString(enableOnly.contains(service.id())), "--enable") : e);
+            }
+            if (disable.contains(service.id())) {
+                out.replaceAll(e -> e.key().equals(enabledKey) ? new Effective(enabledKey, "false", "--disable") : e);
+            }
+            if (!values.containsKey(service.id() + ".bind")) {
+                Value bind = values.get(LAUNCHER_PREFIX + "." + BIND.name());
+                String text = bind == null ? BIND.defaultText() : bind.text();
+                String source = bind == null ? "default (netsvc.bind)" : bind.source() + " (netsvc.bind)";
+                for (int i = first; i < out.size(); i++) {
+                    if (out.get(i).key().equals(service.id() + ".bind")) {
+                        out.set(i, new Effective(service.id() + ".bind", text, source));
+                    }
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Effective::key));
+        return out;
+    }
+
+    private void addEffective(List<Effective> out, String prefix, List<ConfigKey<?>> keys) {
+        for (ConfigKey<?> key : keys) {
+            String full = prefix + "." + key.name();
+            Value v = values.get(full);
+            out.add(v == null ? new Effective(full, key.defaultText(), "default") : new Effective(full, v.text().strip(), v.source()));
+        }
     }
 
     private Settings parse(String id, List<ConfigKey<?>> keys, Map<String, String> raw) {
@@ -174,7 +275,7 @@ final class Configuration {
             return Settings.parse(id, keys, raw);
         } catch (ConfigException e) {
             Value v = values.get(e.key());
-            throw new ConfigException(e.key(), e.getMessage() + (v == null ? "" : " (" + v.source() + ")"));
+            throw new ConfigException(e.key(), e.getMessage() + (v == null ? "" : " (in " + v.source() + ")"));
         }
     }
 
@@ -182,7 +283,7 @@ final class Configuration {
         if (!known.contains(name)) {
             Set<String> full = new TreeSet<>();
             known.forEach(n -> full.add(prefix + "." + n));
-            throw new ConfigException(key, "unknown key '" + key + "' (" + value.source() + ")" + Suggest.hint(key, full)
+            throw new ConfigException(key, "unknown key '" + key + "' (in " + value.source() + ")" + Suggest.hint(key, full)
                     + " Valid keys: " + String.join(", ", full));
         }
     }
@@ -199,6 +300,7 @@ final class Configuration {
     private Set<String> allPrefixes() {
         Set<String> all = new TreeSet<>(services.keySet());
         all.add(LAUNCHER_PREFIX);
+        all.add(ADMIN_PREFIX);
         return all;
     }
 

@@ -45,12 +45,18 @@ public final class Main {
     }
 
     private Map<String, Function<Launch, Command>> commands() {
-        return Map.of(
-                "run", RunCommand::new,
-                "list", ListCommand::new,
-                "call", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.CALL),
-                "bench", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.BENCH),
-                "resolve", ResolveCommand::new);
+        return Map.ofEntries(
+                Map.entry("run", RunCommand::new),
+                Map.entry("check", CheckCommand::new),
+                Map.entry("status", l -> new ControlCommand(l, "status")),
+                Map.entry("start", l -> new ControlCommand(l, "start")),
+                Map.entry("stop", l -> new ControlCommand(l, "stop")),
+                Map.entry("restart", l -> new ControlCommand(l, "restart")),
+                Map.entry("reload", l -> new ControlCommand(l, "reload")),
+                Map.entry("list", ListCommand::new),
+                Map.entry("call", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.CALL)),
+                Map.entry("bench", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.BENCH)),
+                Map.entry("resolve", ResolveCommand::new));
     }
 
     int run(String[] argv) {
@@ -104,6 +110,10 @@ public final class Main {
 
                 commands:
                   run                 start every enabled service; runs until SIGINT or SIGTERM
+                  check               validate the configuration and print every key, its value and source
+                  status [--json]     the services of the running host
+                  start|stop|restart ID...   act on services of the running host
+                  reload              re-read the configuration of the running host (as SIGHUP)
                   list                plugins found and the services and clients each provides
                   call CLIENT ...     talk to a service: qotd, daytime, time, echo, http, ...
                   bench CLIENT ...    load-test a service: echo, ...

@@ -130,7 +130,7 @@ final class PluginHost implements AutoCloseable {
         try {
             for (NetService service : manager.getExtensions(NetService.class, id)) {
                 try {
-                    services.add(ServiceInfo.of(service, id));
+                    services.add(ServiceInfo.of(service, id, wrapper.getDescriptor().getVersion()));
                 } catch (RuntimeException | LinkageError e) {
                     problems.add(new Problem("plugin " + id, "a service is unusable: " + plainCause(e)));
                 }

@@ -11,17 +11,22 @@ import java.util.Set;
  * What a plugin's service declared, read once when the plugin loaded. The launcher works from this
  * snapshot so that a plugin whose getters throw is caught once, at load, and never again.
  */
-record ServiceInfo(NetService service, String pluginId, String id, String description, Set<Transport> transports,
+record ServiceInfo(NetService service, String pluginId, String pluginVersion, String id, String description, Set<Transport> transports,
                    int defaultPort, List<ConfigKey<?>> keys) {
 
     /** Reads the declaration, failing with a plain message if the plugin declares nonsense. */
     static ServiceInfo of(NetService service, String pluginId) {
+        return of(service, pluginId, "");
+    }
+
+    /** Reads the declaration of a service of plugin {@code pluginId} version {@code pluginVersion}. */
+    static ServiceInfo of(NetService service, String pluginId, String pluginVersion) {
         String id = service.id();
         if (id == null || !id.matches("[a-z0-9][a-z0-9-]*")) {
             throw new IllegalArgumentException("service id '" + id + "' must be lower case letters, digits and '-'");
         }
-        if (id.equals(Configuration.LAUNCHER_PREFIX)) {
-            throw new IllegalArgumentException("service id '" + id + "' is reserved for the launcher");
+        if (Configuration.HOST_PREFIXES.contains(id)) {
+            throw new IllegalArgumentException("service id '" + id + "' is reserved for the host's own keys");
         }
         int port = service.defaultPort();
         if (port < 1 || port > 65535) {
@@ -38,7 +43,7 @@ record ServiceInfo(NetService service, String pluginId, String id, String descri
             }
         }
         String description = service.description() == null ? "" : service.description();
-        return new ServiceInfo(service, pluginId, id, description, transports, port, keys);
+        return new ServiceInfo(service, pluginId, pluginVersion == null ? "" : pluginVersion, id, description, transports, port, keys);
     }
 
     /** "tcp+udp", in enum order. */

@@ -1,139 +1,196 @@
 package dev.netsvc.launcher;
 
-import dev.netsvc.core.ConfigException;
-import dev.netsvc.core.Endpoint;
-import dev.netsvc.core.RunningService;
-import dev.netsvc.core.ServiceContext;
-import dev.netsvc.core.ServiceCounters;
-import dev.netsvc.core.net.SocketErrors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Starts every enabled service and stops them all on shutdown. A service that cannot start is reported
- * in one line (service, address, cause) and the others run on; a service that fails to stop within its
- * grace period cannot hold the others up.
+ * Keeps the supervised services running: starts them, hears their deaths, restarts them after their
+ * backoff, stops them. Every change happens under this object's lock (plugin code and PF4J are not
+ * thread-safe), either on the caller's thread (start, stop, reload, add, remove) or on the supervisor
+ * thread (deaths and restarts). Reading status takes no lock.
+ *
+ * <p>Tests drive it without the thread: {@link #tick()} after advancing a manual clock.
  */
 final class Supervisor {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
+    /** How often the supervisor thread looks at backoff deadlines when nothing wakes it. */
+    private static final Duration POLL = Duration.ofMillis(50);
 
-    private record Started(Configuration.ServicePlan plan, RunningService running, ServiceCounters counters) {
-    }
-
+    private final Clock clock;
     private final Path home;
-    private final List<Started> started = new ArrayList<>();
-    private final List<Problem> failures = new ArrayList<>();
-    private ConfigException configError;
+    private final Map<String, SupervisedService> services = new TreeMap<>();
+    private final Queue<SupervisedService.Death> deaths = new ConcurrentLinkedQueue<>();
+    private volatile List<SupervisedService> view = List.of();
+    private volatile Duration grace;
+    private volatile Thread thread;
+    private volatile boolean closed;
 
-    Supervisor(Path home) {
+    Supervisor(Clock clock, Path home, Duration grace) {
+        this.clock = clock;
         this.home = home;
+        this.grace = grace;
+    }
+
+    /** Starts the supervisor thread, which handles deaths and backoff on the real clock. */
+    void startThread() {
+        thread = Thread.ofPlatform().name("supervisor").daemon(true).start(() -> {
+            while (!closed) {
+                tick();
+                LockSupport.parkNanos(POLL.toNanos());
+            }
+        });
+    }
+
+    /** The grace a service has to stop, in restarts and at shutdown. */
+    void grace(Duration newGrace) {
+        this.grace = newGrace;
+    }
+
+    Duration grace() {
+        return grace;
     }
 
     /**
-     * Starts the enabled services of {@code plan} in order; returns how many are running. A service
-     * that finds its configuration unusable only when it starts (a quotes file with a bad line, say)
-     * throws {@link ConfigException}: that ends the start, as any configuration error does, and
-     * {@link #configError()} holds it.
+     * Adds a service to supervise and starts it if its plan enables it. A {@link dev.netsvc.core.ConfigException}
+     * thrown by its start propagates (the service is FAILED and stays known).
      */
-    int start(Configuration.Plan plan) {
-        for (Configuration.ServicePlan service : plan.enabled()) {
-            start(service);
-            if (configError != null) {
-                break;
-            }
-        }
-        return started.size();
-    }
-
-    /** The configuration error a service reported when it started, if any. */
-    Optional<ConfigException> configError() {
-        return Optional.ofNullable(configError);
-    }
-
-    private void start(Configuration.ServicePlan plan) {
+    synchronized SupervisedService add(Configuration.ServicePlan plan) {
         String id = plan.service().id();
-        ServiceCounters counters = new ServiceCounters();
-        ServiceContext context = ServiceContext.builder(id)
-                .bind(plan.bind(), plan.port())
-                .settings(plan.settings())
-                .log(LoggerFactory.getLogger(id))
-                .counters(counters)
-                .home(home)
-                .build();
-        try {
-            RunningService running = plan.service().service().start(context);
-            started.add(new Started(plan, running, counters));
-            for (Endpoint endpoint : running.endpoints()) {
-                log.info("{} listening on {}", id, endpoint);
+        if (services.containsKey(id)) {
+            throw new IllegalStateException("service " + id + " is already supervised");
+        }
+        SupervisedService service = new SupervisedService(plan, clock, home, this::reportDeath);
+        services.put(id, service);
+        view = List.copyOf(services.values());
+        if (plan.enabled()) {
+            service.start();
+        }
+        return service;
+    }
+
+    /** Stops (within the grace) and forgets every service of {@code pluginId}; returns their ids. */
+    synchronized List<String> removePlugin(String pluginId) {
+        List<String> removed = new ArrayList<>();
+        for (SupervisedService s : List.copyOf(services.values())) {
+            if (s.pluginId().equals(pluginId)) {
+                s.stop(grace);
+                services.remove(s.id());
+                removed.add(s.id());
             }
-        } catch (ConfigException e) {
-            configError = e;
-        } catch (Exception | LinkageError e) {
-            String target = plan.service().transportLabel() + " " + dev.netsvc.core.net.HostPort.format(context.address());
-            String cause = (e instanceof java.io.IOException) ? SocketErrors.explain(e, target).toString()
-                    : PluginHost.plainCause(e);
-            failures.add(new Problem(id, cause));
-            log.error("{} failed to start: {}", id, cause);
+        }
+        view = List.copyOf(services.values());
+        return removed;
+    }
+
+    /** Stops (within the grace) and forgets one service. */
+    synchronized void remove(String id) {
+        SupervisedService s = services.remove(id);
+        if (s != null) {
+            s.stop(grace);
+            view = List.copyOf(services.values());
         }
     }
 
-    List<Problem> failures() {
-        return List.copyOf(failures);
+    /** The operator's start: from any state but running; the restart count starts over. */
+    synchronized void start(String id) {
+        SupervisedService s = require(id);
+        s.forgetRestarts();
+        s.start();
+    }
+
+    synchronized void stop(String id) {
+        require(id).stop(grace);
+    }
+
+    synchronized void restart(String id) {
+        SupervisedService s = require(id);
+        s.stop(grace);
+        s.forgetRestarts();
+        s.start();
+    }
+
+    synchronized SupervisedService service(String id) {
+        return services.get(id);
+    }
+
+    private SupervisedService require(String id) {
+        SupervisedService s = services.get(id);
+        if (s == null) {
+            throw new IllegalArgumentException("no service " + id);
+        }
+        return s;
+    }
+
+    /** Handles the deaths reported since the last tick, then restarts the services whose backoff is over. */
+    synchronized void tick() {
+        for (SupervisedService.Death d; (d = deaths.poll()) != null; ) {
+            d.service().died(d.generation(), d.cause(), grace);
+        }
+        for (SupervisedService s : List.copyOf(services.values())) {
+            try {
+                s.tick();
+            } catch (dev.netsvc.core.ConfigException e) {
+                // logged and FAILED by the service; a restart cannot fix its configuration
+            }
+        }
+    }
+
+    // Called from the dying service's own thread: queue it for the supervisor thread, which may have
+    // to join that very thread while stopping the service.
+    private void reportDeath(SupervisedService.Death death) {
+        deaths.add(death);
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Every service, by id; no lock. */
+    List<ServiceStatus> statuses() {
+        return view.stream().map(SupervisedService::status).toList();
+    }
+
+    /** Every supervised service, by id; no lock (their fields are volatile). */
+    List<SupervisedService> services() {
+        return view;
     }
 
     /**
-     * Stops every running service, in parallel, each with {@code grace}; returns when all have stopped or
-     * a little after the grace period, whichever is first.
+     * Stops every service in parallel and returns when all have stopped or the grace plus a margin has
+     * passed, whichever is first; the supervisor thread ends.
      */
-    void stopAll(Duration grace) {
-        List<Thread> stoppers = new ArrayList<>();
-        for (Started s : started.reversed()) {
-            Thread t = Thread.ofPlatform().name("stop-" + s.plan().service().id()).daemon(true).start(() -> stop(s, grace));
-            stoppers.add(t);
-        }
-        long deadline = System.nanoTime() + grace.plusSeconds(2).toNanos();
-        for (Thread t : stoppers) {
-            long left = deadline - System.nanoTime();
-            try {
-                if (left > 0) {
-                    t.join(Duration.ofNanos(left));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (t.isAlive()) {
-                log.warn("{} did not stop within {} ms", t.getName().substring("stop-".length()), grace.toMillis());
+    synchronized void stopAll() {
+        closed = true;
+        Duration g = grace;
+        long deadline = System.nanoTime() + g.plus(Stopper.MARGIN).toNanos();
+        List<Map.Entry<SupervisedService, Thread>> stopping = new ArrayList<>();
+        for (SupervisedService s : services.values()) {
+            boolean wasRunning = s.state() == ServiceState.RUNNING;
+            s.markStopping();
+            if (wasRunning && s.runningInstance() != null) {
+                stopping.add(Map.entry(s, Stopper.begin(s.id(), s.runningInstance(), g)));
+            } else {
+                s.markStopped();
             }
         }
-        started.clear();
-    }
-
-    private static void stop(Started s, Duration grace) {
-        String id = s.plan().service().id();
-        try {
-            s.running().stop(grace);
-            log.info("{} stopped{}", id, summary(s.counters().snapshot()));
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("{} failed to stop cleanly: {}", id, PluginHost.plainCause(e));
+        for (Map.Entry<SupervisedService, Thread> e : stopping) {
+            SupervisedService s = e.getKey();
+            if (Stopper.await(s.id(), e.getValue(), deadline, g)) {
+                log.info("{} stopped{}", s.id(), Stopper.summary(s.counters().snapshot()));
+            }
+            s.markStopped();
         }
-    }
-
-    private static String summary(Map<String, Long> counters) {
-        if (counters.isEmpty()) {
-            return "";
-        }
-        return " (" + counters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(", ")) + ")";
     }
 }

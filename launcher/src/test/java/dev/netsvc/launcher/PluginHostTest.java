@@ -52,6 +52,12 @@ class PluginHostTest {
         return host;
     }
 
+    private static Supervisor supervisor(Configuration.Plan plan) {
+        Supervisor supervisor = new Supervisor(java.time.Clock.systemUTC(), plugins, java.time.Duration.ofSeconds(1));
+        plan.services().forEach(supervisor::add);
+        return supervisor;
+    }
+
     @Test
     void everyBadPluginIsReportedInOneLineAndTheRestLoad() {
         try (PluginHost host = load()) {
@@ -72,10 +78,11 @@ class PluginHostTest {
             Configuration.Plan plan = new Configuration(host.services())
                     .addSetting("good-svc.port=0").addSetting("crashy-svc.port=0").addSetting("good-svc.level=9")
                     .plan();
-            Supervisor supervisor = new Supervisor(plugins);
-            assertEquals(1, supervisor.start(plan));
-            assertEquals(List.of(new Problem("crashy-svc", "boom")), supervisor.failures());
-            supervisor.stopAll(java.time.Duration.ofSeconds(1));
+            Supervisor supervisor = supervisor(plan);
+            assertEquals(ServiceState.RUNNING, supervisor.service("good-svc").state());
+            assertEquals(ServiceState.BACKOFF, supervisor.service("crashy-svc").state());
+            assertEquals("boom", supervisor.service("crashy-svc").reason());
+            supervisor.stopAll();
         }
     }
 
@@ -84,9 +91,8 @@ class PluginHostTest {
         try (PluginHost host = load(); ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Configuration.Plan plan = new Configuration(host.services())
                     .addSetting("good-svc.port=" + taken.getLocalPort()).enableOnly(List.of("good-svc")).plan();
-            Supervisor supervisor = new Supervisor(plugins);
-            assertEquals(0, supervisor.start(plan));
-            String cause = supervisor.failures().get(0).cause();
+            Supervisor supervisor = supervisor(plan);
+            String cause = supervisor.service("good-svc").reason();
             assertTrue(cause.startsWith("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), cause);
         }
     }

@@ -1,0 +1,303 @@
+package dev.netsvc.launcher;
+
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.Netsvc;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A running netsvc: the plugin host, the configuration it was started with and the supervisor, alive
+ * for the whole run. The control socket, the signals, the admin endpoint and the plugins watcher all
+ * act through it. Operations that change something ({@link #start}, {@link #stop}, {@link #restart},
+ * {@link #reload}, {@link #removePlugin}, {@link #applyPlugins}) are serialised on this object, which is
+ * also the lock to hold around any call to the plugin host (PF4J is not thread-safe); reading
+ * ({@link HostView}) takes no lock.
+ */
+public final class Host implements HostView, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc");
+
+    /** What the launch found: how many enabled services run, and why the others do not. */
+    record Launch(int enabled, int running, List<Problem> notRunning) {
+        /** {@code netsvc ready: 6 of 7 services running; http: backoff (port 8080 ... in use)}. */
+        String readyLine() {
+            StringBuilder line = new StringBuilder("netsvc ready: ").append(running).append(" of ").append(enabled)
+                    .append(enabled == 1 ? " service running" : " services running");
+            for (Problem p : notRunning) {
+                line.append("; ").append(p.subject()).append(": ").append(p.cause());
+            }
+            return line.toString();
+        }
+    }
+
+    private final PluginHost plugins;
+    private final RunOptions options;
+    private final Clock clock;
+    private final Instant startedAt;
+    private volatile Configuration.Plan plan;
+    private Supervisor supervisor;
+
+    Host(PluginHost plugins, RunOptions options, Clock clock) {
+        this.plugins = plugins;
+        this.options = options;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    /** Reads and validates the configuration (once; {@link #reload} reads it again). */
+    synchronized Configuration.Plan plan() {
+        if (plan == null) {
+            Configuration.Plan p = options.configuration(plugins.services()).plan();
+            if (p.enabled().isEmpty()) {
+                throw new ConfigException("enabled", "nothing to run: every service is disabled");
+            }
+            plan = p;
+        }
+        return plan;
+    }
+
+    /**
+     * Validates the configuration and starts every enabled service; those that cannot start go to
+     * backoff. A configuration error (also one a service finds when it starts) stops what started and
+     * propagates as {@link ConfigException}.
+     */
+    synchronized Launch launch() {
+        plan();
+        supervisor = new Supervisor(clock, options.home(), plan.shutdownGrace());
+        try {
+            for (Configuration.ServicePlan service : plan.services()) {
+                supervisor.add(service);
+            }
+        } catch (ConfigException e) {
+            supervisor.stopAll();
+            throw e;
+        }
+        int running = 0;
+        List<Problem> notRunning = new ArrayList<>();
+        for (SupervisedService s : supervisor.services()) {
+            if (!s.plan().enabled()) {
+                continue;
+            }
+            if (s.state() == ServiceState.RUNNING) {
+                running++;
+            } else {
+                notRunning.add(new Problem(s.id(), s.state().label() + " (" + s.reason() + ")"));
+            }
+        }
+        return new Launch(plan.enabled().size(), running, notRunning);
+    }
+
+    /** Starts the supervisor thread: deaths are heard and backoffs end from now on. */
+    void supervise() {
+        supervisor.startThread();
+        // ADMIN ENDPOINT: the lead wires the admin HTTP server here, once it exists on this branch:
+        //   if (plan.host().adminEnabled()) {
+        //       admin = dev.netsvc.launcher.admin.AdminServer.start(this,
+        //               new InetSocketAddress(plan.host().adminBind(), plan.host().adminPort()));
+        //       log.info("admin endpoint on http://{}/", HostPort.format(admin.address()));
+        //   }
+        // and closes it first thing in close().
+    }
+
+    /** The host's settings as the last successful launch or reload left them. */
+    Configuration.HostSettings settings() {
+        return plan.host();
+    }
+
+    // ---- HostView ---------------------------------------------------------------------------------
+
+    @Override
+    public String version() {
+        return Netsvc.version();
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public List<ServiceStatus> services() {
+        Supervisor s = supervisor;
+        return s == null ? List.of() : s.statuses();
+    }
+
+    // ---- orders -----------------------------------------------------------------------------------
+
+    /** Starts a service that is stopped, in backoff or failed (for this run); the restart count starts over. */
+    public synchronized void start(String id) {
+        requireKnown(id);
+        supervisor.start(id);
+    }
+
+    /** Stops a service for this run (its open connections get the grace to finish). */
+    public synchronized void stop(String id) {
+        requireKnown(id);
+        supervisor.stop(id);
+    }
+
+    /** Stops and starts a service; the restart count starts over. */
+    public synchronized void restart(String id) {
+        requireKnown(id);
+        supervisor.restart(id);
+    }
+
+    /** Every service id the host knows, sorted. */
+    public Set<String> serviceIds() {
+        Set<String> ids = new TreeSet<>();
+        supervisor.services().forEach(s -> ids.add(s.id()));
+        return ids;
+    }
+
+    private void requireKnown(String id) {
+        if (supervisor.service(id) == null) {
+            throw new UnknownServiceException(id, serviceIds());
+        }
+    }
+
+    /** An id the host does not know: a usage error naming the ids it does know. */
+    public static final class UnknownServiceException extends IllegalArgumentException {
+        UnknownServiceException(String id, Set<String> known) {
+            super("no service is called '" + id + "'" + Suggest.hint(id, known) + " Services: " + String.join(", ", known));
+        }
+    }
+
+    /**
+     * Re-reads the configuration and applies it: services whose settings changed restart, services whose
+     * {@code enabled} changed start or stop, the others are not touched. A configuration that does not
+     * validate is refused whole (logged in one line, {@link ConfigException} thrown) and the running one
+     * stays. Returns what changed, one line each.
+     */
+    public synchronized List<String> reload() {
+        Configuration.Plan next;
+        try {
+            next = options.configuration(plugins.services()).plan();
+        } catch (ConfigException e) {
+            log.error("reload refused, the running configuration stays: {}", e.getMessage());
+            throw e;
+        }
+        List<String> changes = apply(next);
+        log.info("reloaded: {}", changes.isEmpty() ? "nothing changed" : String.join("; ", changes));
+        return changes;
+    }
+
+    /**
+     * Brings the supervised services in line with the plugins the plugin host has now (for the plugins
+     * watcher, after it loaded a plugin): new services are planned with the current configuration files
+     * and started if enabled. Throws {@link ConfigException} like {@link #reload}.
+     */
+    public synchronized List<String> applyPlugins() {
+        return apply(options.configuration(plugins.services()).plan());
+    }
+
+    /**
+     * Stops (within the grace) and forgets every service of {@code pluginId}, for the plugins watcher,
+     * before it unloads the plugin. Returns the service ids.
+     */
+    public synchronized List<String> removePlugin(String pluginId) {
+        return supervisor.removePlugin(pluginId);
+    }
+
+    /** The plugin host; call it only while holding this object's lock ({@code synchronized (host)}). */
+    PluginHost plugins() {
+        return plugins;
+    }
+
+    private List<String> apply(Configuration.Plan next) {
+        List<String> changes = new ArrayList<>();
+        supervisor.grace(next.shutdownGrace());
+        Set<String> planned = new TreeSet<>();
+        for (Configuration.ServicePlan p : next.services()) {
+            String id = p.service().id();
+            planned.add(id);
+            try {
+                String change = applyOne(p);
+                if (change != null) {
+                    changes.add(id + " " + change);
+                }
+            } catch (ConfigException e) {
+                changes.add(id + " failed: " + e.getMessage());
+            }
+        }
+        for (String id : serviceIds()) {
+            if (!planned.contains(id)) {
+                supervisor.remove(id);
+                changes.add(id + " removed");
+            }
+        }
+        if (!next.shutdownGrace().equals(plan.shutdownGrace())) {
+            changes.add("netsvc.shutdown-grace is now " + next.shutdownGrace().toMillis() + " ms");
+        }
+        if (adminChanged(plan.host(), next.host())) {
+            changes.add("admin.* changes take effect at the next 'netsvc run'");
+        }
+        plan = next;
+        return changes;
+    }
+
+    private String applyOne(Configuration.ServicePlan p) {
+        SupervisedService s = supervisor.service(p.service().id());
+        if (s == null) {
+            supervisor.add(p);
+            return p.enabled() ? "added and started" : "added (disabled)";
+        }
+        Configuration.ServicePlan old = s.plan();
+        s.plan(p);
+        String id = p.service().id();
+        if (old.enabled() && !p.enabled()) {
+            supervisor.stop(id);
+            return "stopped (disabled)";
+        }
+        if (!old.enabled() && p.enabled()) {
+            supervisor.start(id);
+            return "started (enabled)";
+        }
+        if (p.enabled() && !p.sameRuntime(old) && s.state() != ServiceState.STOPPED) {
+            supervisor.restart(id);
+            return "restarted (settings changed)";
+        }
+        return old.restart().equals(p.restart()) ? null : "restart policy changed";
+    }
+
+    private static boolean adminChanged(Configuration.HostSettings a, Configuration.HostSettings b) {
+        return a.adminEnabled() != b.adminEnabled() || !a.adminBind().equals(b.adminBind())
+                || a.adminPort() != b.adminPort() || !a.adminSocket().equals(b.adminSocket());
+    }
+
+    /** The status table, for the log (SIGUSR1) and {@code netsvc status}. */
+    public String statusDump() {
+        return StatusTable.table(services(), clock.instant());
+    }
+
+    /** Stops every service within the grace (plus a margin), then the plugins. */
+    @Override
+    public void close() {
+        Supervisor s;
+        synchronized (this) {
+            s = supervisor;
+        }
+        if (s != null) {
+            s.stopAll();
+        }
+    }
+
+    /** Every service's state, for tests and the launch report. */
+    Map<String, ServiceState> states() {
+        Map<String, ServiceState> out = new java.util.TreeMap<>();
+        supervisor.services().forEach(x -> out.put(x.id(), x.state()));
+        return out;
+    }
+
+    Supervisor supervisor() {
+        return supervisor;
+    }
+}
