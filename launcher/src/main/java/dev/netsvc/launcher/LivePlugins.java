@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Calls are serialised (PF4J managers are not thread-safe and a deploy is a sequence of steps).
  */
-final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
+final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
     /** How long an unloaded plugin's class loader may stay uncollected before it counts as a leak. */
     static final Duration LEAK_AFTER = Duration.ofMinutes(1);
-
-    /** A plugin as status shows it. */
-    record PluginStatus(String id, String version, String jar) {
-    }
 
     /** A settled, valid jar in plugins/ and its staged copy. */
     private record Candidate(String jarName, String sha256, Path staged, PluginJarRules.Descriptor descriptor, long order) {
@@ -55,19 +50,21 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
     private final String systemVersion;
     private final Clock clock;
     private PluginServices services;
-    private Duration grace = Duration.ofSeconds(5);
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private final Set<Candidate> failed = new HashSet<>();
     private final Set<String> reportedIgnored = new HashSet<>();
     private final Map<String, PluginGeneration> active = new TreeMap<>();
-    private final List<Unloaded> unloaded = new ArrayList<>();
+    // what readers see without the lock (the host reads services while a deploy holds this lock and waits for the host's)
+    private volatile Map<String, ServiceInfo> servicesView = Map.of();
+    private volatile List<PluginStatus> pluginsView = List.of();
+    private final List<Unloaded> unloaded = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong deploys = new AtomicLong();
     private final AtomicLong failedDeploys = new AtomicLong();
     private long order;
 
     /**
-     * @param services null while the host is starting: plugins are then only loaded, and
-     *                 {@link #startServices} starts them once the configuration is known
+     * @param services null while the host is starting: plugins are then only loaded (the host starts
+     *                 their services at launch) until {@link #attach} is called
      */
     LivePlugins(PluginStaging staging, String systemVersion, Clock clock, PluginServices services) {
         this.staging = staging;
@@ -76,19 +73,9 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
         this.services = services;
     }
 
-    /** How long old services may drain when their plugin is replaced or removed. */
-    synchronized void grace(Duration grace) {
-        this.grace = grace;
-    }
-
-    /** Starts the services of every loaded plugin; from now on deploys start services too. */
-    synchronized List<Problem> startServices(PluginServices services) {
+    /** From now on deploys, replacements and removals start and stop services through {@code services}. */
+    synchronized void attach(PluginServices services) {
         this.services = services;
-        List<Problem> problems = new ArrayList<>();
-        for (PluginGeneration generation : active.values()) {
-            problems.addAll(services.start(generation));
-        }
-        return problems;
     }
 
     @Override
@@ -165,6 +152,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
             if (currentLost) {
                 retire(current);
                 active.remove(id);
+                publish();
                 log.info("plugin {} {} removed", id, current.version());
             }
             return;
@@ -182,6 +170,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
             if (currentLost && active.get(id) == current) { // its file is gone and nothing could take over
                 retire(current);
                 active.remove(id);
+                publish();
                 log.info("plugin {} {} removed", id, current.version());
             }
         }
@@ -203,7 +192,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
             return;
         }
         if (services != null) {
-            List<Problem> problems = services.start(next);
+            List<Problem> problems = services.swap(current, next);
             if (!problems.isEmpty()) {
                 unload(next);
                 refuse(candidate, current, String.join("; ", problems.stream().map(Problem::toString).toList()));
@@ -211,12 +200,13 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
             }
         }
         if (current != null) {
-            retire(current);
+            unload(current); // its services stopped in the swap
             log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
         } else {
             log.info("plugin {} {} loaded from {}", id, next.version(), candidate.jarName());
         }
         active.put(id, next);
+        publish();
         deploys.incrementAndGet();
     }
 
@@ -243,7 +233,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
 
     private void retire(PluginGeneration generation) {
         if (services != null) {
-            services.stop(generation, grace);
+            services.stop(generation);
         }
         unload(generation);
     }
@@ -265,16 +255,22 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
         }
     }
 
-    /** Every running plugin, by id. */
-    synchronized List<PluginStatus> plugins() {
-        return active.values().stream().map(g -> new PluginStatus(g.pluginId(), g.version(), g.jarName())).toList();
-    }
-
-    /** Every service of every running plugin, by service id. */
-    synchronized Map<String, ServiceInfo> services() {
+    private void publish() {
         Map<String, ServiceInfo> all = new LinkedHashMap<>();
         active.values().forEach(g -> g.services().forEach(s -> all.put(s.id(), s)));
-        return all;
+        servicesView = java.util.Collections.unmodifiableMap(all);
+        pluginsView = active.values().stream().map(g -> new PluginStatus(g.pluginId(), g.version(), g.jarName())).toList();
+    }
+
+    /** Every running plugin, by id; no lock. */
+    List<PluginStatus> plugins() {
+        return pluginsView;
+    }
+
+    /** Every service of every running plugin, by service id; no lock. */
+    @Override
+    public Map<String, ServiceInfo> services() {
+        return servicesView;
     }
 
     synchronized Optional<PluginGeneration> generation(String pluginId) {
@@ -295,18 +291,10 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
      * Unloaded plugins whose class loader has not been collected a minute after unload: something still
      * references the plugin (a thread, a static, a cached instance), so its classes stay in memory.
      */
-    synchronized int uncollectedClassLoaders() {
+    int uncollectedClassLoaders() {
+        unloaded.removeIf(u -> u.loader().get() == null);
         Instant cutoff = clock.instant().minus(LEAK_AFTER);
-        int leaked = 0;
-        for (Iterator<Unloaded> it = unloaded.iterator(); it.hasNext(); ) {
-            Unloaded u = it.next();
-            if (u.loader().get() == null) {
-                it.remove();
-            } else if (!u.at().isAfter(cutoff)) {
-                leaked++;
-            }
-        }
-        return leaked;
+        return (int) unloaded.stream().filter(u -> !u.at().isAfter(cutoff)).count();
     }
 
     /** Stops every plugin's services and unloads it (the host is shutting down). */
@@ -316,5 +304,6 @@ final class LivePlugins implements PluginFolderScanner.Listener, AutoCloseable {
             retire(generation);
         }
         active.clear();
+        publish();
     }
 }

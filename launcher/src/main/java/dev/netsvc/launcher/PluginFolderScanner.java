@@ -54,7 +54,7 @@ final class PluginFolderScanner {
     }
 
     private final Path dir;
-    private final Duration settle;
+    private volatile Duration settle;
     private final Clock clock;
     private final Listener listener;
     private final Map<String, Look> looks = new LinkedHashMap<>();
@@ -65,6 +65,11 @@ final class PluginFolderScanner {
         this.settle = settle;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** How long a jar must stay unchanged to count (plugins.scan-interval). */
+    void settle(Duration settle) {
+        this.settle = settle;
     }
 
     /** Names the host never looks at: hidden files, and the temporary files of copy tools and editors. */

@@ -66,7 +66,7 @@ final class PluginGeneration {
                         + (failure != null ? PluginHost.plainCause(failure) : "state " + state));
             }
             for (NetService service : extensions(manager, NetService.class, id)) {
-                generation.services.add(ServiceInfo.of(service, id));
+                generation.services.add(ServiceInfo.of(service, id, descriptor.version()));
             }
             generation.clients.addAll(extensions(manager, NetClient.class, id));
             return generation;

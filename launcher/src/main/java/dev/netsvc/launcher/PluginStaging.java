@@ -18,6 +18,45 @@ final class PluginStaging {
     private final Path dir;
     private final AtomicLong sequence = new AtomicLong();
 
+    /**
+     * The staging folder of this process: {@code run/staged-plugins/<pid>} under the installation (or
+     * the temporary directory when that is not writable), after removing the folders of processes that
+     * are gone (a host that was killed leaves its copies behind).
+     */
+    static PluginStaging forProcess(Path home) throws IOException {
+        Path root = home.resolve("run").resolve("staged-plugins");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "netsvc-staged-plugins"));
+        }
+        try (DirectoryStream<Path> others = Files.newDirectoryStream(root)) {
+            for (Path other : others) {
+                String name = other.getFileName().toString();
+                if (name.length() < 19 && name.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(name)).isEmpty()) {
+                    deleteFolder(other);
+                }
+            }
+        }
+        return new PluginStaging(root.resolve(Long.toString(ProcessHandle.current().pid())));
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException ignored) {
+            // another host may be cleaning up at the same time; what is left goes next time
+        }
+    }
+
+    /** Removes this process's folder (the host is stopping; its plugins are unloaded). */
+    void close() {
+        deleteFolder(dir);
+    }
+
     /** Uses {@code dir}, removing copies a previous host left behind (it was killed, say). */
     PluginStaging(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);

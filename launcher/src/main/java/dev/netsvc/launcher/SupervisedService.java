@@ -50,7 +50,8 @@ final class SupervisedService {
     record Death(SupervisedService service, long generation, Throwable cause) {
     }
 
-    private final ServiceCounters counters = new ServiceCounters();
+    private final ServiceCounters counters;
+    private final dev.netsvc.core.net.Listeners listeners;
     private final Clock clock;
     private final Path home;
     private final Consumer<Death> deaths;
@@ -68,6 +69,18 @@ final class SupervisedService {
     private volatile int restarts;
 
     SupervisedService(Configuration.ServicePlan plan, Clock clock, Path home, Consumer<Death> deaths) {
+        this(plan, clock, home, deaths, dev.netsvc.core.net.Listeners.OWN, new ServiceCounters());
+    }
+
+    /**
+     * @param listeners where its engines get listening TCP sockets (the supervisor's shared ones, so a
+     *                  replacing plugin version takes them over)
+     * @param counters  its counters; a replacement continues its predecessor's, so they stay totals
+     */
+    SupervisedService(Configuration.ServicePlan plan, Clock clock, Path home, Consumer<Death> deaths,
+                      dev.netsvc.core.net.Listeners listeners, ServiceCounters counters) {
+        this.listeners = listeners;
+        this.counters = counters;
         this.plan = plan;
         this.clock = clock;
         this.home = home;
@@ -123,6 +136,7 @@ final class SupervisedService {
                 .clock(clock)
                 .home(home)
                 .onFailure(cause -> deaths.accept(new Death(this, gen, cause)))
+                .listeners(listeners)
                 .build();
         try {
             running = plan.service().service().start(context);

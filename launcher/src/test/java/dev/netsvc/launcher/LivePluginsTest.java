@@ -110,7 +110,7 @@ class LivePluginsTest {
 
     @BeforeEach
     void start() throws IOException {
-        runner = new PluginServiceRunner(plugins, listeners, services -> {
+        runner = new PluginServiceRunner(plugins, Duration.ofSeconds(2), listeners, services -> {
             Map<String, ServiceInfo> byId = new LinkedHashMap<>();
             services.forEach(s -> byId.put(s.id(), s));
             Configuration c = new Configuration(byId);
@@ -118,7 +118,6 @@ class LivePluginsTest {
             return c.plan();
         });
         live = new LivePlugins(new PluginStaging(stage), "0.1.0", clock, runner);
-        live.grace(Duration.ofSeconds(2));
         scanner = new PluginFolderScanner(plugins, Duration.ofSeconds(1), clock, live);
     }
 

@@ -20,10 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Runs the services of plugin generations, each with the host's {@link SharedListeners}, so a replacing
- * generation takes over its predecessor's listening sockets. Counters belong to the service id and
- * survive a replacement (totals across versions, as across restarts). This is the plain start/stop the
- * live plugins folder needs; the supervisor's restart policy and states wrap the same calls.
+ * Runs the services of plugin generations without a supervisor, each with {@link SharedListeners}, so a
+ * replacing generation takes over its predecessor's listening sockets: the plain start/stop that
+ * {@link LivePlugins} needs, for testing it alone.
  */
 final class PluginServiceRunner implements PluginServices {
 
@@ -35,6 +34,7 @@ final class PluginServiceRunner implements PluginServices {
     }
 
     private final Path home;
+    private final Duration grace;
     private final SharedListeners listeners;
     private final Function<List<ServiceInfo>, Configuration.Plan> planner;
     private final Map<PluginGeneration, List<Running>> running = new ConcurrentHashMap<>();
@@ -44,14 +44,24 @@ final class PluginServiceRunner implements PluginServices {
      * @param planner the configuration of every loaded service plus the given new ones (it throws
      *                {@link ConfigException} when the configuration does not fit them)
      */
-    PluginServiceRunner(Path home, SharedListeners listeners, Function<List<ServiceInfo>, Configuration.Plan> planner) {
+    PluginServiceRunner(Path home, Duration grace, SharedListeners listeners,
+                        Function<List<ServiceInfo>, Configuration.Plan> planner) {
         this.home = home;
+        this.grace = grace;
         this.listeners = listeners;
         this.planner = planner;
     }
 
     @Override
-    public List<Problem> start(PluginGeneration generation) {
+    public List<Problem> swap(PluginGeneration current, PluginGeneration next) {
+        List<Problem> problems = start(next);
+        if (problems.isEmpty() && current != null) {
+            stop(current);
+        }
+        return problems;
+    }
+
+    private List<Problem> start(PluginGeneration generation) {
         List<Problem> problems = new ArrayList<>();
         Configuration.Plan plan;
         try {
@@ -97,7 +107,7 @@ final class PluginServiceRunner implements PluginServices {
     }
 
     @Override
-    public void stop(PluginGeneration generation, Duration grace) {
+    public void stop(PluginGeneration generation) {
         List<Running> services = running.remove(generation);
         if (services != null) {
             stopAll(services, grace);
