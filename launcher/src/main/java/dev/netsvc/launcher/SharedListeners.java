@@ -61,8 +61,8 @@ final class SharedListeners {
             }
 
             @Override
-            public void release(Closeable listener) {
-                SharedListeners.this.release(listener);
+            public boolean release(Closeable listener) {
+                return SharedListeners.this.release(listener);
             }
         };
     }
@@ -87,7 +87,8 @@ final class SharedListeners {
         return socket;
     }
 
-    private void release(Closeable socket) {
+    // true when the socket stays open for another user
+    private boolean release(Closeable socket) {
         boolean close;
         synchronized (this) {
             Held found = null;
@@ -109,6 +110,12 @@ final class SharedListeners {
         }
         if (close) {
             Sockets.closeQuietly(socket);
+            return false;
         }
+        return stillUsed(socket);
+    }
+
+    private synchronized boolean stillUsed(Closeable socket) {
+        return held.stream().anyMatch(h -> h.socket == socket);
     }
 }

@@ -230,7 +230,13 @@ public final class BlockingTcpServer {
         // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
         // connection it accepted is in 'open' before we shut them down below
         join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
-        context.listeners().release(server);
+        if (context.listeners().release(server)) {
+            // a new version serves new clients now: let these finish on their own first (a keep-alive
+            // client mid-request or an echo client mid-stream would otherwise see its connection cut)
+            for (Thread worker : open.values()) {
+                join(worker, deadline);
+            }
+        }
         if (sweeper != null) {
             sweeper.interrupt();
             join(sweeper, deadline);

@@ -28,8 +28,13 @@ public interface Listeners {
     /** A bound {@link ServerSocketChannel} in non-blocking mode, new or held by the host. */
     ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException;
 
-    /** The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it. */
-    void release(Closeable listener);
+    /**
+     * The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it.
+     * Returns true when it stays open because a replacing copy of the service accepts from it: the
+     * engine then lets its open connections finish by themselves within the grace (their clients are in
+     * the middle of something; new clients already reach the new copy) before it cuts them short.
+     */
+    boolean release(Closeable listener);
 
     /** Every service binds its own sockets and closes them when it stops. */
     Listeners OWN = new Listeners() {
@@ -51,8 +56,9 @@ public interface Listeners {
         }
 
         @Override
-        public void release(Closeable listener) {
+        public boolean release(Closeable listener) {
             Sockets.closeQuietly(listener);
+            return false;
         }
     };
 }

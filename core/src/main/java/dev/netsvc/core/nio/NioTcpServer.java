@@ -41,6 +41,7 @@ public final class NioTcpServer {
     private final Acceptor acceptor;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean handedOver; // the listening channel stays open: a new version accepts from it
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final LongAdder accepted;
     private final LongAdder idleClosed;
@@ -124,6 +125,9 @@ public final class NioTcpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (handedOver) {
+            awaitNoConnections(deadline);
+        }
         for (EventLoop loop : loops) {
             loop.execute(loop::beginStop);
         }
@@ -143,6 +147,19 @@ public final class NioTcpServer {
         }
         if (stuck > 0) {
             log().warn("{} event loops still running after stop", stuck);
+        }
+    }
+
+    // A new version serves new clients now: let these connections finish on their own within the grace
+    // (a keep-alive client mid-request or an echo client mid-stream would otherwise be cut short).
+    private void awaitNoConnections(long deadline) {
+        while (open.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // a bounded poll of a counter the loops update; not test synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -230,7 +247,7 @@ public final class NioTcpServer {
 
     /** The acceptor stopped accepting: the listening channel goes back where it came from (it may be shared). */
     void releaseListener() {
-        context.listeners().release(channel);
+        handedOver = context.listeners().release(channel);
     }
 
     Logger log() {
