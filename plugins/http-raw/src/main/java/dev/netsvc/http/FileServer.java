@@ -39,10 +39,21 @@ final class FileServer {
         }
     }
 
+    private volatile boolean draining;
+
+    /**
+     * The service is stopping: every response from now on says {@code Connection: close} and ends its
+     * connection, so a keep-alive client finishes its exchange and reconnects (to a new version of the
+     * plugin, during a replacement) instead of having its connection cut under a request.
+     */
+    void drain() {
+        draining = true;
+    }
+
     /** Appends the response to {@code request}; returns whether the connection stays open. */
     boolean respond(Request request, Outbox out, String remote) {
         requests.increment();
-        boolean keepAlive = request.keepAlive();
+        boolean keepAlive = request.keepAlive() && !draining;
         if (!request.method().isImplemented()) {
             long bytes = text(out, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
             return done(remote, request.line(), Status.METHOD_NOT_ALLOWED, bytes, keepAlive);

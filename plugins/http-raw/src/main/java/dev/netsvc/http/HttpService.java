@@ -75,10 +75,10 @@ public final class HttpService implements NetService {
             Server server;
             if (settings.io().equals("blocking")) {
                 BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, files);
             } else {
                 NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, files);
             }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
@@ -89,7 +89,7 @@ public final class HttpService implements NetService {
     }
 
     /** A running transport and its watchdog, stopped together. */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog)
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, FileServer files)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -98,6 +98,7 @@ public final class HttpService implements NetService {
 
         @Override
         public void stop(Duration grace) {
+            files.drain();
             try {
                 stopper.accept(grace);
             } finally {
