@@ -59,6 +59,7 @@ final class PluginFolderScanner {
     private final Listener listener;
     private final Map<String, Look> looks = new LinkedHashMap<>();
     private final Map<String, String> reported = new LinkedHashMap<>();
+    private final Map<String, Instant> missingSince = new LinkedHashMap<>();
 
     PluginFolderScanner(Path dir, Duration settle, Clock clock, Listener listener) {
         this.dir = dir;
@@ -96,9 +97,21 @@ final class PluginFolderScanner {
             String name = names.next();
             if (!current.containsKey(name)) {
                 names.remove();
-                if (reported.remove(name) != null) {
-                    listener.removed(name);
+                if (reported.containsKey(name)) {
+                    missingSince.putIfAbsent(name, now);
                 }
+            }
+        }
+        // a reported jar counts as removed once it stayed away for the settle time: a copy that deletes
+        // the old file before writing the new one (cp --remove-destination, a replacing move) is a replace
+        for (Iterator<Map.Entry<String, Instant>> gone = missingSince.entrySet().iterator(); gone.hasNext(); ) {
+            Map.Entry<String, Instant> entry = gone.next();
+            if (current.containsKey(entry.getKey())) {
+                gone.remove();
+            } else if (!now.isBefore(entry.getValue().plus(settle))) {
+                gone.remove();
+                reported.remove(entry.getKey());
+                listener.removed(entry.getKey());
             }
         }
         for (Map.Entry<String, Look> entry : current.entrySet()) {
@@ -127,6 +140,10 @@ final class PluginFolderScanner {
     /** When a jar still settling will have settled, or empty when none is: the watcher scans again then. */
     java.util.Optional<Instant> nextSettleAt() {
         Instant next = null;
+        for (Instant gone : missingSince.values()) {
+            Instant at = gone.plus(settle);
+            next = next == null || at.isBefore(next) ? at : next;
+        }
         for (Map.Entry<String, Look> entry : looks.entrySet()) {
             Look look = entry.getValue();
             if (!look.sha256().equals(reported.get(entry.getKey()))) {

@@ -102,9 +102,16 @@ class PluginFolderScannerTest {
         scanAfter(s, Duration.ofMillis(10));
         Files.delete(dir.resolve("c.jar")); // gone before it settled: never reported
         Files.delete(dir.resolve("b.jar"));
+        scanAfter(s, Duration.ofMillis(10));
+        Files.writeString(dir.resolve("b.jar"), "b2"); // deleted, then written again: a replace, not a removal
+        scanAfter(s, Duration.ofMillis(10));
         scanAfter(s, SETTLE);
+        assertEquals(List.of("added b.jar", "replaced b.jar"), events);
+        Files.delete(dir.resolve("b.jar"));
+        scanAfter(s, Duration.ofMillis(10));
+        assertEquals(2, events.size(), "not removed before it stayed away for the settle time");
         scanAfter(s, SETTLE);
-        assertEquals(List.of("added b.jar", "removed b.jar"), events);
+        assertEquals(List.of("added b.jar", "replaced b.jar", "removed b.jar"), events);
         assertFalse(PluginFolderScanner.ignored("tcp-time-0.2.0.jar"));
     }
 }
