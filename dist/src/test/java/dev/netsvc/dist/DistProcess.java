@@ -216,6 +216,12 @@ final class DistProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** SIGKILL: the host gets no chance to clean up (its control socket stays behind). */
+    void killHard() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
+    }
+
     /** Waits for the process to exit on its own and returns the status. */
     int awaitExit(Duration timeout) {
         try {

@@ -30,7 +30,7 @@ class LauncherIT {
     void helpAndVersion() {
         DistProcess.Result help = DistProcess.exec(T, "--help");
         assertEquals(0, help.exitCode(), help::toString);
-        for (String command : new String[] {"run", "list", "call", "bench", "resolve"}) {
+        for (String command : new String[] {"run", "check", "status", "reload", "list", "call", "bench", "resolve"}) {
             assertTrue(help.stdout().contains("  " + command), () -> "help lists " + command + "\n" + help);
         }
         DistProcess.Result version = DistProcess.exec(T, "--version");
@@ -105,6 +105,25 @@ class LauncherIT {
             assertTrue(r.stderr().contains("port " + port + " on 127.0.0.1 is already in use by another process"), r::toString);
             assertTrue(r.stderr().contains("echo-blocking"), r::toString);
             assertFalse(r.stderr().contains("\tat "), () -> "no stack trace\n" + r);
+        }
+    }
+
+    @Test
+    void aServiceWhosePortIsTakenBacksOffTheReadyLineSaysSoAndItStartsOnceFree() throws Exception {
+        ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        int port = taken.getLocalPort();
+        try (DistProcess netsvc = DistProcess.launch("--enable", "echo-blocking,echo-async", "--set", "echo-blocking.port=0",
+                "--set", "echo-async.port=" + port, "--set", "echo-async.restart-limit=20")) {
+            String ready = netsvc.awaitLine(T, Pattern.compile("netsvc ready: "));
+            assertTrue(ready.endsWith("netsvc ready: 1 of 2 services running; echo-async: backoff (port " + port
+                    + " on 127.0.0.1 is already in use)"), ready);
+            assertEcho(loopback(netsvc.port("echo-blocking", "tcp")), "the other one runs");
+            taken.close();
+            netsvc.awaitLine(T, Pattern.compile("echo-async listening on tcp 127\\.0\\.0\\.1:" + port));
+            assertEcho(loopback(port), "started once its port was free");
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        } finally {
+            taken.close();
         }
     }
 

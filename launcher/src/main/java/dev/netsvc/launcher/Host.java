@@ -37,6 +37,15 @@ public final class Host implements HostView, AutoCloseable {
             }
             return line.toString();
         }
+
+        /**
+         * A state and its reason as the ready line shows them: {@code backoff (port 8080 on 127.0.0.1 is
+         * already in use)}. The log line just above has the whole explanation and its hint.
+         */
+        static String brief(ServiceState state, String reason) {
+            String cause = reason.replaceFirst(" \\((tcp|udp|tcp\\+udp)\\)$", "").replace(" by another process", "");
+            return cause.isEmpty() ? state.label() : state.label() + " (" + cause + ")";
+        }
     }
 
     private final PluginCatalog plugins;
@@ -91,7 +100,7 @@ public final class Host implements HostView, AutoCloseable {
             if (s.state() == ServiceState.RUNNING) {
                 running++;
             } else {
-                notRunning.add(new Problem(s.id(), s.state().label() + " (" + s.reason() + ")"));
+                notRunning.add(new Problem(s.id(), Launch.brief(s.state(), s.reason())));
             }
         }
         return new Launch(plan.enabled().size(), running, notRunning);
@@ -340,8 +349,8 @@ public final class Host implements HostView, AutoCloseable {
             return p.enabled() ? "added and started" : "added (disabled)";
         }
         Configuration.ServicePlan old = s.plan();
-        s.plan(p);
         String id = p.service().id();
+        supervisor.replan(id, p);
         if (old.enabled() && !p.enabled()) {
             supervisor.stop(id);
             return "stopped (disabled)";

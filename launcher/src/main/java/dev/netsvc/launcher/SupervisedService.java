@@ -57,7 +57,7 @@ final class SupervisedService {
     private final Consumer<Death> deaths;
     private final Deque<Instant> recentRestarts = new ArrayDeque<>();
 
-    private Configuration.ServicePlan plan;
+    private volatile Configuration.ServicePlan plan; // replaced under the supervisor's lock, read by status
     private RunningService running;
     private long generation;
     private Instant retryAt;

@@ -48,7 +48,11 @@ final class Supervisor {
     void startThread() {
         thread = Thread.ofPlatform().name("supervisor").daemon(true).start(() -> {
             while (!closed) {
-                tick();
+                try {
+                    tick();
+                } catch (RuntimeException | LinkageError e) { // plugin code misbehaving: the supervisor goes on
+                    log.error("supervisor: {}", PluginHost.plainCause(e));
+                }
                 LockSupport.parkNanos(POLL.toNanos());
             }
         });
@@ -181,6 +185,11 @@ final class Supervisor {
         s.stop(grace);
         s.forgetRestarts();
         s.start();
+    }
+
+    /** Gives a service a new plan (a reload) that takes effect at its next start. */
+    synchronized void replan(String id, Configuration.ServicePlan plan) {
+        require(id).plan(plan);
     }
 
     synchronized SupervisedService service(String id) {

@@ -132,4 +132,55 @@ class ConfigurationTest {
         ConfigException grace = assertThrows(ConfigException.class, () -> config().addSetting("netsvc.shutdown-grace=1d").plan());
         assertTrue(grace.getMessage().contains("netsvc.shutdown-grace"), grace.getMessage());
     }
+
+    @Test
+    void restartPolicyAndHostKeys() throws Exception {
+        Configuration.Plan plan = config().addSetting("alpha.restart=always").addSetting("alpha.restart-limit=9")
+                .addSetting("alpha.restart-window=5m").addSetting("admin.port=0").addSetting("admin.socket=/run/x.sock")
+                .defaultBind("0.0.0.0").plan();
+        assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 9, Duration.ofMinutes(5)), plan(plan, "alpha").restart());
+        assertEquals(RestartPolicy.DEFAULT, plan(plan, "beta").restart());
+        assertEquals(0, plan.host().adminPort());
+        assertEquals(Path.of("/run/x.sock"), plan.host().adminSocket());
+        assertEquals(InetAddress.getByName("127.0.0.1"), plan.host().adminBind(), "--bind never moves the admin endpoint");
+        ConfigException bad = assertThrows(ConfigException.class, () -> config().addSetting("alpha.restart=sometimes").plan());
+        assertEquals("alpha.restart", bad.key());
+        ConfigException typo = assertThrows(ConfigException.class, () -> config().addSetting("admin.prot=1").plan());
+        assertTrue(typo.getMessage().contains("did you mean admin.port?"), typo.getMessage());
+    }
+
+    @Test
+    void twoServicesOnOneAddressPortAndTransportClash() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config().addSetting("alpha.port=7100").addSetting("beta.port=7100").plan());
+        assertEquals("alpha and beta are both configured on tcp 127.0.0.1:7100; give one of them another port or address",
+                e.getMessage());
+        ConfigException wildcard = assertThrows(ConfigException.class, () -> config().addSetting("alpha.port=7100")
+                .addSetting("beta.port=7100").addSetting("beta.bind=::").plan());
+        assertTrue(wildcard.getMessage().contains("overlaps"), wildcard.getMessage());
+        ConfigException admin = assertThrows(ConfigException.class, () -> config().addSetting("alpha.port=9111").plan());
+        assertTrue(admin.getMessage().contains("the admin endpoint (admin.port)"), admin.getMessage());
+        // different addresses, port 0, or a disabled service: no clash
+        config().addSetting("alpha.port=7100").addSetting("beta.port=7100").addSetting("beta.bind=127.0.0.2").plan();
+        config().addSetting("alpha.port=0").addSetting("beta.port=0").plan();
+        config().addSetting("alpha.port=7100").addSetting("beta.port=7100").disable(List.of("beta")).plan();
+    }
+
+    @Test
+    void effectiveConfigurationNamesEverySource(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("site.properties"), "alpha.depth=4\n");
+        Configuration config = config().addFile(file, "--config " + file).addSetting("beta.port=0").defaultBind("::1")
+                .disable(List.of("alpha"));
+        config.plan();
+        Map<String, Configuration.Effective> byKey = new LinkedHashMap<>();
+        config.effective().forEach(e -> byKey.put(e.key(), e));
+        assertEquals(new Configuration.Effective("alpha.depth", "4", "--config " + file), byKey.get("alpha.depth"));
+        assertEquals(new Configuration.Effective("beta.port", "0", "--set"), byKey.get("beta.port"));
+        assertEquals(new Configuration.Effective("alpha.port", "1000", "default"), byKey.get("alpha.port"));
+        assertEquals(new Configuration.Effective("alpha.enabled", "false", "--disable"), byKey.get("alpha.enabled"));
+        assertEquals(new Configuration.Effective("beta.bind", "::1", "--bind (netsvc.bind)"), byKey.get("beta.bind"));
+        assertEquals(new Configuration.Effective("admin.port", "9111", "default"), byKey.get("admin.port"));
+        assertEquals(new Configuration.Effective("beta.restart", "on-failure", "default"), byKey.get("beta.restart"));
+        assertEquals(byKey.keySet().stream().sorted().toList(), List.copyOf(byKey.keySet()), "sorted by key");
+    }
 }

@@ -291,4 +291,14 @@ class SupervisorTest {
         assertEquals(ServiceState.STOPPED, s.state());
         assertTrue(millis < 200 + Stopper.MARGIN.toMillis() + 1000, "abandoned after grace + margin, took " + millis);
     }
+
+    @Test
+    void theReadyLineNamesWhatIsNotRunningAndWhy() {
+        assertEquals("netsvc ready: 7 of 7 services running", new Host.Launch(7, 7, List.of()).readyLine());
+        assertEquals("netsvc ready: 1 of 1 service running", new Host.Launch(1, 1, List.of()).readyLine());
+        String backoff = Host.Launch.brief(ServiceState.BACKOFF, "port 8080 on 127.0.0.1 is already in use by another process (tcp)");
+        assertEquals("netsvc ready: 6 of 7 services running; http: backoff (port 8080 on 127.0.0.1 is already in use)",
+                new Host.Launch(7, 6, List.of(new Problem("http", backoff))).readyLine());
+        assertEquals("failed (restart=never)", Host.Launch.brief(ServiceState.FAILED, "restart=never"));
+    }
 }

@@ -72,17 +72,20 @@ public final class ControlServer implements AutoCloseable {
         if (!isSocket(socket)) {
             throw new IOException(socket + " exists and is not a socket; remove it or set admin.socket to another path");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        if (answers(socket)) {
             throw new IOException("another netsvc is running with control socket " + socket
                     + "; stop it first, or give this one another admin.socket");
+        }
+        Files.delete(socket); // nobody answers: a host that was killed left it behind
+    }
+
+    private static boolean answers(Path socket) throws IOException {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
         } catch (AccessDeniedException e) {
             throw new IOException("control socket " + socket + " belongs to another user: " + e.getMessage());
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("another netsvc")) {
-                throw e;
-            }
-            // nobody answers: a host that was killed left it behind
-            Files.delete(socket);
+            return false; // connection refused
         }
     }
 

@@ -1,0 +1,78 @@
+package dev.netsvc.dist;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code netsvc check}, like {@code nginx -t}, and the systemd unit that ships with the distribution. */
+class CheckIT {
+
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @Test
+    void checkPrintsEveryKeyWithItsValueAndSource(@TempDir Path tmp) throws IOException {
+        Path conf = tmp.resolve("site.properties");
+        Files.writeString(conf, "qotd.mode=random\nhttp.port=8181\n");
+        DistProcess.Result r = DistProcess.exec(T, "check", "--config", conf.toString(), "--set", "http.port=8282",
+                "--bind", "::1", "--disable", "time");
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> lines = r.stdout().lines().toList();
+        assertLine(lines, "qotd.mode += random +# --config " + conf);
+        assertLine(lines, "http.port += 8282 +# --set");
+        assertLine(lines, "echo-blocking.port += 7007 +# default");
+        assertLine(lines, "echo-blocking.bind += ::1 +# --bind \\(netsvc.bind\\)");
+        assertLine(lines, "time.enabled += false +# --disable");
+        assertLine(lines, "admin.bind += 127.0.0.1 +# default");
+        assertLine(lines, "echo-async.restart += on-failure +# default");
+        assertTrue(r.stdout().contains("configuration ok: 6 of 7 services enabled"), r::toString);
+    }
+
+    private static void assertLine(List<String> lines, String regex) {
+        assertTrue(lines.stream().anyMatch(l -> l.matches(regex)), () -> "no line /" + regex + "/ in\n" + String.join("\n", lines));
+    }
+
+    @Test
+    void twoServicesOnOneAddressPortAndTransportAreFoundBeforeAnythingBinds() {
+        for (String command : new String[] {"check", "run"}) {
+            DistProcess.Result r = DistProcess.exec(T, command, "--set", "echo-async.port=7100", "--set", "echo-blocking.port=7100",
+                    "--set", "admin.socket=" + DistProcess.home().resolve("run/check-it.sock"));
+            assertEquals(2, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("echo-async and echo-blocking are both configured on tcp 127.0.0.1:7100"), r::toString);
+            assertTrue(!r.stderr().contains("listening on"), () -> "nothing binds\n" + r);
+        }
+        // the wildcard overlaps loopback
+        DistProcess.Result udp = DistProcess.exec(T, "check", "--set", "qotd.port=7101", "--set", "echo-blocking.port=7101",
+                "--set", "qotd.bind=0.0.0.0");
+        assertEquals(2, udp.exitCode(), udp::toString);
+        assertTrue(udp.stderr().contains("127.0.0.1:7101 overlaps it") || udp.stderr().contains("0.0.0.0:7101"), udp::toString);
+        DistProcess.Result bad = DistProcess.exec(T, "check", "--set", "echo-blocking.restart=sometimes");
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertTrue(bad.stderr().contains("echo-blocking.restart") && bad.stderr().contains("on-failure, always, never"), bad::toString);
+    }
+
+    @Test
+    void theSystemdUnitVerifies(@TempDir Path tmp) throws Exception {
+        Path unit = DistProcess.home().resolve("systemd/netsvc.service");
+        String text = Files.readString(unit);
+        for (String directive : new String[] {"Type=exec", "ExecReload=/bin/kill -HUP $MAINPID", "LimitNOFILE=",
+                "User=netsvc", "NoNewPrivileges=yes", "ProtectSystem=strict"}) {
+            assertTrue(text.contains("\n" + directive), () -> "the unit has " + directive);
+        }
+        String analyze = Tools.require("systemd-analyze");
+        // verify checks ExecStart= exists: point the unit at this distribution instead of /opt/netsvc
+        Path copy = tmp.resolve("netsvc.service");
+        Files.writeString(copy, text.replace("/opt/netsvc", DistProcess.home().toString()));
+        DistProcess.Result r = Tools.run(T, new byte[0], java.util.Map.of(), analyze, "verify", copy.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> aboutUs = (r.stdout() + "\n" + r.stderr()).lines().filter(l -> l.contains("netsvc.service")).toList();
+        assertEquals(List.of(), aboutUs, "systemd-analyze has nothing to say about the unit");
+    }
+}
