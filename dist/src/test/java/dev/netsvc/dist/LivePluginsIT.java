@@ -300,7 +300,7 @@ class LivePluginsIT {
             assertEquals("ok one", askLine(port, "one"));
 
             Files.write(faults, "not a jar at all".getBytes(StandardCharsets.US_ASCII));
-            netsvc.awaitLine(T, Pattern.compile("plugin jar faults-1.0.0.jar: not a valid jar file"));
+            netsvc.awaitLine(T, Pattern.compile("plugin jar faults-1.0.0.jar: cannot be loaded: not a valid jar file"));
             assertEquals("ok two", askLine(port, "two"));
 
             Files.copy(throwing, faults, StandardCopyOption.REPLACE_EXISTING);

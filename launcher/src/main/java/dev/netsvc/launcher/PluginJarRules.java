@@ -60,7 +60,7 @@ final class PluginJarRules {
             }
             return new Descriptor(id.strip(), version.strip());
         } catch (IOException e) {
-            throw new Rejected("not a valid jar file (" + e.getMessage() + ")");
+            throw new Rejected("cannot be loaded: not a valid jar file (" + e.getMessage() + ")");
         }
     }
 
