@@ -1,5 +1,7 @@
 package dev.netsvc.core;
 
+import dev.netsvc.core.net.Listeners;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ public final class ServiceContext {
     private final Path home;
     private final Consumer<Throwable> onFailure;
     private final Set<Integer> udpServicePorts;
+    private final Listeners listeners;
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -39,6 +42,7 @@ public final class ServiceContext {
         this.onFailure = b.onFailure != null ? b.onFailure
                 : cause -> log.error("{} died and nothing supervises it", serviceId, cause);
         this.udpServicePorts = Set.copyOf(b.udpServicePorts);
+        this.listeners = b.listeners != null ? b.listeners : Listeners.OWN;
     }
 
     public static Builder builder(String serviceId) {
@@ -104,7 +108,16 @@ public final class ServiceContext {
     /** This context on another port: a service whose second transport must use the port the first got. */
     public ServiceContext withPort(int port) {
         return new Builder(serviceId).bind(address.getAddress(), port).settings(settings).log(log).counters(counters)
-                .clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts).build();
+                .clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts).listeners(listeners)
+                .build();
+    }
+
+    /**
+     * Where the engines get listening TCP sockets: by default they bind their own; under the launcher a
+     * replaced plugin's new version takes over the old version's sockets (see {@link Listeners}).
+     */
+    public Listeners listeners() {
+        return listeners;
     }
 
     /** {@code path} if absolute, else resolved against {@link #home()}. */
@@ -123,6 +136,7 @@ public final class ServiceContext {
         private Path home;
         private Consumer<Throwable> onFailure;
         private Set<Integer> udpServicePorts = Set.of();
+        private Listeners listeners;
 
         private Builder(String serviceId) {
             this.serviceId = serviceId;
@@ -168,6 +182,12 @@ public final class ServiceContext {
         /** The UDP ports of the host's enabled services (see {@link ServiceContext#udpServicePorts()}). */
         public Builder udpServicePorts(Set<Integer> ports) {
             this.udpServicePorts = Objects.requireNonNull(ports, "ports");
+            return this;
+        }
+
+        /** Where engines get listening TCP sockets; by default {@link Listeners#OWN}. */
+        public Builder listeners(Listeners listeners) {
+            this.listeners = listeners;
             return this;
         }
 

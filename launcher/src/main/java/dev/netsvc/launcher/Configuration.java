@@ -39,7 +39,8 @@ final class Configuration {
     static final String LAUNCHER_PREFIX = "netsvc";
     static final String ADMIN_PREFIX = "admin";
     /** Prefixes of the host's own keys; no service may take one as its id. */
-    static final Set<String> HOST_PREFIXES = Set.of(LAUNCHER_PREFIX, ADMIN_PREFIX, "plugins");
+    static final String PLUGINS_PREFIX = "plugins";
+    static final Set<String> HOST_PREFIXES = Set.of(LAUNCHER_PREFIX, ADMIN_PREFIX, PLUGINS_PREFIX);
     static final Set<String> COMMON_KEYS = Set.of("enabled", "port", "bind", "restart", "restart-limit", "restart-window");
 
     static final ConfigKey<InetAddress> BIND = ConfigKey.address("bind", "127.0.0.1",
@@ -56,6 +57,13 @@ final class Configuration {
     static final ConfigKey<java.nio.file.Path> ADMIN_SOCKET = ConfigKey.path("socket", "run/netsvc.sock",
             "control socket of 'netsvc status/start/stop/restart/reload'; relative to the installation");
     static final List<ConfigKey<?>> ADMIN_KEYS = List.of(ADMIN_ENABLED, ADMIN_BIND, ADMIN_PORT, ADMIN_SOCKET);
+
+    static final ConfigKey<Boolean> PLUGINS_WATCH = ConfigKey.bool("watch", true,
+            "load, replace and unload plugins as jars are added to, replaced in or removed from the plugins folder");
+    static final ConfigKey<Duration> PLUGINS_SCAN_INTERVAL = ConfigKey.duration("scan-interval", "1s",
+            Duration.ofMillis(100), Duration.ofHours(1),
+            "rescan of the plugins folder; a jar counts once unchanged for this long");
+    static final List<ConfigKey<?>> PLUGINS_KEYS = List.of(PLUGINS_WATCH, PLUGINS_SCAN_INTERVAL);
 
     /** The keys every service has; the port's default is the service's own. */
     record CommonKeys(ConfigKey<Boolean> enabled, ConfigKey<Integer> port, ConfigKey<InetAddress> bind,
@@ -93,7 +101,7 @@ final class Configuration {
 
     /** The host's own settings. */
     record HostSettings(Duration shutdownGrace, boolean adminEnabled, InetAddress adminBind, int adminPort,
-                        java.nio.file.Path adminSocket) {
+                        java.nio.file.Path adminSocket, boolean pluginsWatch, Duration pluginsScanInterval) {
     }
 
     /** The whole run: every service with its settings, and the host's own settings. */
@@ -268,6 +276,7 @@ final class Configuration {
         services.keySet().forEach(id -> perService.put(id, new LinkedHashMap<>()));
         Map<String, String> launcher = new LinkedHashMap<>();
         Map<String, String> admin = new LinkedHashMap<>();
+        Map<String, String> pluginKeys = new LinkedHashMap<>();
 
         for (Map.Entry<String, Value> entry : values.entrySet()) {
             String key = entry.getKey();
@@ -281,6 +290,9 @@ final class Configuration {
             } else if (prefix.equals(ADMIN_PREFIX)) {
                 checkName(key, name, names(ADMIN_KEYS), value, ADMIN_PREFIX);
                 admin.put(name, value.text());
+            } else if (prefix.equals(PLUGINS_PREFIX)) {
+                checkName(key, name, names(PLUGINS_KEYS), value, PLUGINS_PREFIX);
+                pluginKeys.put(name, value.text());
             } else if (services.containsKey(prefix)) {
                 Set<String> known = new LinkedHashSet<>(COMMON_KEYS);
                 known.addAll(names(services.get(prefix).keys()));
@@ -294,6 +306,7 @@ final class Configuration {
 
         Settings launcherSettings = parse(LAUNCHER_PREFIX, LAUNCHER_KEYS, launcher);
         Settings adminSettings = parse(ADMIN_PREFIX, ADMIN_KEYS, admin);
+        Settings pluginSettings = parse(PLUGINS_PREFIX, PLUGINS_KEYS, pluginKeys);
         InetAddress defaultBind = launcherSettings.get(BIND);
         checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
         checkIds("--disable", disable);
@@ -318,7 +331,8 @@ final class Configuration {
             plans.add(new ServicePlan(service, enabled, bind, port, settings, Map.copyOf(own), restart));
         }
         HostSettings host = new HostSettings(launcherSettings.get(SHUTDOWN_GRACE), adminSettings.get(ADMIN_ENABLED),
-                adminSettings.get(ADMIN_BIND), adminSettings.get(ADMIN_PORT), adminSettings.get(ADMIN_SOCKET));
+                adminSettings.get(ADMIN_BIND), adminSettings.get(ADMIN_PORT), adminSettings.get(ADMIN_SOCKET),
+                pluginSettings.get(PLUGINS_WATCH), pluginSettings.get(PLUGINS_SCAN_INTERVAL));
         AddressClash.check(plans, host);
         return new Plan(plans, host);
     }
@@ -332,6 +346,7 @@ final class Configuration {
         List<Effective> out = new ArrayList<>();
         addEffective(out, LAUNCHER_PREFIX, LAUNCHER_KEYS);
         addEffective(out, ADMIN_PREFIX, ADMIN_KEYS);
+        addEffective(out, PLUGINS_PREFIX, PLUGINS_KEYS);
         for (ServiceInfo service : services.values()) {
             List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.of(service).all());
             keys.addAll(service.keys());
@@ -399,6 +414,7 @@ final class Configuration {
         Set<String> all = new TreeSet<>(services.keySet());
         all.add(LAUNCHER_PREFIX);
         all.add(ADMIN_PREFIX);
+        all.add(PLUGINS_PREFIX);
         return all;
     }
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -53,15 +54,16 @@ public final class Host implements HostView, AutoCloseable {
         }
     }
 
-    private final PluginHost plugins;
+    private final PluginCatalog plugins;
     private final RunOptions options;
     private final Clock clock;
     private final Instant startedAt;
     private volatile Configuration.Plan plan;
     private volatile AdminServer admin;
     private volatile Supervisor supervisor; // set once by launch(); read without the lock by status
+    private volatile LivePlugins live;
 
-    Host(PluginHost plugins, RunOptions options, Clock clock) {
+    Host(PluginCatalog plugins, RunOptions options, Clock clock) {
         this.plugins = plugins;
         this.options = options;
         this.clock = clock;
@@ -143,6 +145,39 @@ public final class Host implements HostView, AutoCloseable {
                     + " admin.enabled=false)", SocketErrors.explain(e, "tcp " + HostPort.format(address)).message());
             return null;
         }
+    }
+
+    /** The live plugins folder, when the host runs one: its plugins and deploy counts for status and metrics. */
+    void livePlugins(LivePlugins live) {
+        this.live = live;
+    }
+
+    /** Every plugin running now (id, version, jar); empty without a live plugins folder. */
+    @Override
+    public List<PluginStatus> plugins() {
+        LivePlugins l = live;
+        return l == null ? List.of() : l.plugins();
+    }
+
+    /** Plugins deployed or replaced since the host started (netsvc_plugin_deploys_total). */
+    @Override
+    public long pluginDeploys() {
+        LivePlugins l = live;
+        return l == null ? 0 : l.deploys();
+    }
+
+    /** Jars refused and replacements that failed (netsvc_plugin_deploy_failures_total). */
+    @Override
+    public long pluginDeployFailures() {
+        LivePlugins l = live;
+        return l == null ? 0 : l.failedDeploys();
+    }
+
+    /** Unloaded plugins whose class loader was not collected within a minute (netsvc_plugin_class_loaders_leaked). */
+    @Override
+    public int uncollectedPluginClassLoaders() {
+        LivePlugins l = live;
+        return l == null ? 0 : l.uncollectedClassLoaders();
     }
 
     /** The host's settings as the last successful launch or reload left them. */
@@ -254,9 +289,64 @@ public final class Host implements HostView, AutoCloseable {
         return supervisor.removePlugin(pluginId);
     }
 
-    /** The plugin host; call it only while holding this object's lock ({@code synchronized (host)}). */
-    PluginHost plugins() {
-        return plugins;
+    /**
+     * For the live plugins folder: runs the services of a newly loaded plugin version in place of those
+     * of the running version ({@code current}, empty for a new plugin). Each new service is started beside
+     * the old one of the same id and takes over its listening sockets; only when every enabled one runs
+     * are they supervised and the old ones stopped (draining within the grace). Otherwise the new ones are
+     * stopped again, the old ones keep serving, and the causes are returned.
+     *
+     * @param current  the running version's services
+     * @param incoming the new version's services
+     */
+    public synchronized List<Problem> deployPlugin(List<ServiceInfo> current, List<ServiceInfo> incoming) {
+        Map<String, ServiceInfo> all = new java.util.LinkedHashMap<>(plugins.services());
+        current.forEach(s -> all.remove(s.id(), s));
+        incoming.forEach(s -> all.put(s.id(), s));
+        Configuration.Plan next;
+        try {
+            next = options.configuration(all).plan();
+        } catch (ConfigException e) {
+            return List.of(new Problem("configuration", e.getMessage()));
+        }
+        List<SupervisedService> fresh = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (ServiceInfo service : incoming) {
+            Configuration.ServicePlan p = next.services().stream().filter(x -> x.service() == service).findFirst().orElseThrow();
+            try {
+                SupervisedService s = supervisor.prepare(p);
+                fresh.add(s);
+                if (p.enabled() && s.state() != ServiceState.RUNNING) {
+                    problems.add(new Problem(s.id(), s.reason()));
+                    break;
+                }
+            } catch (ConfigException e) {
+                problems.add(new Problem(service.id(), e.getMessage()));
+                break;
+            }
+        }
+        if (!problems.isEmpty()) {
+            supervisor.abandon(fresh);
+            return problems;
+        }
+        Set<String> kept = new TreeSet<>();
+        incoming.forEach(s -> kept.add(s.id()));
+        supervisor.commit(fresh, current.stream().map(ServiceInfo::id).filter(id -> !kept.contains(id)).toList());
+        plan = next;
+        return List.of();
+    }
+
+    /** For the live plugins folder: stops (within the grace) and forgets these services of a removed plugin. */
+    public synchronized void removeServices(List<ServiceInfo> services) {
+        for (ServiceInfo service : services) {
+            SupervisedService s = supervisor.service(service.id());
+            if (s != null && s.plan().service() == service) {
+                supervisor.remove(service.id());
+            }
+        }
+        // the plan must not keep the removed plugin's objects: its class loader could not be collected
+        plan = new Configuration.Plan(plan.services().stream().filter(p -> !services.contains(p.service())).toList(),
+                plan.host());
     }
 
     private List<String> apply(Configuration.Plan next) {
@@ -323,7 +413,7 @@ public final class Host implements HostView, AutoCloseable {
 
     /** The status table, for the log (SIGUSR1) and {@code netsvc status}. */
     public String statusDump() {
-        return StatusTable.table(services(), clock.instant());
+        return StatusTable.table(services(), clock.instant()) + StatusTable.pluginsLine(this);
     }
 
     /** Stops every service within the grace plus a margin; the plugin host is the caller's to close. */

@@ -14,4 +14,27 @@ public interface HostView {
 
     /** Every service the host knows, enabled or not, in a stable order (by id). */
     List<ServiceStatus> services();
+
+    /** Every plugin running now, by id (the live plugins folder). */
+    default List<PluginStatus> plugins() {
+        return List.of();
+    }
+
+    /** Plugins deployed or replaced since the host started: {@code netsvc_plugin_deploys_total}. */
+    default long pluginDeploys() {
+        return 0;
+    }
+
+    /** Jars refused and replacements that failed: {@code netsvc_plugin_deploy_failures_total}. */
+    default long pluginDeployFailures() {
+        return 0;
+    }
+
+    /**
+     * Unloaded plugins whose class loader was not collected within a minute, a leak:
+     * {@code netsvc_plugin_class_loaders_uncollected} (a gauge).
+     */
+    default int uncollectedPluginClassLoaders() {
+        return 0;
+    }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * or plugin that fails in one line instead of a stack trace. PF4J's manager is not thread-safe: only the
  * thread that created the host calls it.
  */
-final class PluginHost implements AutoCloseable {
+final class PluginHost implements PluginCatalog, AutoCloseable {
 
     /** A started plugin and the extensions it contributed, fetched once (PF4J creates new instances per call). */
     record LoadedPlugin(String id, String version, Path jar, List<ServiceInfo> services, List<NetClient> clients) {
@@ -151,7 +151,7 @@ final class PluginHost implements AutoCloseable {
     }
 
     /** Every service by id, in plugin order. */
-    Map<String, ServiceInfo> services() {
+    public Map<String, ServiceInfo> services() {
         return Collections.unmodifiableMap(services);
     }
 

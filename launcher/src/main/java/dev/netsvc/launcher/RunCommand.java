@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,32 +45,48 @@ final class RunCommand implements Main.Command {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
         RunOptions options = RunOptions.of(cl, launch);
+        if (!Files.isDirectory(options.pluginsDir())) {
+            throw new UsageException("plugins folder " + options.pluginsDir() + " does not exist");
+        }
         HostSignals signals = HostSignals.install();
         // a plugin thread that dies of an exception nobody caught: one line, not a page of stack trace
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             log.error("thread {} ended with {}: {}", t.getName(), e.getClass().getSimpleName(), PluginHost.plainCause(e));
             log.debug("stack trace of thread {}", t.getName(), e);
         });
-        PluginHost plugins = new PluginHost(options.pluginsDir(), Netsvc.apiVersion());
+        trace.phase("options and logging");
+        Clock clock = Clock.systemUTC();
+        PluginStaging staging;
         try {
-            trace.phase("options and logging");
-            plugins.load();
+            staging = PluginStaging.forProcess(options.home());
+        } catch (IOException e) {
+            log.error("netsvc: cannot make a folder for the plugins' private copies under {}: {}", options.home(), e.getMessage());
+            return Main.FAILURE;
+        }
+        LivePlugins plugins = new LivePlugins(staging, Netsvc.apiVersion(), clock, null);
+        PluginFolderScanner scanner = new PluginFolderScanner(options.pluginsDir(), Duration.ofSeconds(1), clock, plugins);
+        try {
+            scanner.scan(true);
             trace.phase("plugins loaded");
-            plugins.problems().forEach(p -> log.warn("{}", p));
             if (plugins.services().isEmpty()) {
                 log.error("no services: no plugin in {} provides one", options.pluginsDir());
                 return Main.FAILURE;
             }
-            Host host = new Host(plugins, options, Clock.systemUTC());
+            Host host = new Host(plugins, options, clock);
+            host.livePlugins(plugins);
             Path socket = options.home().resolve(host.plan().host().adminSocket());
             try (ControlServer control = openControl(socket, host)) {
                 if (control == null) {
                     return Main.FAILURE;
                 }
-                return serve(host, signals, trace);
+                return serve(host, signals, plugins, scanner, options.pluginsDir(), clock, trace);
             }
+        } catch (IOException e) {
+            log.error("netsvc: plugins folder {} cannot be read: {}", options.pluginsDir(), e.getMessage());
+            return Main.FAILURE;
         } finally {
             closeQuietly(plugins);
+            staging.close();
         }
     }
 
@@ -82,7 +99,8 @@ final class RunCommand implements Main.Command {
         }
     }
 
-    private static int serve(Host host, HostSignals signals, StartupTrace trace) {
+    private static int serve(Host host, HostSignals signals, LivePlugins plugins, PluginFolderScanner scanner,
+                             Path pluginsDir, Clock clock, StartupTrace trace) {
         Host.Launch started;
         try {
             started = host.launch();
@@ -101,15 +119,34 @@ final class RunCommand implements Main.Command {
         log.info("{}", started.readyLine());
         trace.phase("services started");
         trace.report();
+        PluginFolderWatcher watcher = watch(host, plugins, scanner, pluginsDir, clock);
         String name = await(signals);
         log.info("netsvc stopping on {}", name);
+        if (watcher != null) {
+            watcher.close();
+        }
+        plugins.attach(null); // the host stops every service itself, in parallel
         host.close();
         log.info("netsvc stopped");
         return Main.OK;
     }
 
+    // The live plugins folder: from now on a jar added, replaced or removed deploys, swaps or removes
+    private static PluginFolderWatcher watch(Host host, LivePlugins plugins, PluginFolderScanner scanner, Path pluginsDir,
+                                             Clock clock) {
+        plugins.attach(new HostPluginServices(host));
+        Configuration.HostSettings settings = host.settings();
+        if (!settings.pluginsWatch()) {
+            return null;
+        }
+        scanner.settle(settings.pluginsScanInterval());
+        PluginFolderWatcher watcher = new PluginFolderWatcher(pluginsDir, scanner, settings.pluginsScanInterval(), true, clock);
+        watcher.start();
+        return watcher;
+    }
+
     // The plugins' own stop() is third-party code: give it a moment, then leave it (main exits the JVM).
-    private static void closeQuietly(PluginHost plugins) {
+    private static void closeQuietly(LivePlugins plugins) {
         Thread t = Thread.ofPlatform().name("plugins-close").daemon(true).start(plugins::close);
         try {
             t.join(Duration.ofSeconds(1));

@@ -79,6 +79,14 @@ final class StatusTable {
         return (s / 86400) + "d" + (s % 86400 / 3600) + "h";
     }
 
+    /** {@code plugins: 6 running, 8 deploys, 1 failed} (and leaked class loaders when there are any). */
+    static String pluginsLine(HostView host) {
+        int leaked = host.uncollectedPluginClassLoaders();
+        return "plugins: " + host.plugins().size() + " running, " + host.pluginDeploys() + " deploys, "
+                + host.pluginDeployFailures() + " failed" + (leaked == 0 ? "" : ", " + leaked + " class loaders not collected")
+                + "\n";
+    }
+
     /** The same, as one JSON document: {@code {"version":..., "startedAt":..., "services":[...]}}. */
     static String json(HostView host) {
         StringBuilder out = new StringBuilder("{\"version\":").append(Json.string(host.version()))
@@ -103,6 +111,13 @@ final class StatusTable {
                             .collect(Collectors.joining(",")))
                     .append("}}");
         }
-        return out.append("]}\n").toString();
+        out.append("],\"plugins\":{\"deploys\":").append(host.pluginDeploys())
+                .append(",\"failedDeploys\":").append(host.pluginDeployFailures())
+                .append(",\"uncollectedClassLoaders\":").append(host.uncollectedPluginClassLoaders())
+                .append(",\"running\":[")
+                .append(host.plugins().stream().map(p -> "{\"id\":" + Json.string(p.id()) + ",\"version\":"
+                        + Json.string(p.version()) + ",\"jar\":" + Json.string(p.jar()) + "}").collect(Collectors.joining(",")))
+                .append("]}");
+        return out.append("}\n").toString();
     }
 }

@@ -52,7 +52,8 @@ final class SupervisedService {
     record Death(SupervisedService service, long generation, Throwable cause) {
     }
 
-    private final ServiceCounters counters = new ServiceCounters();
+    private final ServiceCounters counters;
+    private final dev.netsvc.core.net.Listeners listeners;
     private final Clock clock;
     private final Path home;
     private final Consumer<Death> deaths;
@@ -70,10 +71,22 @@ final class SupervisedService {
     private volatile List<Endpoint> endpoints = List.of();
     private volatile int restarts;
 
+    SupervisedService(Configuration.ServicePlan plan, Clock clock, Path home, Consumer<Death> deaths) {
+        this(plan, clock, home, Set::of, deaths, dev.netsvc.core.net.Listeners.OWN, new ServiceCounters());
+    }
+
+    /**
+     * @param udpPorts  the UDP ports of the host's enabled services, for the UDP guard's loop defence
+     * @param listeners where its engines get listening TCP sockets (the supervisor's shared ones, so a
+     *                  replacing plugin version takes them over)
+     * @param counters  its counters; a replacement continues its predecessor's, so they stay totals
+     */
     SupervisedService(Configuration.ServicePlan plan, Clock clock, Path home, Supplier<Set<Integer>> udpPorts,
-                      Consumer<Death> deaths) {
-        this.plan = plan;
+                      Consumer<Death> deaths, dev.netsvc.core.net.Listeners listeners, ServiceCounters counters) {
         this.udpPorts = udpPorts;
+        this.listeners = listeners;
+        this.counters = counters;
+        this.plan = plan;
         this.clock = clock;
         this.home = home;
         this.deaths = deaths;
@@ -129,6 +142,7 @@ final class SupervisedService {
                 .home(home)
                 .udpServicePorts(udpPorts.get())
                 .onFailure(cause -> deaths.accept(new Death(this, gen, cause)))
+                .listeners(listeners)
                 .build();
         try {
             running = plan.service().service().start(context);

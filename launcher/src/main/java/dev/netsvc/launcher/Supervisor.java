@@ -31,6 +31,7 @@ final class Supervisor {
     private final Clock clock;
     private final Path home;
     private final Map<String, SupervisedService> services = new TreeMap<>();
+    private final SharedListeners listeners = new SharedListeners();
     private final Queue<SupervisedService.Death> deaths = new ConcurrentLinkedQueue<>();
     private volatile List<SupervisedService> view = List.of();
     private volatile Duration grace;
@@ -77,13 +78,74 @@ final class Supervisor {
         if (services.containsKey(id)) {
             throw new IllegalStateException("service " + id + " is already supervised");
         }
-        SupervisedService service = new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath);
+        SupervisedService service = new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath,
+                listeners.forService(id), new dev.netsvc.core.ServiceCounters());
         services.put(id, service);
         view = List.copyOf(services.values());
         if (plan.enabled()) {
             service.start();
         }
         return service;
+    }
+
+    /**
+     * A new plugin version's service, started (if its plan enables it) beside the running service of the
+     * same id, from which it takes over the listening sockets and the counters. It is not supervised
+     * until {@link #commit}; {@link #abandon} stops it again. A start that fails leaves it not RUNNING.
+     */
+    synchronized SupervisedService prepare(Configuration.ServicePlan plan) {
+        String id = plan.service().id();
+        SupervisedService old = services.get(id);
+        SupervisedService fresh = new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath, listeners.forService(id),
+                old != null ? old.counters() : new dev.netsvc.core.ServiceCounters());
+        if (plan.enabled()) {
+            fresh.start();
+        }
+        return fresh;
+    }
+
+    /**
+     * Supervises the prepared services in place of the services of the same ids, stops those (in
+     * parallel, each draining within the grace) and every service in {@code retired} (ids the new version
+     * no longer provides).
+     */
+    synchronized void commit(List<SupervisedService> fresh, List<String> retired) {
+        List<SupervisedService> old = new ArrayList<>();
+        for (SupervisedService s : fresh) {
+            SupervisedService previous = services.put(s.id(), s);
+            if (previous != null) {
+                old.add(previous);
+            }
+        }
+        for (String id : retired) {
+            SupervisedService previous = services.remove(id);
+            if (previous != null) {
+                old.add(previous);
+            }
+        }
+        view = List.copyOf(services.values());
+        stopInParallel(old);
+    }
+
+    /** Stops prepared services that will not be supervised (the new version could not start). */
+    synchronized void abandon(List<SupervisedService> fresh) {
+        stopInParallel(fresh);
+    }
+
+    private void stopInParallel(List<SupervisedService> stopping) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (SupervisedService s : stopping) {
+            stoppers.add(Thread.ofPlatform().name("stop-" + s.id()).daemon(true).start(() -> s.stop(grace)));
+        }
+        long deadline = System.nanoTime() + grace.plus(Stopper.MARGIN).plus(Stopper.MARGIN).toNanos();
+        for (Thread t : stoppers) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Stops (within the grace) and forgets every service of {@code pluginId}; returns their ids. */

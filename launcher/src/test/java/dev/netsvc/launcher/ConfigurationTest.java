@@ -256,7 +256,7 @@ class ConfigurationTest {
     @Test
     void effectiveConfigurationNamesEverySource(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("site.properties"), "alpha.depth=4\n");
-        Configuration config = config().addFile(file, "--config " + file).addSetting("beta.port=0").defaultBind("::1")
+        Configuration config = config().addFile(file, "--config").addSetting("beta.port=0").defaultBind("::1")
                 .disable(List.of("alpha"));
         config.plan();
         Map<String, Configuration.Effective> byKey = new LinkedHashMap<>();

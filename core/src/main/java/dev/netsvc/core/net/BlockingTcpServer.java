@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  * a small request on a virtual thread ({@link IdleSweep}). Every accepted socket goes through the
  * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
  *
- * <p>Stopping closes the listening socket, then shuts down the input of every open connection: handlers
- * see end of stream, finish what they were doing and return. Whatever is still open after the grace
- * period is closed.
+ * <p>Stopping ends the accept loop, then shuts down the input of every open connection: handlers see end
+ * of stream, finish what they were doing and return. Whatever is still open after the grace period is
+ * closed. The listening socket comes from {@link ServiceContext#listeners()} and goes back there: when a
+ * plugin is replaced, the next version accepts from the same socket, so the accept loop waits with a
+ * short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of being ended by closing the socket, and a
+ * connection it accepted is served even when stop has begun (it has left the shared queue: it is ours).
  */
 public final class BlockingTcpServer {
 
@@ -60,6 +63,9 @@ public final class BlockingTcpServer {
             this(maxConnections, idleTimeout, Sockets.DEFAULT_BACKLOG);
         }
     }
+
+    /** How often the accept loop looks up from accept() to see whether it should stop. */
+    static final int ACCEPT_POLL_MILLIS = 200;
 
     private final ServiceContext context;
     private final Logger log;
@@ -91,7 +97,14 @@ public final class BlockingTcpServer {
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
-        ServerSocket server = Sockets.listenTcp(new ActivityServerSocket(context.clock()), context.address(), limits.backlog());
+        ServerSocket server = context.listeners().tcp(new ActivityServerSocket(context.clock()), context.address(),
+                limits.backlog());
+        try {
+            server.setSoTimeout(ACCEPT_POLL_MILLIS);
+        } catch (IOException | RuntimeException e) {
+            context.listeners().release(server);
+            throw e;
+        }
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
         if (!limits.idleTimeout().isZero()) {
             tcp.sweep = IdleSweep.start(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
@@ -127,18 +140,28 @@ public final class BlockingTcpServer {
 
     private void acceptLoop() {
         long n = 0;
+        boolean atLimit = false; // count each time the limit is reached, not each poll while at it
         while (!stopping.get()) {
             try {
                 if (!permits.tryAcquire()) {
-                    acceptPath.limitReached(); // clients wait in the backlog until a connection closes
-                    permits.acquire();
+                    if (!atLimit) {
+                        atLimit = true;
+                        acceptPath.limitReached(); // clients wait in the backlog until a connection closes
+                    }
+                    if (!permits.tryAcquire(ACCEPT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        continue; // look at the stop flag again
+                    }
                 }
+                atLimit = false;
             } catch (InterruptedException e) {
-                return; // stop() interrupts us while we wait for a permit
+                return;
             }
             Socket socket;
             try {
                 socket = server.accept();
+            } catch (SocketTimeoutException e) {
+                permits.release(); // nobody came: look at the stop flag again
+                continue;
             } catch (IOException e) {
                 permits.release();
                 if (stopping.get() || server.isClosed()) {
@@ -156,11 +179,7 @@ public final class BlockingTcpServer {
             tickets.put(socket, ticket);
             Thread worker = Thread.ofVirtual().name(context.serviceId() + "-conn-" + (++n)).unstarted(() -> serve(socket));
             open.put(socket, worker);
-            if (stopping.get()) { // stop() began between accept and registration: do not serve
-                close(socket);
-                return;
-            }
-            worker.start();
+            worker.start(); // served even if stop() began meanwhile: stop() waits for this loop to end first
         }
     }
 
@@ -213,9 +232,16 @@ public final class BlockingTcpServer {
             return;
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        Sockets.closeQuietly(server);
-        acceptor.interrupt();
-        join(acceptor, deadline);
+        // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
+        // connection it accepted is in 'open' before we shut them down below
+        join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
+        if (context.listeners().release(server)) {
+            // a new version serves new clients now: let these finish on their own first (a keep-alive
+            // client mid-request or an echo client mid-stream would otherwise see its connection cut)
+            for (Thread worker : open.values()) {
+                join(worker, deadline);
+            }
+        }
         if (sweep != null) {
             sweep.stop();
         }

@@ -101,13 +101,9 @@ final class Acceptor {
     void close() {
         closed = true;
         if (key != null) {
-            key.cancel();
+            key.cancel(); // not closed: a replacing copy of this service may be accepting from it too
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // stopping anyway
-        }
+        server.releaseListener();
     }
 
     private void updateInterest() {

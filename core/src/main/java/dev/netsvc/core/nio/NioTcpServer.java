@@ -45,6 +45,7 @@ public final class NioTcpServer {
     private final Acceptor acceptor;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean handedOver; // the listening channel stays open: a new version accepts from it
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AcceptPath acceptPath;
     private final LongAdder idleClosed;
@@ -84,13 +85,12 @@ public final class NioTcpServer {
     /** Binds {@code context.address()} and starts the loops; on failure everything opened is closed again. */
     public static NioTcpServer start(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers)
             throws IOException {
-        ServerSocketChannel channel = Sockets.listenTcpChannel(context.address(), options.backlog());
+        ServerSocketChannel channel = context.listeners().tcpChannel(context.address(), options.backlog());
         NioTcpServer server;
         try {
-            channel.configureBlocking(false);
             server = new NioTcpServer(context, options, handlers, channel);
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(channel);
+            context.listeners().release(channel);
             throw e;
         }
         for (EventLoop loop : server.loops) {
@@ -125,10 +125,13 @@ public final class NioTcpServer {
         });
         try {
             if (!acceptorClosed.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                Sockets.closeQuietly(channel); // the first loop is stuck: at least stop listening
+                context.listeners().release(channel); // the first loop is stuck: at least stop listening
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (handedOver) {
+            awaitNoConnections(deadline);
         }
         for (EventLoop loop : loops) {
             loop.execute(loop::beginStop);
@@ -149,6 +152,19 @@ public final class NioTcpServer {
         }
         if (stuck > 0) {
             log().warn("{} event loops still running after stop", stuck);
+        }
+    }
+
+    // A new version serves new clients now: let these connections finish on their own within the grace
+    // (a keep-alive client mid-request or an echo client mid-stream would otherwise be cut short).
+    private void awaitNoConnections(long deadline) {
+        while (open.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // a bounded poll of a counter the loops update; not test synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -248,6 +264,11 @@ public final class NioTcpServer {
 
     ConnectionHandler.Factory handlers() {
         return handlers;
+    }
+
+    /** The acceptor stopped accepting: the listening channel goes back where it came from (it may be shared). */
+    void releaseListener() {
+        handedOver = context.listeners().release(channel);
     }
 
     Logger log() {

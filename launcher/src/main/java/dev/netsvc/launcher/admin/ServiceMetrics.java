@@ -41,6 +41,7 @@ final class ServiceMetrics implements MultiCollector {
                 .build());
         out.add(GaugeSnapshot.builder().name("netsvc_start_time_seconds").help("when the host started, in unix time")
                 .dataPoint(gauge(Labels.EMPTY, seconds(view.startedAt()))).build());
+        plugins(out);
         if (services.isEmpty()) {
             return new MetricSnapshots(out);
         }
@@ -99,6 +100,22 @@ final class ServiceMetrics implements MultiCollector {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(family.name()).help(family.help());
         points.forEach((labels, value) -> b.dataPoint(counter(labels, value)));
         return b.build();
+    }
+
+    /** The live plugins folder: which versions run, deploys, failed deploys, class loaders that leaked. */
+    private void plugins(List<MetricSnapshot> out) {
+        InfoSnapshot.Builder info = InfoSnapshot.builder().name("netsvc_plugin").help("every plugin running, with its version and jar");
+        view.plugins().forEach(p -> info.dataPoint(InfoDataPointSnapshot.builder()
+                .labels(Labels.of("plugin", p.id(), "version", p.version(), "jar", p.jar())).build()));
+        out.add(info.build());
+        out.add(CounterSnapshot.builder().name("netsvc_plugin_deploys").help("plugins deployed or replaced since the host started")
+                .dataPoint(counter(Labels.EMPTY, view.pluginDeploys())).build());
+        out.add(CounterSnapshot.builder().name("netsvc_plugin_deploy_failures")
+                .help("jars refused and replacements that failed since the host started")
+                .dataPoint(counter(Labels.EMPTY, view.pluginDeployFailures())).build());
+        out.add(GaugeSnapshot.builder().name("netsvc_plugin_class_loaders_uncollected")
+                .help("unloaded plugins whose class loader was not collected within a minute (a leak)")
+                .dataPoint(gauge(Labels.EMPTY, view.uncollectedPluginClassLoaders())).build());
     }
 
     private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

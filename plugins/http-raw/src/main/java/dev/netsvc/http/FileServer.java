@@ -52,11 +52,22 @@ final class FileServer {
         return accessLog;
     }
 
+    private volatile boolean draining;
+
+    /**
+     * The service is stopping: every response from now on says {@code Connection: close} and ends its
+     * connection, so a keep-alive client finishes its exchange and reconnects (to a new version of the
+     * plugin, during a replacement) instead of having its connection cut under a request.
+     */
+    void drain() {
+        draining = true;
+    }
+
     /** Appends the response to {@code request}; returns whether the connection stays open. */
     boolean respond(Request request, Outbox out, String remote) {
         requests.increment();
         long started = accessLog.enabled() ? System.nanoTime() : 0;
-        boolean keepAlive = request.keepAlive();
+        boolean keepAlive = request.keepAlive() && !draining;
         if (!request.method().isImplemented()) {
             long bytes = text(out, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
             return done(out, remote, request, started, Status.METHOD_NOT_ALLOWED, bytes, keepAlive);

@@ -77,10 +77,10 @@ public final class HttpService implements NetService {
             Server server;
             if (settings.io().equals("blocking")) {
                 BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog, files);
             } else {
                 NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog);
+                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog, files);
             }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
@@ -134,7 +134,8 @@ public final class HttpService implements NetService {
      * A running transport, its watchdog and its access log, stopped together: the access log last, so
      * the responses cut by the stop are logged too.
      */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, AccessLog accessLog)
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, AccessLog accessLog,
+                          FileServer files)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -143,6 +144,7 @@ public final class HttpService implements NetService {
 
         @Override
         public void stop(Duration grace) {
+            files.drain();
             try {
                 stopper.accept(grace);
             } finally {

@@ -1,0 +1,64 @@
+package dev.netsvc.core.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * Where a service's engine gets its listening TCP socket, and where it gives it back when it stops
+ * accepting. {@link #OWN} binds a new socket and closes it on release. The launcher's host instead keeps
+ * listening sockets across a plugin replacement: the new version of a service gets the very socket the
+ * old version listens on, both accept from it for a moment, then the old one releases it without
+ * closing, so the port never closes and no connection waiting in its accept queue is lost.
+ *
+ * <p>A socket from {@link #tcp} or {@link #tcpChannel} may be shared with another running copy of the
+ * same service: never close it (call {@link #release}), never change its blocking mode back to blocking,
+ * and stop accepting without closing it (an accept timeout, or cancelling a selection key).
+ */
+public interface Listeners {
+
+    /**
+     * A bound {@link ServerSocket}: {@code unbound} after binding it to {@code address}, or a socket of
+     * the same class the host already holds for this service and address (then {@code unbound} is closed).
+     */
+    <S extends ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException;
+
+    /** A bound {@link ServerSocketChannel} in non-blocking mode, new or held by the host. */
+    ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException;
+
+    /**
+     * The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it.
+     * Returns true when it stays open because a replacing copy of the service accepts from it: the
+     * engine then lets its open connections finish by themselves within the grace (their clients are in
+     * the middle of something; new clients already reach the new copy) before it cuts them short.
+     */
+    boolean release(Closeable listener);
+
+    /** Every service binds its own sockets and closes them when it stops. */
+    Listeners OWN = new Listeners() {
+        @Override
+        public <S extends ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
+            return Sockets.listenTcp(unbound, address, backlog);
+        }
+
+        @Override
+        public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
+            ServerSocketChannel channel = Sockets.listenTcpChannel(address, backlog);
+            try {
+                channel.configureBlocking(false);
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                Sockets.closeQuietly(channel);
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean release(Closeable listener) {
+            Sockets.closeQuietly(listener);
+            return false;
+        }
+    };
+}

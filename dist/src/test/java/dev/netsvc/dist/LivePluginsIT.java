@@ -1,0 +1,316 @@
+package dev.netsvc.dist;
+
+import dev.netsvc.testkit.Await;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The live plugins folder against the distribution: a jar copied in slowly, added and removed under load,
+ * replaced under load (http under ab, echo under streaming clients), and replacements that fail.
+ */
+class LivePluginsIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+    private static final List<String> SERVICES = List.of("echo-blocking", "echo-selector", "echo-async", "qotd", "daytime",
+            "time", "http");
+
+    /** A plugins folder with the distribution's jars except those whose names start with {@code leaveOut}. */
+    private static Path plugins(Path tmp, String... leaveOut) throws IOException {
+        Path dir = DistProcess.copyOfPlugins(tmp);
+        try (var jars = Files.list(dir)) {
+            for (Path jar : jars.toList()) {
+                if (Arrays.stream(leaveOut).anyMatch(p -> jar.getFileName().toString().startsWith(p))) {
+                    Files.delete(jar);
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static Path jar(Path plugins, String prefix) throws IOException {
+        try (var jars = Files.list(plugins)) {
+            return jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        }
+    }
+
+    /** A configuration file giving port 0 to {@code ids}. */
+    private static Path conf(Path tmp, List<String> ids, String... more) throws IOException {
+        List<String> lines = new ArrayList<>();
+        ids.forEach(id -> lines.add(id + ".port=0"));
+        lines.addAll(Arrays.asList(more));
+        return Files.write(tmp.resolve("test.properties"), lines);
+    }
+
+    /** A copy of {@code jar} with another Plugin-Version and, optionally, {@code padding} bytes of stored noise. */
+    static Path rebuilt(Path jar, String version, int padding, Path out) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest mf = new Manifest(in.getManifest());
+            mf.getMainAttributes().putValue("Plugin-Version", version);
+            try (JarOutputStream zip = new JarOutputStream(Files.newOutputStream(out), mf)) {
+                for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                    zip.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(zip);
+                    zip.closeEntry();
+                }
+                if (padding > 0) {
+                    byte[] noise = new byte[padding];
+                    new Random(7).nextBytes(noise);
+                    ZipEntry pad = new ZipEntry("padding.bin");
+                    pad.setMethod(ZipEntry.STORED);
+                    pad.setSize(noise.length);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(noise);
+                    pad.setCrc(crc.getValue());
+                    zip.putNextEntry(pad);
+                    zip.write(noise);
+                    zip.closeEntry();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String askLine(int port, String send) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            if (send != null) {
+                s.getOutputStream().write((send + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    private static Process ab(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Tools.require("ab")));
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process ab) throws Exception {
+        byte[] out = ab.getInputStream().readAllBytes();
+        assertTrue(ab.waitFor(120, TimeUnit.SECONDS), "ab finished");
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, ab.exitValue(), text);
+        return text;
+    }
+
+    private static void assertNoFailures(String ab, DistProcess netsvc) {
+        assertTrue(ab.contains("Failed requests:        0") && !ab.contains("Non-2xx responses"),
+                () -> ab + "\n--- netsvc\n" + netsvc.output());
+    }
+
+    @Test
+    void aJarCopiedSlowlyLoadsOnceCompleteAndAnotherServiceNeverNoticesAddAndRemove(@TempDir Path tmp) throws Exception {
+        Path plugins = plugins(tmp, "tcp-time");
+        Path big = rebuilt(jar(DistProcess.home().resolve("plugins"), "tcp-time"), "0.2.0", 1 << 20, tmp.resolve("tcp-time.jar"));
+        Path conf = conf(tmp, List.of("echo-blocking", "echo-selector", "echo-async", "qotd", "http"));
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
+            // the new plugin's keys go into the configuration file, which a deploy reads again
+            Files.writeString(conf, "daytime.port=0\ntime.port=0\n", java.nio.file.StandardOpenOption.APPEND);
+
+            byte[] bytes = Files.readAllBytes(big);
+            Path target = plugins.resolve("tcp-time.jar");
+            long pieces = (bytes.length + 65535) / 65536;
+            long pause = 2000 / pieces;
+            try (OutputStream out = Files.newOutputStream(target)) {
+                for (int off = 0; off < bytes.length; off += 65536) {
+                    out.write(bytes, off, Math.min(65536, bytes.length - off));
+                    out.flush();
+                    Thread.sleep(pause); // pacing a slow copy, as a slow disk or network would; not synchronisation
+                }
+            }
+            int linesAtEnd = netsvc.stderrLines().size();
+            assertTrue(netsvc.stderrLines().stream().noneMatch(l -> l.contains("tcp-time")),
+                    () -> "nothing about tcp-time before the copy finished:\n" + netsvc.output());
+            try {
+                Await.until(Duration.ofSeconds(2), "daytime serving within 2 s of the copy finishing", () -> daytimeAnswers(netsvc));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + netsvc.output(), e);
+            }
+            assertTrue(netsvc.stderrLines().subList(linesAtEnd, netsvc.stderrLines().size()).stream()
+                    .anyMatch(l -> l.contains("plugin tcp-time 0.2.0 loaded from tcp-time.jar")), netsvc.output());
+            assertFalse(netsvc.output().contains("not deployed"), netsvc.output());
+
+            // removed and added again while ab -k runs against http: not one request of it fails
+            int http = netsvc.port("http", "tcp");
+            Process ab = ab("-k", "-c", "4", "-t", "8", "-n", "1000000", "http://127.0.0.1:" + http + "/");
+            int daytime = netsvc.port("daytime", "tcp");
+            Files.delete(target);
+            netsvc.awaitLine(T, Pattern.compile("plugin tcp-time 0.2.0 removed"));
+            assertThrows(ConnectException.class, () -> askLine(daytime, null), "daytime stopped with its plugin");
+            Files.copy(big, plugins.resolve("tcp-time.jar.part"));
+            Files.move(plugins.resolve("tcp-time.jar.part"), target, StandardCopyOption.ATOMIC_MOVE);
+            netsvc.awaitLines(T, Pattern.compile("plugin tcp-time 0.2.0 loaded from tcp-time.jar"), 2);
+            Await.until(T, "daytime serving again", () -> daytimeAnswers(netsvc));
+            boolean abStillRunning = ab.isAlive();
+            String result = finish(ab);
+            assertTrue(abStillRunning, "ab ran through the add and remove; it ended first:\n" + result);
+            assertNoFailures(result, netsvc);
+
+            DistProcess.Result status = netsvc.control("status", "--json");
+            // five plugins loaded at start, then tcp-time twice
+            assertTrue(status.stdout().contains("\"deploys\":7,\"failedDeploys\":0"), status.stdout());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    private static boolean daytimeAnswers(DistProcess netsvc) {
+        try {
+            return netsvc.stderrLines().stream().anyMatch(l -> l.matches(".* daytime listening on tcp .*"))
+                    && askLine(netsvc.port("daytime", "tcp"), null) != null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void replacingHttpUnderAbFailsNoRequest(@TempDir Path tmp) throws Exception {
+        Path plugins = plugins(tmp);
+        Path next = rebuilt(jar(plugins, "http-raw"), "0.9.0", 0, tmp.resolve("next.jar"));
+        Path conf = conf(tmp, SERVICES, "plugins.scan-interval=200ms", "netsvc.shutdown-grace=30s");
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
+            int http = netsvc.port("http", "tcp");
+            Process ab = ab("-n", "20000", "-c", "50", "-k", "http://127.0.0.1:" + http + "/");
+            Await.until(T, "ab under way", () -> netsvc.control("status", "--json").stdout()
+                    .matches("(?s).*\"id\":\"http\".*\"tcp.connections.accepted\":[1-9].*"));
+            Files.copy(next, jar(plugins, "http-raw"), StandardCopyOption.REPLACE_EXISTING);
+            netsvc.awaitLines(T, Pattern.compile(" http listening on tcp "), 2); // the new version accepts
+            boolean abStillRunning = ab.isAlive();
+            String result = finish(ab);
+            netsvc.awaitLine(T, Pattern.compile("plugin http-raw: .* replaced by 0.9.0"));
+            assertTrue(abStillRunning, "ab ran through the swap; it ended first:\n" + result);
+            assertNoFailures(result, netsvc);
+            assertTrue(result.contains("Complete requests:      20000"), result);
+            assertEquals(http, netsvc.port("http", "tcp"), "the same port");
+            assertTrue(netsvc.control("status").stdout().contains("http-raw 0.9.0"), netsvc.output());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    @Test
+    void replacingEchoBlockingWhileClientsStreamEchoesEveryByte(@TempDir Path tmp) throws Exception {
+        Path plugins = plugins(tmp);
+        Path next = rebuilt(jar(plugins, "echo-blocking"), "0.9.0", 0, tmp.resolve("next.jar"));
+        Path conf = conf(tmp, SERVICES, "plugins.scan-interval=200ms", "netsvc.shutdown-grace=30s");
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
+            int port = netsvc.port("echo-blocking", "tcp");
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<byte[][]>> clients = new ArrayList<>();
+                java.util.concurrent.CountDownLatch streaming = new java.util.concurrent.CountDownLatch(4);
+                for (int c = 0; c < 4; c++) {
+                    int seed = c;
+                    clients.add(pool.submit(() -> stream(port, seed, streaming, pool)));
+                }
+                assertTrue(streaming.await(30, TimeUnit.SECONDS), "clients streaming");
+                Files.copy(next, jar(plugins, "echo-blocking"), StandardCopyOption.REPLACE_EXISTING);
+                netsvc.awaitLines(T, Pattern.compile(" echo-blocking listening on tcp "), 2); // the new version accepts
+                // new connections reach the new version while the old ones stream on
+                assertEquals("late", askEcho(port, "late"));
+                for (Future<byte[][]> client : clients) {
+                    byte[][] sentAndEchoed = client.get(120, TimeUnit.SECONDS);
+                    assertArrayEquals(sentAndEchoed[0], sentAndEchoed[1], "every byte echoed, in order");
+                }
+                netsvc.awaitLine(T, Pattern.compile("plugin echo-blocking: .* replaced by 0.9.0"));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    private static String askEcho(int port, String text) throws IOException {
+        return askLine(port, text);
+    }
+
+    // Streams 6 MB in 16 KB writes over about 3 s while another thread reads the echo back; a reset fails it.
+    private static byte[][] stream(int port, int seed, java.util.concurrent.CountDownLatch streaming, ExecutorService pool)
+            throws Exception {
+        byte[] data = new byte[6 << 20];
+        new Random(seed).nextBytes(data);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(30_000);
+            InputStream in = s.getInputStream();
+            Future<byte[]> reader = pool.submit((Callable<byte[]>) in::readAllBytes);
+            OutputStream out = s.getOutputStream();
+            for (int off = 0; off < data.length; off += 16384) {
+                out.write(data, off, 16384);
+                if (off == 16384 * 8) {
+                    streaming.countDown();
+                }
+                if (off % (16384 * 8) == 0) {
+                    Thread.sleep(60); // pacing so the stream spans the swap; not synchronisation
+                }
+            }
+            s.shutdownOutput();
+            return new byte[][] {data, reader.get(60, TimeUnit.SECONDS)};
+        }
+    }
+
+    @Test
+    void aCorruptReplacementAndOneThatThrowsInStartLeaveTheOldServing(@TempDir Path tmp) throws Exception {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path faults = FaultPlugin.build(tmp, plugins);
+        Files.copy(jar(DistProcess.home().resolve("plugins"), "echo-blocking"), plugins.resolve("echo-blocking.jar"));
+        Path conf = conf(tmp, List.of("flaky-start", "echo-blocking"), "flaky-start.fail-starts=1", "throws.enabled=false", "dies.enabled=false",
+                "hangs-stop.enabled=false", "leaks-thread.enabled=false", "overflow.enabled=false",
+                "plugins.scan-interval=200ms");
+        Path throwing = rebuilt(faults, "2.0.0", 0, tmp.resolve("faults-2.jar")); // a new instance: its first start throws
+        try (DistProcess netsvc = DistProcess.launch("-p", plugins.toString(), "--config", conf.toString())) {
+            netsvc.awaitLine(T, Pattern.compile(" flaky-start listening on tcp "));
+            int port = netsvc.port("flaky-start", "tcp");
+            assertEquals("ok one", askLine(port, "one"));
+
+            Files.write(faults, "not a jar at all".getBytes(StandardCharsets.US_ASCII));
+            netsvc.awaitLine(T, Pattern.compile("plugin jar faults-1.0.0.jar: cannot be loaded: not a valid jar file"));
+            assertEquals("ok two", askLine(port, "two"));
+
+            Files.copy(throwing, faults, StandardCopyOption.REPLACE_EXISTING);
+            netsvc.awaitLine(T, Pattern.compile("plugin faults: faults-1.0.0.jar not deployed: .*flaky start 1 of 1 fails on purpose"
+                    + ".*; 1.0.0 from faults-1.0.0.jar keeps serving"));
+            assertEquals("ok three", askLine(port, "three"));
+            assertTrue(netsvc.control("status").stdout().contains("faults 1.0.0"), netsvc.output());
+            assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":2,\"failedDeploys\":2"),
+                    netsvc.output());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.netsvc.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decides, one scan at a time, which jars in the plugins folder have settled, and reports what changed.
+ * A jar counts once it has looked the same (size, modification time <em>and</em> SHA-256 of its content)
+ * in scans at least {@code settle} apart on the injected clock: a jar still being copied keeps changing,
+ * and the content hash catches a rewrite of the same size within the file system's time resolution. The
+ * scanner only reads; callers (the watcher thread, tests) decide when to scan.
+ *
+ * <p>Per file name: unseen → settling (its look changed in the last scan) → reported (the listener was
+ * told about this content) → settling again when it changes, or removed when it disappears.
+ */
+final class PluginFolderScanner {
+
+    /** What the folder watcher tells the host; called on the scanning thread. */
+    interface Listener {
+        /** A new jar name has settled. */
+        void added(SettledJar jar);
+
+        /** A jar already reported has settled with other content. */
+        void replaced(SettledJar jar);
+
+        /** A jar that was reported is gone. */
+        void removed(String name);
+    }
+
+    /** A settled jar: its name in plugins/, its path there and the SHA-256 of its content (hex). */
+    record SettledJar(String name, Path path, String sha256) {
+    }
+
+    private record Look(long size, FileTime modified, String sha256, Instant since) {
+        boolean sameAs(Look other) {
+            return size == other.size && modified.equals(other.modified) && sha256.equals(other.sha256);
+        }
+    }
+
+    private final Path dir;
+    private volatile Duration settle;
+    private final Clock clock;
+    private final Listener listener;
+    private final Map<String, Look> looks = new LinkedHashMap<>();
+    private final Map<String, String> reported = new LinkedHashMap<>();
+    private final Map<String, Instant> missingSince = new LinkedHashMap<>();
+
+    PluginFolderScanner(Path dir, Duration settle, Clock clock, Listener listener) {
+        this.dir = dir;
+        this.settle = settle;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** How long a jar must stay unchanged to count (plugins.scan-interval). */
+    void settle(Duration settle) {
+        this.settle = settle;
+    }
+
+    /** Names the host never looks at: hidden files, and the temporary files of copy tools and editors. */
+    static boolean ignored(String name) {
+        return name.startsWith(".") || name.endsWith(".tmp") || name.endsWith(".part") || name.endsWith(".swp")
+                || !name.endsWith(".jar");
+    }
+
+    /**
+     * Looks at the folder once and reports what settled or disappeared. With {@code trustFirstLook} a jar
+     * seen for the first time counts at once (the folder as the host finds it when it starts).
+     */
+    void scan(boolean trustFirstLook) throws IOException {
+        Instant now = clock.instant();
+        Map<String, Look> current = new TreeMap<>();
+        for (Path file : list()) {
+            Look previous = looks.get(file.getFileName().toString());
+            Look look = look(file, now);
+            if (look != null) {
+                current.put(file.getFileName().toString(), previous != null && previous.sameAs(look) ? previous : look);
+            }
+        }
+        for (Iterator<String> names = looks.keySet().iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (!current.containsKey(name)) {
+                names.remove();
+                if (reported.containsKey(name)) {
+                    missingSince.putIfAbsent(name, now);
+                }
+            }
+        }
+        // a reported jar counts as removed once it stayed away for the settle time: a copy that deletes
+        // the old file before writing the new one (cp --remove-destination, a replacing move) is a replace
+        for (Iterator<Map.Entry<String, Instant>> gone = missingSince.entrySet().iterator(); gone.hasNext(); ) {
+            Map.Entry<String, Instant> entry = gone.next();
+            if (current.containsKey(entry.getKey())) {
+                gone.remove();
+            } else if (!now.isBefore(entry.getValue().plus(settle))) {
+                gone.remove();
+                reported.remove(entry.getKey());
+                listener.removed(entry.getKey());
+            }
+        }
+        for (Map.Entry<String, Look> entry : current.entrySet()) {
+            String name = entry.getKey();
+            Look look = entry.getValue();
+            Look previous = looks.put(name, look);
+            boolean unchanged = previous == look || (trustFirstLook && previous == null);
+            boolean settled = unchanged && (trustFirstLook || !now.isBefore(look.since().plus(settle)));
+            if (settled && !look.sha256().equals(reported.get(name))) {
+                boolean known = reported.put(name, look.sha256()) != null;
+                SettledJar jar = new SettledJar(name, dir.resolve(name), look.sha256());
+                if (known) {
+                    listener.replaced(jar);
+                } else {
+                    listener.added(jar);
+                }
+            }
+        }
+    }
+
+    /** Scans as a running host does: a jar counts only after it stayed unchanged for the settle time. */
+    void scan() throws IOException {
+        scan(false);
+    }
+
+    /** When a jar still settling will have settled, or empty when none is: the watcher scans again then. */
+    java.util.Optional<Instant> nextSettleAt() {
+        Instant next = null;
+        for (Instant gone : missingSince.values()) {
+            Instant at = gone.plus(settle);
+            next = next == null || at.isBefore(next) ? at : next;
+        }
+        for (Map.Entry<String, Look> entry : looks.entrySet()) {
+            Look look = entry.getValue();
+            if (!look.sha256().equals(reported.get(entry.getKey()))) {
+                Instant at = look.since().plus(settle);
+                next = next == null || at.isBefore(next) ? at : next;
+            }
+        }
+        return java.util.Optional.ofNullable(next);
+    }
+
+    private Iterable<Path> list() throws IOException {
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                if (!ignored(p.getFileName().toString())) {
+                    files.add(p);
+                }
+            }
+        }
+        return files;
+    }
+
+    // null when the file vanished or is not a regular file (a directory named x.jar)
+    private static Look look(Path file, Instant now) throws IOException {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) {
+                return null;
+            }
+            return new Look(attrs.size(), attrs.lastModifiedTime(), sha256(file), now);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** The SHA-256 of a file's content, in hex. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

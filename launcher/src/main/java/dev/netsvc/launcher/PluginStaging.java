@@ -1,0 +1,93 @@
+package dev.netsvc.launcher;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The host's own copies of plugin jars. PF4J keeps a jar open after loading it (and some class loaders
+ * after unloading), so the host never loads from plugins/: each jar is copied here under a name made of
+ * its content hash, checked against that hash, and loaded from the copy. The file in plugins/ can then
+ * be overwritten or deleted at any moment.
+ */
+final class PluginStaging {
+
+    private final Path dir;
+    private final AtomicLong sequence = new AtomicLong();
+
+    /**
+     * The staging folder of this process: {@code run/staged-plugins/<pid>} under the installation (or
+     * the temporary directory when that is not writable), after removing the folders of processes that
+     * are gone (a host that was killed leaves its copies behind).
+     */
+    static PluginStaging forProcess(Path home) throws IOException {
+        Path root = home.resolve("run").resolve("staged-plugins");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "netsvc-staged-plugins"));
+        }
+        try (DirectoryStream<Path> others = Files.newDirectoryStream(root)) {
+            for (Path other : others) {
+                String name = other.getFileName().toString();
+                if (name.length() < 19 && name.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(name)).isEmpty()) {
+                    deleteFolder(other);
+                }
+            }
+        }
+        return new PluginStaging(root.resolve(Long.toString(ProcessHandle.current().pid())));
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException ignored) {
+            // another host may be cleaning up at the same time; what is left goes next time
+        }
+    }
+
+    /** Removes this process's folder (the host is stopping; its plugins are unloaded). */
+    void close() {
+        deleteFolder(dir);
+    }
+
+    /** Uses {@code dir}, removing copies a previous host left behind (it was killed, say). */
+    PluginStaging(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.jar")) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code jar} and returns the copy, or throws when the content no longer has {@code sha256}
+     * (the file changed again after it settled; the next scan will see it).
+     */
+    Path stage(Path jar, String sha256) throws IOException {
+        Path copy = dir.resolve(sequence.incrementAndGet() + "-" + sha256.substring(0, 16) + ".jar");
+        Path partial = dir.resolve(copy.getFileName() + ".part");
+        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+        if (!PluginFolderScanner.sha256(partial).equals(sha256)) {
+            Files.deleteIfExists(partial);
+            throw new IOException("it changed while being copied");
+        }
+        return Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes a copy once its plugin is unloaded. */
+    void discard(Path copy) {
+        try {
+            Files.deleteIfExists(copy);
+        } catch (IOException ignored) {
+            // left for the next host start to remove
+        }
+    }
+}
