@@ -58,7 +58,7 @@ final class RunCommand implements Main.Command {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
         Path pluginsDir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
-        try (PluginHost host = new PluginHost(pluginsDir, Netsvc.apiVersion())) {
+        try (PluginHost host = new PluginHost(pluginsDir, Netsvc.version())) {
             host.load();
             Map<String, ServiceInfo> services = host.services();
             host.problems().forEach(p -> log.warn("{}", p));
