@@ -59,10 +59,15 @@ final class DistProcess implements AutoCloseable {
     }
 
     static DistProcess start(Map<String, String> env, String... args) {
+        return startIn(home(), env, args);
+    }
+
+    /** Like {@link #start}, for another distribution (one unpacked from the tarball, say). */
+    static DistProcess startIn(Path home, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(launcher().toString());
+        command.add(home.resolve("bin").resolve("netsvc").toString());
         command.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home().toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
         pb.environment().putAll(env);
         try {
             return new DistProcess(pb.start());
@@ -73,9 +78,14 @@ final class DistProcess implements AutoCloseable {
 
     /** Starts {@code netsvc run ARGS} and waits for the ready line; fails with the output if it never comes. */
     static DistProcess run(String... args) {
+        return runIn(home(), args);
+    }
+
+    /** Like {@link #run}, for another distribution. */
+    static DistProcess runIn(Path home, String... args) {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(Arrays.asList(args));
-        DistProcess p = start(all.toArray(String[]::new));
+        DistProcess p = startIn(home, Map.of(), all.toArray(String[]::new));
         p.awaitReady(Duration.ofSeconds(30));
         return p;
     }
@@ -215,7 +225,12 @@ final class DistProcess implements AutoCloseable {
 
     /** Runs {@code bin/netsvc ARGS} to completion (killed after {@code timeout}) with {@code input} as stdin. */
     static Result exec(Duration timeout, byte[] input, String... args) {
-        try (DistProcess p = start(args)) {
+        return execIn(home(), timeout, input, args);
+    }
+
+    /** Like {@link #exec}, for another distribution. */
+    static Result execIn(Path home, Duration timeout, byte[] input, String... args) {
+        try (DistProcess p = startIn(home, Map.of(), args)) {
             try (OutputStream in = p.stdin()) {
                 in.write(input);
             } catch (IOException e) {
