@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The TCP echo handler alone, on the test kit's in-memory connection: no sockets, no threads. */
 class EchoHandlerTest {
 
+    // tag::embedded[]
     @Test
     void echoesEveryByteCountsThemAndClosesAfterThePeerHalfCloses() {
         LongAdder counted = new LongAdder();
@@ -30,6 +31,7 @@ class EchoHandlerTest {
         c.endInput();
         assertEquals(Optional.of(CloseReason.COMPLETED), c.closeReason());
     }
+    // end::embedded[]
 
     @Test
     void aSlowReaderKeepsTheEchoPendingUntilItReads() {
