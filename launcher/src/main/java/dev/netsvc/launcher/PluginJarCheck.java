@@ -6,8 +6,6 @@ import dev.netsvc.core.NetService;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +74,40 @@ public final class PluginJarCheck {
         return Optional.empty();
     }
 
+    private static final int MAX_DEPTH = 32;
+
+    /**
+     * Whether the class {@code internalName} (a/b/C) implements an extension point. The plugin's classes
+     * are read as class files, never loaded (loading them here, beside PF4J's class loader, is plugin code
+     * the host did not ask for); a supertype outside the jar is looked up in the host's class loader.
+     */
+    private static boolean isExtension(JarFile file, String internalName, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        JarEntry entry = file.getJarEntry(internalName + ".class");
+        if (entry == null) {
+            try {
+                Class<?> type = Class.forName(internalName.replace('/', '.'), false, PluginJarCheck.class.getClassLoader());
+                return NetService.class.isAssignableFrom(type) || NetClient.class.isAssignableFrom(type);
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = file.getInputStream(entry)) {
+            bytes = in.readNBytes(MAX_CLASS_FILE);
+        }
+        for (String supertype : ClassFileSupertypes.of(bytes)) {
+            if (isExtension(file, supertype, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int MAX_CLASS_FILE = 16 << 20;
+
     private static Optional<String> badIndexEntry(Path jar, JarFile file) throws IOException {
         JarEntry index = file.getJarEntry(INDEX);
         if (index == null) {
@@ -91,24 +123,15 @@ public final class PluginJarCheck {
                 }
             }
         }
-        // A throwaway loader over the jar alone, parented by the host's (which holds core and pf4j):
-        // classes are loaded without being initialised, so no plugin code runs.
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PluginJarCheck.class.getClassLoader())) {
-            for (String name : names) {
-                if (file.getJarEntry(name.replace('.', '/') + ".class") == null) {
-                    return Optional.of("refused: its extension index (" + INDEX + ") names " + name
-                            + ", which is not in the jar");
-                }
-                Class<?> type;
-                try {
-                    type = Class.forName(name, false, loader);
-                } catch (ClassNotFoundException | LinkageError e) {
-                    return Optional.of("refused: extension " + name + " cannot be loaded: " + PluginHost.plainCause(e));
-                }
-                if (!NetService.class.isAssignableFrom(type) && !NetClient.class.isAssignableFrom(type)) {
-                    return Optional.of("refused: its extension index (" + INDEX + ") names " + name
-                            + ", which implements neither NetService nor NetClient; is netsvc-core bundled in the jar?");
-                }
+        for (String name : names) {
+            String entry = name.replace('.', '/') + ".class";
+            if (file.getJarEntry(entry) == null) {
+                return Optional.of("refused: its extension index (" + INDEX + ") names " + name
+                        + ", which is not in the jar");
+            }
+            if (!isExtension(file, name.replace('.', '/'), 0)) {
+                return Optional.of("refused: its extension index (" + INDEX + ") names " + name
+                        + ", which implements neither NetService nor NetClient; is netsvc-core bundled in the jar?");
             }
         }
         return Optional.empty();
