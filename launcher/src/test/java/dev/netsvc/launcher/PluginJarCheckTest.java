@@ -29,6 +29,19 @@ class PluginJarCheckTest {
     }
 
     @Test
+    void anExtensionThroughACoreSuperclassAndOneOfItsOwnPasses() {
+        Path jar = PluginJars.build(dir, "deep", Map.of(
+                "t.deep.Base", """
+                        package t.deep;
+                        public abstract class Base extends dev.netsvc.core.reply.ReplyClient {
+                            protected Base() { super("deep", "test", 1, dev.netsvc.core.Transport.TCP, 10); }
+                        }
+                        """,
+                "t.deep.Deep", "package t.deep; @org.pf4j.Extension public final class Deep extends Base { }"), Map.of());
+        assertEquals(Optional.empty(), PluginJarCheck.problem(jar));
+    }
+
+    @Test
     void aJarThatBundlesCoreIsRefused() throws IOException {
         Path jar = PluginJars.build(dir, "fat", Map.of("t.fat.Fat", PluginJars.listeningService("t.fat", "Fat", "fat", "")), Map.of());
         Path fat = withEntry(jar, "dev/netsvc/core/NetService.class", new byte[] {(byte) 0xCA, (byte) 0xFE});
