@@ -13,18 +13,12 @@ public final class Netsvc {
     private Netsvc() {
     }
 
-    /** The project version, such as {@code 0.1.0-SNAPSHOT}. */
+    /**
+     * The one version of this build, such as {@code 0.1.0}: of the SDK artifacts, of {@code netsvc --version},
+     * and the one a plugin's {@code Plugin-Requires} range is checked against.
+     */
     public static String version() {
         return VERSION;
-    }
-
-    /**
-     * The SDK version plugins are checked against ({@code Plugin-Requires}): the version without a
-     * pre-release suffix, because SemVer orders {@code 0.1.0-SNAPSHOT} below {@code 0.1.0}.
-     */
-    public static String apiVersion() {
-        int dash = VERSION.indexOf('-');
-        return dash < 0 ? VERSION : VERSION.substring(0, dash);
     }
 
     private static String load() {

@@ -102,7 +102,12 @@ final class DistProcess implements AutoCloseable {
      * The admin endpoint listens on any free port (ARGS may say otherwise): tests never assume 9111 is free.
      */
     static DistProcess run(String... args) {
-        DistProcess p = launch(args);
+        return runIn(home(), args);
+    }
+
+    /** Like {@link #run}, for another distribution (one unpacked from the tarball, say). */
+    static DistProcess runIn(Path home, String... args) {
+        DistProcess p = launchIn(home, args);
         p.awaitReady(Duration.ofSeconds(30));
         return p;
     }
@@ -112,6 +117,11 @@ final class DistProcess implements AutoCloseable {
      * of its own in a fresh temporary folder and an admin port of 0, so tests never share either.
      */
     static DistProcess launch(String... args) {
+        return launchIn(home(), args);
+    }
+
+    /** Like {@link #launch}, for another distribution. */
+    static DistProcess launchIn(Path home, String... args) {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(Arrays.asList(args));
         String joined = String.join(" ", args);
@@ -127,7 +137,7 @@ final class DistProcess implements AutoCloseable {
         if (!joined.contains("admin.port=")) {
             all.addAll(List.of("--set", "admin.port=0"));
         }
-        DistProcess p = start(all.toArray(String[]::new));
+        DistProcess p = startIn(home, Map.of(), all.toArray(String[]::new));
         p.controlSocket = socket;
         return p;
     }
@@ -338,7 +348,12 @@ final class DistProcess implements AutoCloseable {
 
     /** Runs {@code bin/netsvc ARGS} to completion (killed after {@code timeout}) with {@code input} as stdin. */
     static Result exec(Duration timeout, byte[] input, String... args) {
-        try (DistProcess p = start(args)) {
+        return execIn(home(), timeout, input, args);
+    }
+
+    /** Like {@link #exec}, for another distribution. */
+    static Result execIn(Path home, Duration timeout, byte[] input, String... args) {
+        try (DistProcess p = startIn(home, Map.of(), args)) {
             try (OutputStream in = p.stdin()) {
                 in.write(input);
             } catch (IOException e) {

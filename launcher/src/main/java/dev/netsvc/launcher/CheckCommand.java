@@ -36,7 +36,7 @@ final class CheckCommand implements Main.Command {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
         RunOptions options = RunOptions.of(cl, launch);
-        try (PluginHost plugins = new PluginHost(options.pluginsDir(), Netsvc.apiVersion())) {
+        try (PluginHost plugins = new PluginHost(options.pluginsDir(), Netsvc.version())) {
             plugins.load();
             plugins.problems().forEach(p -> launch.err().println("netsvc: " + p));
             Configuration config = options.configuration(plugins.services());

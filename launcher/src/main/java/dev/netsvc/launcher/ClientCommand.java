@@ -54,7 +54,7 @@ final class ClientCommand implements Main.Command {
             pluginsOption = args.get(1);
             args = args.subList(2, args.size());
         }
-        try (PluginHost host = new PluginHost(Cli.pluginsDir(pluginsOption, launch), Netsvc.apiVersion())) {
+        try (PluginHost host = new PluginHost(Cli.pluginsDir(pluginsOption, launch), Netsvc.version())) {
             host.load();
             Map<String, NetClient> clients = new TreeMap<>();
             for (PluginHost.LoadedPlugin plugin : host.plugins()) {

@@ -50,7 +50,7 @@ final class ListCommand implements Main.Command {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
         Path dir = Cli.pluginsDir(cl.getOptionValue(Cli.PLUGINS_DIR), launch);
-        try (PluginHost host = new PluginHost(dir, Netsvc.apiVersion())) {
+        try (PluginHost host = new PluginHost(dir, Netsvc.version())) {
             host.load();
             Configuration config = new Configuration(host.services());
             Configuration.Plan plan;

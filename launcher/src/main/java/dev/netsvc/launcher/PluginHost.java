@@ -49,6 +49,11 @@ final class PluginHost implements PluginCatalog, AutoCloseable {
                             "not a plugin: its manifest has no Plugin-Id (see docs/plugin-authors.md)"));
                     return null;
                 }
+                java.util.Optional<String> refused = PluginJarCheck.problem(pluginPath);
+                if (refused.isPresent()) {
+                    problems.add(new Problem("plugin jar " + pluginPath.getFileName(), refused.get()));
+                    return null;
+                }
                 return super.loadPluginFromPath(pluginPath);
             } catch (RuntimeException | LinkageError e) {
                 problems.add(new Problem("plugin jar " + pluginPath.getFileName(), "cannot be loaded: " + plainCause(e)));

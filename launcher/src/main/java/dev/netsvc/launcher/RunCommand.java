@@ -63,7 +63,7 @@ final class RunCommand implements Main.Command {
             log.error("netsvc: cannot make a folder for the plugins' private copies under {}: {}", options.home(), e.getMessage());
             return Main.FAILURE;
         }
-        LivePlugins plugins = new LivePlugins(staging, Netsvc.apiVersion(), clock, null);
+        LivePlugins plugins = new LivePlugins(staging, Netsvc.version(), clock, null);
         PluginFolderScanner scanner = new PluginFolderScanner(options.pluginsDir(), Duration.ofSeconds(1), clock, plugins);
         try {
             scanner.scan(true);

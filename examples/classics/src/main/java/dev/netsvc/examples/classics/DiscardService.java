@@ -1,0 +1,75 @@
+package dev.netsvc.examples.classics;
+
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.RunningService;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpKeys;
+import dev.netsvc.core.udp.UdpLimits;
+
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/** RFC 863 discard over TCP and UDP: everything received is thrown away, nothing is ever sent. */
+@Extension
+public final class DiscardService implements NetService {
+
+    static final int PORT = 9009;
+    static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(1000);
+    static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("1m");
+
+    @Override
+    public String id() {
+        return "discard";
+    }
+
+    @Override
+    public String description() {
+        return "RFC 863 discard: takes anything, answers nothing";
+    }
+
+    @Override
+    public Set<Transport> transports() {
+        return Set.of(Transport.TCP, Transport.UDP);
+    }
+
+    @Override
+    public int defaultPort() {
+        return PORT;
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(MAX_CONNECTIONS, IDLE_TIMEOUT));
+        keys.addAll(UdpLimits.KEYS);
+        return keys;
+    }
+
+    @Override
+    public RunningService start(ServiceContext context) throws IOException {
+        LongAdder bytes = context.counters().counter("tcp.bytes.discarded");
+        BlockingTcpServer tcp = BlockingTcpServer.start(context,
+                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
+                socket -> discard(socket, bytes));
+        return Serving.tcpAndUdp(context, tcp, 0, (request, source, reply) -> false);
+    }
+
+    static void discard(Socket socket, LongAdder bytes) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            bytes.add(n);
+        }
+    }
+}
