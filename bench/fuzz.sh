@@ -20,6 +20,7 @@ root=$(cd "$(dirname "$0")/.." && pwd -P)
 SECONDS_EACH=${1:-600}
 shift || true
 JOBS=${JOBS:-2}
+HEAP=${HEAP:-1g} # per fuzzing JVM: the machine is shared
 
 ALL_TARGETS=(
     plugins/http-raw:RequestParserFuzzTest#parse
@@ -67,7 +68,8 @@ fuzz_one() {
     echo "$(date -u +%H:%M:%S) start $target for ${SECONDS_EACH}s"
     local started=$(date +%s) status=0
     JAZZER_FUZZ=1 nice -n 19 mvn -o -q -pl "$module" -am test -Dtest="$test" \
-        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${SECONDS_EACH}s" >"$log" 2>&1 || status=$?
+        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${SECONDS_EACH}s" \
+        -DargLine="-Xmx${HEAP}" >"$log" 2>&1 || status=$?
     local took=$(( $(date +%s) - started ))
     local runs corpus result
     runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -n 1 | grep -o '[0-9]*' || true)
