@@ -68,7 +68,7 @@ fuzz_one() {
     echo "$(date -u +%H:%M:%S) start $target for ${SECONDS_EACH}s"
     local started=$(date +%s) status=0
     JAZZER_FUZZ=1 nice -n 19 mvn -o -q -pl "$module" -am test -Dtest="$test" \
-        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${SECONDS_EACH}s" \
+        -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${SECONDS_EACH}s" -Djazzer.hooks=true \
         -DargLine="-Xmx${HEAP}" >"$log" 2>&1 || status=$?
     local took=$(( $(date +%s) - started ))
     local runs corpus result
