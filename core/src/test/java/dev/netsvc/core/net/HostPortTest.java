@@ -52,6 +52,7 @@ class HostPortTest {
     @Test
     void hostsWithSpacesOrBracketsAreRefused() {
         assertMessage("::]", "brackets"); // printed as [::]]:7, which does not parse
+        assertMessage("::1]:7", "brackets"); // the fuzzer's first finding (crash-b43f5cba... in the corpus)
         assertMessage("localhost :7", "spaces"); // the host was "localhost "
         assertMessage("[::1 ]:7", "spaces");
         assertMessage("a\tb", "spaces");
