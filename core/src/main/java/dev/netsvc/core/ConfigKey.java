@@ -199,10 +199,16 @@ public record ConfigKey<T>(String name, String defaultText, String description, 
             }
         }
         String digits = multiplier == 1 ? t : t.substring(0, t.length() - 1);
-        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only (Character.isDigit also takes other scripts' digits), and no long overflow:
+        // 17179869184g is 2^64 bytes, which multiplied in a long is 0 and would pass a 0..max range check
+        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("'" + text + "' is not a size; expected e.g. 512, 64k, 16m");
         }
-        return Long.parseLong(digits) * multiplier;
+        long count = Long.parseLong(digits);
+        if (count > Long.MAX_VALUE / multiplier) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size; expected e.g. 512, 64k, 16m");
+        }
+        return count * multiplier;
     }
 
     static String formatDuration(Duration d) {

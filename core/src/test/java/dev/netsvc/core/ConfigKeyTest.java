@@ -54,6 +54,16 @@ class ConfigKeyTest {
         assertRejects(key, "lots", "64k");
     }
 
+    /** Found by ConfigKeyFuzzTest: a size whose bytes overflow a long wrapped to a small value and passed. */
+    @Test
+    void sizesNeverWrapAround() {
+        ConfigKey<Integer> key = ConfigKey.size("max-body-size", "1m", 0, 1 << 30, "d");
+        assertRejects(key, "17179869184g", "too large"); // 2^64 bytes: was read as 0
+        assertEquals(8589934591L << 30, ConfigKey.parseSize("8589934591g")); // 2^63 - 2^30: the largest
+        assertThrows(IllegalArgumentException.class, () -> ConfigKey.parseSize("8589934592g")); // 2^63
+        assertRejects(key, "\u0661\u0662k", "not a size"); // Arabic-Indic digits: ASCII only
+    }
+
     @Test
     void booleansChoicesZonesPathsAddresses() throws Exception {
         assertEquals(true, ConfigKey.bool("b", false, "d").parse("YES"));

@@ -41,6 +41,7 @@ public record HostPort(String host, int port) {
                 throw new IllegalArgumentException("'" + text + "': brackets are for IPv6 literals, like [::1]:7007");
             }
             String rest = s.substring(close + 1);
+            checkHost(host, text);
             if (rest.isEmpty()) {
                 return new HostPort(host, defaultPort);
             }
@@ -50,17 +51,30 @@ public record HostPort(String host, int port) {
             return new HostPort(host, parsePort(rest.substring(1), text));
         }
         int first = s.indexOf(':');
-        if (first < 0) {
-            return new HostPort(s, defaultPort);
-        }
-        if (s.indexOf(':', first + 1) >= 0) {
-            // more than one colon: a bare IPv6 literal, which has no room for a port
-            return new HostPort(s, defaultPort);
+        if (first < 0 || s.indexOf(':', first + 1) >= 0) {
+            // no colon: a host alone; more than one: a bare IPv6 literal, which has no room for a port
+            return new HostPort(checkHost(s, text), defaultPort);
         }
         if (first == 0) {
             throw new IllegalArgumentException("'" + text + "' has no host before ':'");
         }
-        return new HostPort(s.substring(0, first), parsePort(s.substring(first + 1), text));
+        return new HostPort(checkHost(s.substring(0, first), text), parsePort(s.substring(first + 1), text));
+    }
+
+    /**
+     * A host holds no whitespace, control character or bracket: "localhost :7" would name the host
+     * "localhost " (which no resolver finds), and a bracket inside it would not survive being printed
+     * ("::]" prints as "[::]]:7", which does not parse back).
+     */
+    private static String checkHost(String host, String text) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '[' || c == ']') {
+                throw new IllegalArgumentException("'" + text + "': a host has no spaces, control characters or"
+                        + " brackets inside; expected HOST, HOST:PORT or [IPv6]:PORT");
+            }
+        }
+        return host;
     }
 
     /** Parses a port number 0..65535 with a message that names the input. */

@@ -48,6 +48,17 @@ class HostPortTest {
         assertMessage("", "empty");
     }
 
+    /** Found by HostPortFuzzTest: hosts that did not survive being printed and parsed again. */
+    @Test
+    void hostsWithSpacesOrBracketsAreRefused() {
+        assertMessage("::]", "brackets"); // printed as [::]]:7, which does not parse
+        assertMessage("::1]:7", "brackets"); // the fuzzer's first finding (crash-b43f5cba... in the corpus)
+        assertMessage("localhost :7", "spaces"); // the host was "localhost "
+        assertMessage("[::1 ]:7", "spaces");
+        assertMessage("a\tb", "spaces");
+        assertEquals(new HostPort("a:b::c", 7), HostPort.parse(HostPort.parse("a:b::c", 7).toString(), 9));
+    }
+
     private static void assertMessage(String input, String fragment) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostPort.parse(input, 7));
         assertTrue(e.getMessage().contains(fragment), input + " -> " + e.getMessage());
