@@ -141,7 +141,7 @@ class AdminIT {
                 assertEquals("127.0.0.1", admin.getHost(), "--bind does not move the admin endpoint");
                 HttpResponse<String> health = get(admin, "healthz");
                 assertEquals(503, health.statusCode(), health.body());
-                assertTrue(health.body().startsWith("echo-blocking: failed (port " + taken.getLocalPort()
+                assertTrue(health.body().startsWith("echo-blocking: backoff (port " + taken.getLocalPort()
                         + " on ::1 is already in use by another process"), health.body());
                 assertEquals(1, health.body().lines().count(), "one line per service that is not running: " + health.body());
                 assertFalse(health.body().contains("http"), health.body());
