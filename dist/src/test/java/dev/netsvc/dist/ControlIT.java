@@ -11,6 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -112,11 +115,16 @@ class ControlIT {
             assertEquals("echo-async: stopped", stop.stdout().strip());
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
             LauncherIT.assertEcho(loopback(netsvc.port("echo-blocking", "tcp")), "the others run on");
+            HttpResponse<String> down = healthz(netsvc);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().startsWith("echo-async: stopped"), down.body());
 
             DistProcess.Result start = netsvc.control("start", "echo-async", "qotd");
             assertEquals(0, start.exitCode(), start::toString);
             assertTrue(start.stdout().contains("echo-async: running") && start.stdout().contains("qotd: running"), start::toString);
             LauncherIT.assertEcho(loopback(netsvc.port("echo-async", "tcp")), "started again");
+            HttpResponse<String> up = healthz(netsvc);
+            assertEquals(200, up.statusCode(), up.body());
 
             DistProcess.Result restart = netsvc.control("restart", "echo-blocking");
             assertEquals(0, restart.exitCode(), restart::toString);
@@ -126,6 +134,13 @@ class ControlIT {
             DistProcess.Result none = netsvc.control("restart");
             assertEquals(2, none.exitCode(), none::toString);
             assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    private static HttpResponse<String> healthz(DistProcess netsvc) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(netsvc.adminUri().resolve("healthz")).timeout(T).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
     }
 

@@ -207,7 +207,8 @@ class LivePluginsIT {
         Path conf = conf(tmp, SERVICES, "plugins.scan-interval=200ms", "netsvc.shutdown-grace=30s");
         try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
             int http = netsvc.port("http", "tcp");
-            Process ab = ab("-n", "20000", "-c", "50", "-k", "http://127.0.0.1:" + http + "/");
+            // enough requests that ab is still running when the swap is done, on a fast machine too
+            Process ab = ab("-n", "100000", "-c", "50", "-k", "http://127.0.0.1:" + http + "/");
             Await.until(T, "ab under way", () -> netsvc.control("status", "--json").stdout()
                     .matches("(?s).*\"id\":\"http\".*\"tcp.connections.accepted\":[1-9].*"));
             Files.copy(next, jar(plugins, "http-raw"), StandardCopyOption.REPLACE_EXISTING);
@@ -217,7 +218,7 @@ class LivePluginsIT {
             netsvc.awaitLine(T, Pattern.compile("plugin http-raw: .* replaced by 0.9.0"));
             assertTrue(abStillRunning, "ab ran through the swap; it ended first:\n" + result);
             assertNoFailures(result, netsvc);
-            assertTrue(result.contains("Complete requests:      20000"), result);
+            assertTrue(result.contains("Complete requests:      100000"), result);
             assertEquals(http, netsvc.port("http", "tcp"), "the same port");
             assertTrue(netsvc.control("status").stdout().contains("http-raw 0.9.0"), netsvc.output());
             assertEquals(0, netsvc.terminate(T), netsvc::output);

@@ -24,12 +24,20 @@ final class PluginStaging {
      * are gone (a host that was killed leaves its copies behind).
      */
     static PluginStaging forProcess(Path home) throws IOException {
-        Path root = home.resolve("run").resolve("staged-plugins");
+        String pid = Long.toString(ProcessHandle.current().pid());
         try {
-            Files.createDirectories(root);
+            return new PluginStaging(cleaned(home.resolve("run").resolve("staged-plugins")).resolve(pid));
         } catch (IOException e) {
-            root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "netsvc-staged-plugins"));
+            // a read-only installation, or one that belongs to another user: the temporary directory,
+            // in a folder of this user's own (another user's would not be writable either)
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "netsvc-staged-plugins-" + System.getProperty("user.name"));
+            return new PluginStaging(cleaned(tmp).resolve(pid));
         }
+    }
+
+    /** {@code root}, created if missing, without the folders of processes that are gone. */
+    private static Path cleaned(Path root) throws IOException {
+        Files.createDirectories(root);
         try (DirectoryStream<Path> others = Files.newDirectoryStream(root)) {
             for (Path other : others) {
                 String name = other.getFileName().toString();
@@ -38,7 +46,7 @@ final class PluginStaging {
                 }
             }
         }
-        return new PluginStaging(root.resolve(Long.toString(ProcessHandle.current().pid())));
+        return root;
     }
 
     private static void deleteFolder(Path folder) {

@@ -65,6 +65,13 @@ public final class HttpService implements NetService {
             String key = id() + "." + HttpSettings.ROOT.name();
             throw new ConfigException(key, key + ": " + settings.root() + " is not a directory; set it to the folder of files to serve");
         }
+        // refused now rather than answering every request with 403: the folder must be listable (r) and
+        // enterable (x) by the user netsvc runs as
+        if (!Files.isReadable(settings.root()) || !Files.isExecutable(settings.root())) {
+            String key = id() + "." + HttpSettings.ROOT.name();
+            throw new ConfigException(key, key + ": cannot read " + settings.root() + ": permission denied for the user"
+                    + " netsvc runs as (" + System.getProperty("user.name") + "); the folder needs r and x permission");
+        }
         DocumentRoot root = new DocumentRoot(settings.root(), settings.fileCacheSize(), settings.fileCacheMaxFile(),
                 context.clock());
         DateCache dates = new DateCache(context.clock());
