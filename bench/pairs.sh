@@ -1,6 +1,6 @@
 #!/bin/sh
 # Same-run ratios for issue 12's workloads, as pairs of back-to-back wrk runs on a shared machine:
-#   default  http-raw's default configuration (access log on, to the logger) vs Netty 4.2, index.html, 64 connections
+#   default  http-raw's default configuration (access log on, to logs/http-access.log) vs Netty 4.2, index.html, 64 connections
 #   nolog    http-raw with http.access-log=false vs Netty 4.2, index.html, 64 connections
 #   file64k  http-raw vs nginx (1 worker, sendfile on), a 64 KiB file, 16 connections
 #   file1m   http-raw vs nginx (1 worker, sendfile on), a 1 MiB file, 16 connections (http-raw: sendfile)

@@ -39,7 +39,8 @@ export JAVA_HOME
 java=$JAVA_HOME/bin/java
 jcmd=$JAVA_HOME/bin/jcmd
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-dist=$(find "$root/dist/target" -maxdepth 1 -type d -name 'netsvc-*' 2>/dev/null | head -n 1)
+dist=$(ls -td "$root"/dist/target/netsvc-*/ 2>/dev/null | head -n 1) # the newest build, not an older version's
+dist=${dist%/}
 [ -n "$dist" ] && [ -d "$root/bench/target/classes" ] || { echo "build first: mvn -DskipTests package" >&2; exit 2; }
 cp="$root/bench/target/classes:$root/bench/target/lib/*"
 
