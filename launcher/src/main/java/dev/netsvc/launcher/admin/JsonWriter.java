@@ -1,9 +1,10 @@
 package dev.netsvc.launcher.admin;
 
+import dev.netsvc.launcher.Json;
+
 /**
  * Just enough JSON output for the status document: objects, arrays, strings, numbers and booleans, with
- * commas placed by the writer. Strings are escaped per RFC 8259; a lone surrogate (which UTF-8 cannot
- * carry) is written as its {@code \\uXXXX} escape instead of turning into '?'.
+ * commas placed by the writer; strings through {@link Json#string}.
  */
 final class JsonWriter {
 
@@ -83,37 +84,6 @@ final class JsonWriter {
     }
 
     private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || isLoneSurrogate(s, i)) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private static boolean isLoneSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        if (Character.isLowSurrogate(c)) {
-            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
-        }
-        return false;
+        out.append(Json.string(s));
     }
 }
