@@ -51,8 +51,8 @@ for r in $(seq "$ROUNDS"); do
 done
 for w in $workloads; do
     echo "$SERVICE $w:"
-    awk -v w="$w" '$1 == w { rate[$2 " " $3] = $4; if ($2 > n) n = $2 }
-        END { for (r = 1; r <= n; r++) { q = rate[r " NEW"] / rate[r " OLD"]; printf "  pair %d: old %s  new %s  new/old %.2f\n", r, rate[r " OLD"], rate[r " NEW"], q; print q > "/dev/stderr" } }' \
-        "$out/rates" 2>"$out/q"
+    awk -v w="$w" -v ratios="$out/q" '$1 == w { rate[$2 " " $3] = $4; if ($2 > n) n = $2 }
+        END { for (r = 1; r <= n; r++) { q = rate[r " NEW"] / rate[r " OLD"]; print q > ratios
+                  printf "  pair %d: old %s  new %s  new/old %.2f\n", r, rate[r " OLD"], rate[r " NEW"], q } }' "$out/rates"
     sort -n "$out/q" | awk '{ q[NR] = $1 } END { printf "  median new/old %.2f (range %.2f to %.2f)\n", q[int((NR + 1) / 2)], q[1], q[NR] }'
 done
