@@ -191,6 +191,55 @@ class LivePluginsIT {
         }
     }
 
+    @Test
+    void withWatchingOffReloadRescansTheFolderAndARemovedPluginsClassLoaderIsCollected(@TempDir Path tmp) throws Exception {
+        Path plugins = plugins(tmp, "tcp-time");
+        Path conf = conf(tmp, List.of("echo-blocking", "echo-selector", "echo-async", "qotd", "http"),
+                "plugins.watch=false");
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
+            Files.writeString(conf, "daytime.port=0\ntime.port=0\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.copy(jar(DistProcess.home().resolve("plugins"), "tcp-time"), plugins.resolve("tcp-time-0.1.0.jar"));
+
+            DistProcess.Result added = netsvc.control("reload");
+            assertEquals(0, added.exitCode(), () -> added + "\n" + netsvc.output());
+            assertTrue(added.stdout().contains("plugin tcp-time 0.1.0 loaded from tcp-time-0.1.0.jar"), () -> added + "\n" + netsvc.output());
+            assertTrue(daytimeAnswers(netsvc), "daytime serves as soon as reload returns\n" + netsvc.output());
+
+            Files.delete(plugins.resolve("tcp-time-0.1.0.jar"));
+            // the plugin goes even though its keys, left in the file, now refuse the configuration
+            DistProcess.Result removed = netsvc.control("reload");
+            assertEquals(2, removed.exitCode(), removed::toString);
+            assertTrue(removed.stdout().contains("plugin tcp-time 0.1.0 removed"), removed::toString);
+            assertTrue(removed.stderr().contains("unknown key 'daytime.port'"), removed::toString);
+            assertThrows(ConnectException.class, () -> askLine(netsvc.port("daytime", "tcp"), null), "daytime stopped");
+
+            // the unloaded plugin's class loader goes with the next full collections
+            Await.until(T, "the removed plugin's class loader collected", () -> {
+                fullGc(netsvc);
+                return netsvc.control("status", "--json").stdout().contains("\"classLoadersAwaitingCollection\":0");
+            });
+            assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":6,\"failedDeploys\":0"),
+                    netsvc::output);
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    /** A full GC in the host, through the jcmd beside the java that runs it. */
+    private static void fullGc(DistProcess netsvc) {
+        Path java = Path.of(ProcessHandle.of(netsvc.pid()).orElseThrow().info().command().orElseThrow());
+        try {
+            Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(netsvc.pid()), "GC.run")
+                    .redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0, "jcmd GC.run: " + out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static boolean daytimeAnswers(DistProcess netsvc) {
         try {
             return netsvc.stderrLines().stream().anyMatch(l -> l.matches(".* daytime listening on tcp .*"))

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,6 +63,12 @@ public final class Host implements HostView, AutoCloseable {
     private volatile AdminServer admin;
     private volatile Supervisor supervisor; // set once by launch(); read without the lock by status
     private volatile LivePlugins live;
+    private volatile PluginRescan rescan = () -> { };
+
+    /** Looks at the plugins folder now, for {@link #reload}: the running host's scanner, set by {@code run}. */
+    interface PluginRescan {
+        void rescan() throws IOException;
+    }
 
     Host(PluginCatalog plugins, RunOptions options, Clock clock) {
         this.plugins = plugins;
@@ -173,11 +180,17 @@ public final class Host implements HostView, AutoCloseable {
         return l == null ? 0 : l.failedDeploys();
     }
 
-    /** Unloaded plugins whose class loader was not collected within a minute (netsvc_plugin_class_loaders_leaked). */
+    /** Unloaded plugins whose class loader was not collected within a minute (netsvc_plugin_class_loaders_uncollected). */
     @Override
     public int uncollectedPluginClassLoaders() {
         LivePlugins l = live;
         return l == null ? 0 : l.uncollectedClassLoaders();
+    }
+
+    @Override
+    public int pluginClassLoadersAwaitingCollection() {
+        LivePlugins l = live;
+        return l == null ? 0 : l.awaitingCollection();
     }
 
     /** The host's settings as the last successful launch or reload left them. */
@@ -250,24 +263,51 @@ public final class Host implements HostView, AutoCloseable {
         }
     }
 
+    /** From now on {@link #reload} rescans the plugins folder through {@code rescan} first. */
+    void pluginRescan(PluginRescan rescan) {
+        this.rescan = rescan;
+    }
+
     /**
-     * Re-reads the configuration and applies it: services whose settings changed restart, services whose
-     * {@code enabled} changed start or stop, the others are not touched. A configuration that does not
-     * validate is refused whole (logged in one line, {@link ConfigException} thrown) and the running one
-     * stays. Returns what changed, one line each.
+     * What a reload did: one line per change (plugins deployed, replaced or removed, services restarted,
+     * started or stopped), and why the configuration was refused, if it was.
      */
-    public synchronized List<String> reload() {
+    public record Reload(List<String> changes, Optional<ConfigException> refused) {
+    }
+
+    /**
+     * Rescans the plugins folder (jars added, replaced or removed are deployed, swapped or removed as
+     * the folder is now, without waiting for them to settle: the operator says they are in place), then
+     * re-reads the configuration and applies it: services whose settings changed restart, services whose
+     * {@code enabled} changed start or stop, the others are not touched. A configuration that does not
+     * validate is refused whole (logged in one line) and the running one stays; the plugins' changes have
+     * happened all the same (their files say so).
+     *
+     * <p>Not synchronised on the host: the scan deploys through the plugins watcher's locks, which take
+     * the host's lock after their own (a deploy holds the scanner and waits for the host), so taking the
+     * host's lock first here would deadlock with the watcher thread.
+     */
+    public Reload reload() {
         requireLaunched();
-        Configuration.Plan next;
+        List<PluginStatus> before = plugins();
         try {
-            next = options.configuration(plugins.services()).plan();
+            rescan.rescan();
+        } catch (IOException e) {
+            log.error("reload: plugins folder {} cannot be read: {}", options.pluginsDir(), e.getMessage());
+        }
+        List<String> changes = new ArrayList<>(PluginStatus.changes(before, plugins()));
+        try {
+            changes.addAll(reloadConfiguration());
         } catch (ConfigException e) {
             log.error("reload refused, the running configuration stays: {}", e.getMessage());
-            throw e;
+            return new Reload(changes, Optional.of(e));
         }
-        List<String> changes = apply(next);
         log.info("reloaded: {}", changes.isEmpty() ? "nothing changed" : String.join("; ", changes));
-        return changes;
+        return new Reload(changes, Optional.empty());
+    }
+
+    private synchronized List<String> reloadConfiguration() {
+        return apply(options.configuration(plugins.services()).plan());
     }
 
     /**

@@ -61,12 +61,13 @@ final class HostControl implements ControlServer.Handler {
     }
 
     private Reply reload() {
-        try {
-            List<String> changes = host.reload();
-            return new Reply(Main.OK, changes.isEmpty() ? "reloaded: nothing changed\n"
-                    : "reloaded:\n" + String.join("\n", changes.stream().map(c -> "  " + c).toList()) + "\n", "");
-        } catch (ConfigException e) {
-            return new Reply(Main.USAGE, "", "netsvc reload: refused, the running configuration stays: " + e.getMessage() + "\n");
+        Host.Reload reload = host.reload();
+        String changes = reload.changes().isEmpty() ? ""
+                : String.join("\n", reload.changes().stream().map(c -> "  " + c).toList()) + "\n";
+        if (reload.refused().isPresent()) {
+            return new Reply(Main.USAGE, changes.isEmpty() ? "" : "reloaded plugins/:\n" + changes,
+                    "netsvc reload: refused, the running configuration stays: " + reload.refused().get().getMessage() + "\n");
         }
+        return new Reply(Main.OK, changes.isEmpty() ? "reloaded: nothing changed\n" : "reloaded:\n" + changes, "");
     }
 }

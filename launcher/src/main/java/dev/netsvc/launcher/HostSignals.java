@@ -65,13 +65,11 @@ final class HostSignals {
             switch (signalName) {
                 case "SIGHUP" -> {
                     log.info("SIGHUP: reloading the configuration");
-                    h.reload();
+                    h.reload(); // logs what changed, or the refusal in one line
                 }
                 case "SIGUSR1" -> log.info("SIGUSR1: status\n{}", h.statusDump().stripTrailing());
                 default -> log.info("{} ignored (SIGHUP reloads, SIGUSR1 logs the status, SIGTERM stops)", signalName);
             }
-        } catch (dev.netsvc.core.ConfigException e) {
-            // reload() has logged the refusal in one line
         } catch (RuntimeException e) {
             log.error("{} failed: {}", signalName, PluginHost.plainCause(e));
         }

@@ -37,4 +37,12 @@ public interface HostView {
     default int uncollectedPluginClassLoaders() {
         return 0;
     }
+
+    /**
+     * Unloaded plugins whose class loader was not collected yet, however recent the unload ({@code netsvc
+     * status --json}): after a full GC it drops to 0 unless a plugin leaks.
+     */
+    default int pluginClassLoadersAwaitingCollection() {
+        return 0;
+    }
 }

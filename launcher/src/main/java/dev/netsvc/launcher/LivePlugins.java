@@ -297,6 +297,12 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
         return (int) unloaded.stream().filter(u -> !u.at().isAfter(cutoff)).count();
     }
 
+    /** Unloaded plugins whose class loader has not been collected yet, however recent the unload. */
+    int awaitingCollection() {
+        unloaded.removeIf(u -> u.loader().get() == null);
+        return unloaded.size();
+    }
+
     /** Stops every plugin's services and unloads it (the host is shutting down). */
     @Override
     public synchronized void close() {

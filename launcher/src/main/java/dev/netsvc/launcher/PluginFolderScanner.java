@@ -80,10 +80,13 @@ final class PluginFolderScanner {
     }
 
     /**
-     * Looks at the folder once and reports what settled or disappeared. With {@code trustFirstLook} a jar
-     * seen for the first time counts at once (the folder as the host finds it when it starts).
+     * Looks at the folder once and reports what settled or disappeared. With {@code asItIsNow} the folder
+     * as it is now counts: a jar new or changed since the last look counts at once and a jar gone is
+     * removed at once (the folder as the host finds it when it starts, or when the operator says
+     * {@code reload}: the jars are in place).
+     * Synchronised: the watcher thread and a reload may scan at the same time.
      */
-    void scan(boolean trustFirstLook) throws IOException {
+    synchronized void scan(boolean asItIsNow) throws IOException {
         Instant now = clock.instant();
         Map<String, Look> current = new TreeMap<>();
         for (Path file : list()) {
@@ -108,7 +111,7 @@ final class PluginFolderScanner {
             Map.Entry<String, Instant> entry = gone.next();
             if (current.containsKey(entry.getKey())) {
                 gone.remove();
-            } else if (!now.isBefore(entry.getValue().plus(settle))) {
+            } else if (asItIsNow || !now.isBefore(entry.getValue().plus(settle))) {
                 gone.remove();
                 reported.remove(entry.getKey());
                 listener.removed(entry.getKey());
@@ -118,8 +121,7 @@ final class PluginFolderScanner {
             String name = entry.getKey();
             Look look = entry.getValue();
             Look previous = looks.put(name, look);
-            boolean unchanged = previous == look || (trustFirstLook && previous == null);
-            boolean settled = unchanged && (trustFirstLook || !now.isBefore(look.since().plus(settle)));
+            boolean settled = asItIsNow || (previous == look && !now.isBefore(look.since().plus(settle)));
             if (settled && !look.sha256().equals(reported.get(name))) {
                 boolean known = reported.put(name, look.sha256()) != null;
                 SettledJar jar = new SettledJar(name, dir.resolve(name), look.sha256());
@@ -138,7 +140,7 @@ final class PluginFolderScanner {
     }
 
     /** When a jar still settling will have settled, or empty when none is: the watcher scans again then. */
-    java.util.Optional<Instant> nextSettleAt() {
+    synchronized java.util.Optional<Instant> nextSettleAt() {
         Instant next = null;
         for (Instant gone : missingSince.values()) {
             Instant at = gone.plus(settle);

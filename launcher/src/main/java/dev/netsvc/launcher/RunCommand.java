@@ -135,6 +135,7 @@ final class RunCommand implements Main.Command {
     private static PluginFolderWatcher watch(Host host, LivePlugins plugins, PluginFolderScanner scanner, Path pluginsDir,
                                              Clock clock) {
         plugins.attach(new HostPluginServices(host));
+        host.pluginRescan(() -> scanner.scan(true));
         Configuration.HostSettings settings = host.settings();
         if (!settings.pluginsWatch()) {
             return null;

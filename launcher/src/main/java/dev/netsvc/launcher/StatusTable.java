@@ -114,6 +114,7 @@ final class StatusTable {
         out.append("],\"plugins\":{\"deploys\":").append(host.pluginDeploys())
                 .append(",\"failedDeploys\":").append(host.pluginDeployFailures())
                 .append(",\"uncollectedClassLoaders\":").append(host.uncollectedPluginClassLoaders())
+                .append(",\"classLoadersAwaitingCollection\":").append(host.pluginClassLoadersAwaitingCollection())
                 .append(",\"running\":[")
                 .append(host.plugins().stream().map(p -> "{\"id\":" + Json.string(p.id()) + ",\"version\":"
                         + Json.string(p.version()) + ",\"jar\":" + Json.string(p.jar()) + "}").collect(Collectors.joining(",")))

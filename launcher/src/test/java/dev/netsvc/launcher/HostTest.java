@@ -82,21 +82,21 @@ class HostTest {
     void reloadRestartsOnlyWhatChangedAndStartsOrStopsOnEnabled() throws IOException {
         int alpha = port("alpha");
         int beta = port("beta");
-        assertEquals(List.of(), host.reload(), "nothing changed");
+        assertEquals(List.of(), host.reload().changes(), "nothing changed");
         assertEquals(alpha, port("alpha"));
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
-        assertEquals(List.of("alpha restarted (settings changed)"), host.reload());
+        assertEquals(List.of("alpha restarted (settings changed)"), host.reload().changes());
         assertNotEquals(alpha, port("alpha"), "restarted: a new port 0");
         assertEquals(beta, port("beta"), "beta untouched");
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\nbeta.enabled=false\nalpha.restart=never\n");
-        assertEquals(List.of("alpha restart policy changed", "beta stopped (disabled)"), host.reload());
+        assertEquals(List.of("alpha restart policy changed", "beta stopped (disabled)"), host.reload().changes());
         assertEquals(ServiceState.STOPPED, status("beta").state());
         assertTrue(!listens(beta));
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
-        assertEquals(List.of("alpha restart policy changed", "beta started (enabled)"), host.reload());
+        assertEquals(List.of("alpha restart policy changed", "beta started (enabled)"), host.reload().changes());
         assertEquals(ServiceState.RUNNING, status("beta").state());
         assertTrue(listens(port("beta")));
     }
@@ -105,7 +105,7 @@ class HostTest {
     void aReloadThatDoesNotValidateChangesNothing() throws IOException {
         int alpha = port("alpha");
         writeConf("alpha.port=0\nalpha.level=70\nbeta.enabled=false\n");
-        ConfigException e = assertThrows(ConfigException.class, host::reload);
+        ConfigException e = host.reload().refused().orElseThrow();
         assertEquals("alpha.level", e.key());
         assertEquals(alpha, port("alpha"));
         assertEquals(ServiceState.RUNNING, status("beta").state(), "refused whole: beta not stopped either");

@@ -114,4 +114,27 @@ class PluginFolderScannerTest {
         assertEquals(List.of("added b.jar", "replaced b.jar", "removed b.jar"), events);
         assertFalse(PluginFolderScanner.ignored("tcp-time-0.2.0.jar"));
     }
+
+    @Test
+    void aReloadTakesTheFolderAsItIsNowWithoutWaitingForJarsToSettle() throws IOException {
+        PluginFolderScanner s = scanner();
+        Files.writeString(dir.resolve("a.jar"), "a");
+        s.scan(true);
+        Files.writeString(dir.resolve("b.jar"), "b");
+        Files.writeString(dir.resolve("a.jar"), "a2");
+        s.scan(true); // no time passed: an operator's reload
+        assertEquals(List.of("added a.jar", "replaced a.jar", "added b.jar"), events);
+        Files.delete(dir.resolve("b.jar"));
+        s.scan(true);
+        assertEquals(List.of("added a.jar", "replaced a.jar", "added b.jar", "removed b.jar"), events);
+    }
+
+    @Test
+    void pluginChangesAsReloadListsThem() {
+        List<PluginStatus> before = List.of(new PluginStatus("a", "1.0", "a-1.jar"), new PluginStatus("b", "1.0", "b.jar"));
+        List<PluginStatus> after = List.of(new PluginStatus("a", "2.0", "a-2.jar"), new PluginStatus("c", "0.1", "c.jar"));
+        assertEquals(List.of("plugin a 1.0 replaced by 2.0 from a-2.jar", "plugin c 0.1 loaded from c.jar", "plugin b 1.0 removed"),
+                PluginStatus.changes(before, after));
+        assertEquals(List.of(), PluginStatus.changes(after, after));
+    }
 }
