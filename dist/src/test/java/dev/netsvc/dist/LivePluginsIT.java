@@ -156,7 +156,6 @@ class LivePluginsIT {
                     Thread.sleep(pause); // pacing a slow copy, as a slow disk or network would; not synchronisation
                 }
             }
-            int linesAtEnd = netsvc.stderrLines().size();
             assertTrue(netsvc.stderrLines().stream().noneMatch(l -> l.contains("tcp-time")),
                     () -> "nothing about tcp-time before the copy finished:\n" + netsvc.output());
             try {
@@ -164,8 +163,7 @@ class LivePluginsIT {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + netsvc.output(), e);
             }
-            assertTrue(netsvc.stderrLines().subList(linesAtEnd, netsvc.stderrLines().size()).stream()
-                    .anyMatch(l -> l.contains("plugin tcp-time 0.2.0 loaded from tcp-time.jar")), netsvc.output());
+            netsvc.awaitLine(T, Pattern.compile("plugin tcp-time 0.2.0 loaded from tcp-time.jar")); // logged once it runs
             assertFalse(netsvc.output().contains("not deployed"), netsvc.output());
 
             // removed and added again while ab -k runs against http: not one request of it fails
@@ -359,6 +357,34 @@ class LivePluginsIT {
             assertEquals("ok three", askLine(port, "three"));
             assertTrue(netsvc.control("status").stdout().contains("faults 1.0.0"), netsvc.output());
             assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":2,\"failedDeploys\":2"),
+                    netsvc.output());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    @Test
+    void aReplacementWhoseServiceDiesWithinSecondsGivesWayToTheOldVersion(@TempDir Path tmp) throws Exception {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path faults = FaultPlugin.build(tmp, plugins);
+        Path conf = conf(tmp, List.of("dies"), "dies.after=3", "flaky-start.enabled=false", "throws.enabled=false",
+                "hangs-stop.enabled=false", "leaks-thread.enabled=false", "overflow.enabled=false",
+                "plugins.scan-interval=200ms");
+        Path next = rebuilt(faults, "2.0.0", 0, tmp.resolve("faults-2.jar"));
+        try (DistProcess netsvc = DistProcess.launch("-p", plugins.toString(), "--config", conf.toString())) {
+            netsvc.awaitLine(T, Pattern.compile(" dies listening on tcp "));
+            int port = netsvc.port("dies", "tcp");
+            assertEquals("ok one", askLine(port, "one")); // 1.0.0's first connection of three
+
+            Files.copy(next, faults, StandardCopyOption.REPLACE_EXISTING);
+            netsvc.awaitLine(T, Pattern.compile("plugin faults: 1.0.0 replaced by 2.0.0"));
+            assertEquals("ok a", askLine(port, "a"));
+            assertEquals("ok b", askLine(port, "b"));
+            askLine(port, "c"); // 2.0.0's third connection: its accept loop dies
+            netsvc.awaitLine(T, Pattern.compile("plugin faults: 2.0.0 from faults-1.0.0.jar died \\d+ s after replacing 1.0.0"
+                    + " \\(dies: accept loop lost on purpose after 3 connections\\); 1.0.0 from faults-1.0.0.jar serves again"));
+            assertEquals("ok back", askLine(port, "back"), "1.0.0 serves again, on the same port");
+            assertTrue(netsvc.control("status").stdout().contains("faults 1.0.0"), netsvc.output());
+            assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":2,\"failedDeploys\":1"),
                     netsvc.output());
             assertEquals(0, netsvc.terminate(T), netsvc::output);
         }

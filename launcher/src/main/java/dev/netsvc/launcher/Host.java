@@ -97,6 +97,12 @@ public final class Host implements HostView, AutoCloseable {
     synchronized Launch launch() {
         plan();
         supervisor = new Supervisor(clock, options.home(), plan.shutdownGrace());
+        supervisor.deathWatch((service, cause) -> {
+            LivePlugins l = live;
+            if (l != null) {
+                l.died(service, cause);
+            }
+        });
         supervisor.udpPorts(plan.udpPorts());
         warnIfShortOfFileDescriptors(plan);
         try {
@@ -377,6 +383,12 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     /** For the live plugins folder: stops (within the grace) and forgets these services of a removed plugin. */
+    /** For the live plugins folder: see {@link Supervisor#holdListeners}. */
+    Runnable holdListeners(List<ServiceInfo> services) {
+        requireLaunched();
+        return supervisor.holdListeners(services.stream().map(ServiceInfo::id).toList());
+    }
+
     public synchronized void removeServices(List<ServiceInfo> services) {
         for (ServiceInfo service : services) {
             SupervisedService s = supervisor.service(service.id());

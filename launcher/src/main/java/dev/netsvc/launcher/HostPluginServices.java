@@ -17,6 +17,11 @@ final class HostPluginServices implements PluginServices {
     }
 
     @Override
+    public Runnable holdListeners(PluginGeneration generation) {
+        return host.holdListeners(generation.services());
+    }
+
+    @Override
     public void stop(PluginGeneration generation) {
         host.removeServices(generation.services());
     }

@@ -38,12 +38,23 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
     /** How long an unloaded plugin's class loader may stay uncollected before it counts as a leak. */
     static final Duration LEAK_AFTER = Duration.ofMinutes(1);
+    /** How long a replacement is on probation: if one of its services dies by then, the old version comes back. */
+    static final Duration PROBATION = Duration.ofSeconds(5);
 
     /** A settled, valid jar in plugins/ and its staged copy. */
     private record Candidate(String jarName, String sha256, Path staged, PluginJarRules.Descriptor descriptor, long order) {
     }
 
     private record Unloaded(String plugin, WeakReference<ClassLoader> loader, Instant at) {
+    }
+
+    /**
+     * A replacement on probation: {@code previous} stays loaded (its services stopped) and the listening
+     * sockets of {@code next} stay open, so that if a service of {@code next} dies, {@code previous}
+     * can take over again without the port ever closing.
+     */
+    private record Probation(PluginGeneration previous, PluginGeneration next, Candidate candidate, Instant since,
+                             Runnable releaseListeners) {
     }
 
     private final PluginStaging staging;
@@ -60,6 +71,12 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     private final List<Unloaded> unloaded = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong deploys = new AtomicLong();
     private final AtomicLong failedDeploys = new AtomicLong();
+    private final Map<String, Probation> probations = new java.util.HashMap<>();
+    // ends probations and rolls back replacements whose services died: deaths are heard on the supervisor
+    // thread, which must not wait for this object's lock
+    private final java.util.concurrent.ScheduledExecutorService probationThread =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().name("plugins-probation").daemon(true).unstarted(r));
     private long order;
 
     /**
@@ -178,6 +195,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
 
     private void deploy(Candidate candidate, PluginGeneration current) {
         String id = candidate.descriptor().id();
+        endProbation(id); // a replacement on probation is the one replaced now
         PluginGeneration next;
         try {
             next = PluginGeneration.load(candidate.staged(), candidate.jarName(), candidate.descriptor(), systemVersion);
@@ -199,8 +217,13 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
                 return;
             }
         }
-        if (current != null) {
-            unload(current); // its services stopped in the swap
+        if (current != null && services != null) {
+            // its services stopped in the swap; it stays loaded while the new version is on probation
+            probations.put(id, new Probation(current, next, candidate, clock.instant(), services.holdListeners(next)));
+            scheduleProbationEnd(PROBATION);
+            log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
+        } else if (current != null) {
+            unload(current);
             log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
         } else {
             log.info("plugin {} {} loaded from {}", id, next.version(), candidate.jarName());
@@ -232,6 +255,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     }
 
     private void retire(PluginGeneration generation) {
+        endProbation(generation.pluginId());
         if (services != null) {
             services.stop(generation);
         }
@@ -297,6 +321,80 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
         return (int) unloaded.stream().filter(u -> !u.at().isAfter(cutoff)).count();
     }
 
+    private void scheduleProbationEnd(Duration after) {
+        try {
+            probationThread.schedule(this::endDueProbations, after.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: close() ends every probation
+        }
+    }
+
+    /** Ends the probations that lasted {@link #PROBATION} on the clock: the versions they replaced go for good. */
+    synchronized void endDueProbations() {
+        Instant due = clock.instant().minus(PROBATION);
+        for (Probation p : List.copyOf(probations.values())) {
+            if (!p.since().isAfter(due)) {
+                endProbation(p.next().pluginId());
+            }
+        }
+        if (!probations.isEmpty()) {
+            scheduleProbationEnd(Duration.ofSeconds(1)); // the clock is behind the timer: look again
+        }
+    }
+
+    /** Whether plugin {@code id} runs a replacement still on probation (tests). */
+    synchronized boolean onProbation(String id) {
+        return probations.containsKey(id);
+    }
+
+    private void endProbation(String id) {
+        Probation p = probations.remove(id);
+        if (p != null) {
+            p.releaseListeners().run();
+            unload(p.previous());
+        }
+    }
+
+    /**
+     * A running service died (called on the supervisor thread: hands over, never waits). If it belongs
+     * to a replacement on probation, the replaced version is brought back.
+     */
+    void died(ServiceInfo service, String cause) {
+        try {
+            probationThread.execute(() -> rollBack(service, cause));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing to roll back to
+        }
+    }
+
+    private synchronized void rollBack(ServiceInfo service, String cause) {
+        Probation p = probations.values().stream()
+                .filter(x -> x.next().services().stream().anyMatch(s -> s == service)).findFirst().orElse(null);
+        if (p == null || services == null || !clock.instant().isBefore(p.since().plus(PROBATION))) {
+            return; // not on probation (any more): the supervisor restarts it as any other service
+        }
+        String id = p.next().pluginId();
+        probations.remove(id);
+        long seconds = Duration.between(p.since(), clock.instant()).toSeconds();
+        List<Problem> problems = services.swap(p.next(), p.previous());
+        p.releaseListeners().run();
+        failed.add(p.candidate());
+        failedDeploys.incrementAndGet();
+        if (!problems.isEmpty()) {
+            unload(p.previous());
+            log.error("plugin {}: {} from {} died {} s after replacing {} ({}: {}), and {} could not start again: {}", id,
+                    p.next().version(), p.next().jarName(), seconds, p.previous().version(), service.id(), cause,
+                    p.previous().version(), String.join("; ", problems.stream().map(Problem::toString).toList()));
+            return;
+        }
+        unload(p.next());
+        active.put(id, p.previous());
+        publish();
+        log.warn("plugin {}: {} from {} died {} s after replacing {} ({}: {}); {} from {} serves again", id,
+                p.next().version(), p.next().jarName(), seconds, p.previous().version(), service.id(), cause,
+                p.previous().version(), p.previous().jarName());
+    }
+
     /** Unloaded plugins whose class loader has not been collected yet, however recent the unload. */
     int awaitingCollection() {
         unloaded.removeIf(u -> u.loader().get() == null);
@@ -306,6 +404,10 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     /** Stops every plugin's services and unloads it (the host is shutting down). */
     @Override
     public synchronized void close() {
+        probationThread.shutdownNow();
+        for (String id : List.copyOf(probations.keySet())) {
+            endProbation(id);
+        }
         for (PluginGeneration generation : new ArrayList<>(active.values()).reversed()) {
             retire(generation);
         }

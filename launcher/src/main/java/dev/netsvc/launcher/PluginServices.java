@@ -19,6 +19,12 @@ interface PluginServices {
      */
     List<Problem> swap(PluginGeneration current, PluginGeneration next);
 
+    /**
+     * Keeps the listening sockets of {@code generation}'s services open until the returned action runs,
+     * whoever releases them meanwhile (a replacement on probation).
+     */
+    Runnable holdListeners(PluginGeneration generation);
+
     /** Stops every service of {@code generation} (its jar was removed); each drains within the grace. */
     void stop(PluginGeneration generation);
 }

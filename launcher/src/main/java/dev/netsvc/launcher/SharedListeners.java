@@ -36,8 +36,14 @@ final class SharedListeners {
 
     private final List<Held> held = new ArrayList<>();
 
-    /** The {@link Listeners} of one service, for its {@link dev.netsvc.core.ServiceContext}. */
+    /**
+     * The {@link Listeners} of one supervised service, for its {@link dev.netsvc.core.ServiceContext}. It
+     * counts each socket once however often the service releases it (an engine that lost its accept loop
+     * and is then stopped releases twice).
+     */
     Listeners forService(String serviceId) {
+        java.util.Set<Closeable> mine = java.util.Collections.synchronizedSet(
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return new Listeners() {
             @Override
             public <S extends ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
@@ -45,24 +51,49 @@ final class SharedListeners {
                 S shared = (S) take(serviceId, unbound.getClass(), address);
                 if (shared != null) {
                     Sockets.closeQuietly(unbound);
-                    return shared;
+                } else {
+                    shared = add(serviceId, unbound.getClass(), address, Sockets.listenTcp(unbound, address, backlog));
                 }
-                return add(serviceId, unbound.getClass(), address, Sockets.listenTcp(unbound, address, backlog));
+                mine.add(shared);
+                return shared;
             }
 
             @Override
             public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
                 ServerSocketChannel shared = (ServerSocketChannel) take(serviceId, ServerSocketChannel.class, address);
-                if (shared != null) {
-                    return shared;
+                if (shared == null) {
+                    shared = add(serviceId, ServerSocketChannel.class, address, Listeners.OWN.tcpChannel(address, backlog));
                 }
-                ServerSocketChannel channel = Listeners.OWN.tcpChannel(address, backlog);
-                return add(serviceId, ServerSocketChannel.class, address, channel);
+                mine.add(shared);
+                return shared;
             }
 
             @Override
             public boolean release(Closeable listener) {
+                if (!mine.remove(listener)) {
+                    return stillUsed(listener); // released before, or never taken here
+                }
                 return SharedListeners.this.release(listener);
+            }
+        };
+    }
+
+    /**
+     * Counts one more user of every socket {@code serviceId} listens on now, until the returned action
+     * runs (once; later runs do nothing): they stay open whoever else releases them meanwhile.
+     */
+    synchronized Runnable hold(String serviceId) {
+        List<Closeable> sockets = new ArrayList<>();
+        for (Held h : held) {
+            if (h.serviceId.equals(serviceId)) {
+                h.users++;
+                sockets.add(h.socket);
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                sockets.forEach(this::release);
             }
         };
     }

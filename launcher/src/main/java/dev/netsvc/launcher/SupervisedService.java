@@ -172,9 +172,9 @@ final class SupervisedService {
     }
 
     /** A death reported by the running service: stop what is left of it, then follow the policy. */
-    void died(long gen, Throwable cause, Duration grace) {
+    boolean died(long gen, Throwable cause, Duration grace) {
         if (gen != generation || state != ServiceState.RUNNING) {
-            return; // a late report from an earlier run, or the service is already being stopped
+            return false; // a late report from an earlier run, or the service is already being stopped
         }
         String plain = PluginHost.plainCause(cause);
         log.error("{} died: {}", id(), plain);
@@ -183,6 +183,7 @@ final class SupervisedService {
         running = null;
         endpoints = List.of();
         afterFailure("died: " + plain);
+        return true;
     }
 
     /** Restarts a service in BACKOFF whose wait is over. */

@@ -38,6 +38,7 @@ final class Supervisor {
     private volatile java.util.Set<Integer> udpPorts = java.util.Set.of();
     private volatile Thread thread;
     private volatile boolean closed;
+    private volatile java.util.function.BiConsumer<ServiceInfo, String> deathWatch = (service, cause) -> { };
 
     Supervisor(Clock clock, Path home, Duration grace) {
         this.clock = clock;
@@ -59,7 +60,23 @@ final class Supervisor {
         });
     }
 
-    /** The grace a service has to stop, in restarts and at shutdown. */
+    /**
+     * Told of every death of a running service, with its plain cause (the live plugins folder watches a
+     * replacement on probation). Called on the supervisor thread under its lock: it must not block or lock.
+     */
+    void deathWatch(java.util.function.BiConsumer<ServiceInfo, String> watch) {
+        this.deathWatch = watch;
+    }
+
+    /**
+     * Keeps the listening sockets of {@code serviceIds} open, whoever releases them, until the returned
+     * action runs: a replacement on probation that dies leaves its port open for the version coming back.
+     */
+    Runnable holdListeners(List<String> serviceIds) {
+        List<Runnable> holds = serviceIds.stream().map(listeners::hold).toList();
+        return () -> holds.forEach(Runnable::run);
+    }
+
     /** The UDP ports of the enabled services, which each UDP guard treats as loop ports. */
     void udpPorts(java.util.Set<Integer> ports) {
         this.udpPorts = java.util.Set.copyOf(ports);
@@ -209,7 +226,9 @@ final class Supervisor {
     /** Handles the deaths reported since the last tick, then restarts the services whose backoff is over. */
     synchronized void tick() {
         for (SupervisedService.Death d; (d = deaths.poll()) != null; ) {
-            d.service().died(d.generation(), d.cause(), grace);
+            if (d.service().died(d.generation(), d.cause(), grace)) {
+                deathWatch.accept(d.service().plan().service(), PluginHost.plainCause(d.cause()));
+            }
         }
         for (SupervisedService s : List.copyOf(services.values())) {
             try {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,6 +223,32 @@ class LivePluginsTest {
         settle(); // unchanged: not retried
         assertEquals(4, live.failedDeploys());
         assertEquals(1, live.deploys());
+    }
+
+    @Test
+    void aReplacementWhoseServiceDiesOnProbationGivesWayToTheOldVersionOnTheSamePort() throws Exception {
+        put(v1, "ver.jar");
+        int port = runner.port("ver-svc");
+        put(v2, "ver.jar");
+        assertEquals("2.0.0", ask(port));
+        assertTrue(live.onProbation("ver"));
+        ServiceInfo dying = live.generation("ver").orElseThrow().services().get(0);
+
+        live.died(dying, "accept loop lost");
+        Await.until(Duration.ofSeconds(10), "1.0.0 back", () -> "1.0.0".equals(version()));
+        assertEquals("1.0.0", ask(port), "the old version serves again, on the same port");
+        assertFalse(live.onProbation("ver"));
+        assertEquals(1, live.failedDeploys());
+        settle(); // the jar that died is not retried until it changes
+        assertEquals("1.0.0", version());
+
+        put(v2, "ver-again.jar"); // the same content under another name is another try
+        assertEquals("2.0.0", version());
+        clock.advance(LivePlugins.PROBATION);
+        live.endDueProbations();
+        assertFalse(live.onProbation("ver"), "probation over: a death now is the supervisor's business");
+        live.died(live.generation("ver").orElseThrow().services().get(0), "later");
+        assertEquals("2.0.0", version());
     }
 
     @Test

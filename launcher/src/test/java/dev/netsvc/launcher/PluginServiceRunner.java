@@ -61,6 +61,12 @@ final class PluginServiceRunner implements PluginServices {
         return problems;
     }
 
+    @Override
+    public Runnable holdListeners(PluginGeneration generation) {
+        List<Runnable> holds = generation.services().stream().map(s -> listeners.hold(s.id())).toList();
+        return () -> holds.forEach(Runnable::run);
+    }
+
     private List<Problem> start(PluginGeneration generation) {
         List<Problem> problems = new ArrayList<>();
         Configuration.Plan plan;
