@@ -2,7 +2,7 @@ package dev.netsvc.launcher;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.Netsvc;
-import dev.netsvc.core.net.FileDescriptors;
+import dev.netsvc.core.internal.FileDescriptors;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
 import dev.netsvc.launcher.admin.AdminServer;

@@ -1,5 +1,7 @@
 package dev.netsvc.core.access;
 
+import dev.netsvc.core.internal.Addresses;
+
 import dev.netsvc.core.ConfigKey;
 
 import java.net.Inet4Address;

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.FileDescriptors;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * naming the limit and the fix instead of one line per failure, and say once when accepting works again.
  * Thread-safe; one per server.
  */
-public final class AcceptFailures {
+final class AcceptFailures {
 
     static final long WARN_INTERVAL_MILLIS = 60_000;
     static final long FIRST_PAUSE_MILLIS = 50;

@@ -3,10 +3,10 @@ package dev.netsvc.core.net;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
-import dev.netsvc.core.access.RefusalLog;
+import dev.netsvc.core.internal.RefusalLog;
 import dev.netsvc.core.access.RefusalReason;
-import dev.netsvc.core.access.SourceGate;
-import dev.netsvc.core.access.SourceKey;
+import dev.netsvc.core.internal.SourceGate;
+import dev.netsvc.core.internal.SourceKey;
 
 import java.io.Closeable;
 import java.io.IOException;

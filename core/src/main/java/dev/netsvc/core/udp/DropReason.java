@@ -1,7 +1,7 @@
 package dev.netsvc.core.udp;
 
 /** Why {@link UdpGuard} dropped a datagram; each reason is counted as {@code udp.dropped.<label>}. */
-public enum DropReason {
+enum DropReason {
     /** The source is not allowed by the service's {@code only-from} / {@code no-access}. */
     ACL("acl"),
     /** The source sent faster than the service's {@code rate} / {@code rate-burst}. */

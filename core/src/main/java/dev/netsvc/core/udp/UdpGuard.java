@@ -2,11 +2,11 @@ package dev.netsvc.core.udp;
 
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
-import dev.netsvc.core.access.RefusalLog;
+import dev.netsvc.core.internal.RefusalLog;
 import dev.netsvc.core.access.RefusalReason;
-import dev.netsvc.core.access.SourceGate;
-import dev.netsvc.core.access.SourceRateLimiter;
-import dev.netsvc.core.access.TokenBucket;
+import dev.netsvc.core.internal.SourceGate;
+import dev.netsvc.core.internal.SourceRateLimiter;
+import dev.netsvc.core.internal.TokenBucket;
 
 import org.slf4j.Logger;
 import org.slf4j.helpers.NOPLogger;

@@ -2,6 +2,8 @@ package dev.netsvc.core.access;
 
 import org.junit.jupiter.api.Test;
 
+import dev.netsvc.core.internal.SourceKey;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

@@ -1,6 +1,7 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
 
 import dev.netsvc.core.RecordingLogger;
+import dev.netsvc.core.access.RefusalReason;
 import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 
-import static dev.netsvc.core.access.AddressBlockTest.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,5 +48,9 @@ class RefusalLogTest {
         assertTrue(log.lines().stream().anyMatch(l -> l.text().equals(
                 "refused " + (5000 - RefusalLog.LINES_PER_MINUTE) + " more connections from other sources in the last minute (not logged one by one)")),
                 log.lines().toString());
+    }
+
+    private static InetAddress ip(String literal) throws java.net.UnknownHostException {
+        return InetAddress.getByName(literal); // literals only: no lookup
     }
 }

@@ -1,4 +1,4 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
 
 import org.junit.jupiter.api.Test;
 

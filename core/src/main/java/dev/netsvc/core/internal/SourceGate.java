@@ -1,6 +1,9 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
 
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.access.AccessList;
+import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.access.RefusalReason;
 
 import java.net.InetAddress;
 import java.time.Clock;

@@ -1,18 +1,18 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** Address helpers for access rules. */
-final class Addresses {
+/** Address helpers for access rules. Not API. */
+public final class Addresses {
 
     private Addresses() {
     }
 
     /** An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) as the IPv4 address; anything else as is. */
-    static InetAddress normalize(InetAddress address) {
+    public static InetAddress normalize(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }

@@ -1,4 +1,4 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
 
 /**
  * The classic token bucket: it holds up to {@code burst} tokens, gains {@code rate} tokens per second,

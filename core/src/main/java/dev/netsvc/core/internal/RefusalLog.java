@@ -1,4 +1,6 @@
-package dev.netsvc.core.access;
+package dev.netsvc.core.internal;
+
+import dev.netsvc.core.access.RefusalReason;
 
 import org.slf4j.Logger;
 
