@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * docs/plugin-authors.md cannot drift from the SDK: every code block is either a copy of a tagged region
+ * docs/plugin-authors.md and its sub-pages cannot drift from the SDK: every code block is either a copy of a tagged region
  * of a source the build compiles ({@code <!-- snippet: PATH#TAG -->}, the region between
  * {@code tag::TAG[]} and {@code end::TAG[]}, with the archetype's variables filled in as the tutorial
  * names them), or a command whose essentials are checked here against what ArchetypeIT runs
@@ -50,25 +50,37 @@ class DocSnippetsIT {
 
     @Test
     void everyCodeBlockIsASourceRegionOrACheckedCommand() throws IOException {
-        List<Block> blocks = blocks(ROOT.resolve("docs/plugin-authors.md"));
-        assertFalse(blocks.isEmpty());
-        for (Block block : blocks) {
-            switch (block.marker()) {
-                case "snippet" -> {
-                    String[] at = block.target().split("#", 2);
-                    assertEquals(region(ROOT.resolve(at[0]), at[1]), block.code(),
-                            "docs/plugin-authors.md line " + block.line() + " differs from " + block.target());
-                }
-                case "checked" -> {
-                    List<String> facts = COMMANDS.get(block.target());
-                    assertTrue(facts != null, "line " + block.line() + ": no check named " + block.target());
-                    String oneLine = block.code().replace("\\\n", " ").replaceAll(" +", " ");
-                    for (String fact : facts) {
-                        assertTrue(oneLine.contains(fact), "line " + block.line() + " lacks '" + fact + "':\n" + block.code());
-                    }
-                }
-                default -> fail("line " + block.line() + ": a code block without a snippet or checked marker");
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("docs/plugin-authors.md")));
+        try (var sub = Files.list(ROOT.resolve("docs/plugin-authors"))) {
+            sub.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        assertTrue(pages.size() > 1, "the sub-pages of docs/plugin-authors/ are checked too");
+        for (Path page : pages) {
+            String name = ROOT.relativize(page).toString();
+            List<Block> blocks = blocks(page);
+            assertFalse(blocks.isEmpty(), name + " has no code block");
+            for (Block block : blocks) {
+                check(name, block);
             }
+        }
+    }
+
+    private static void check(String page, Block block) throws IOException {
+        String where = page + " line " + block.line();
+        switch (block.marker()) {
+            case "snippet" -> {
+                String[] at = block.target().split("#", 2);
+                assertEquals(region(ROOT.resolve(at[0]), at[1]), block.code(), where + " differs from " + block.target());
+            }
+            case "checked" -> {
+                List<String> facts = COMMANDS.get(block.target());
+                assertTrue(facts != null, where + ": no check named " + block.target());
+                String oneLine = block.code().replace("\\\n", " ").replaceAll(" +", " ");
+                for (String fact : facts) {
+                    assertTrue(oneLine.contains(fact), where + " lacks '" + fact + "':\n" + block.code());
+                }
+            }
+            default -> fail(where + ": a code block without a snippet or checked marker");
         }
     }
 

@@ -54,8 +54,10 @@ public final class UdpServer {
         this.log = context.log();
         this.channel = channel;
         this.local = (InetSocketAddress) channel.getLocalAddress();
+        // tag::guard[]
         this.guard = new UdpGuard(limits, AccessPolicy.of(context.settings()), context.udpServicePorts(),
                 context.clock(), context.counters(), context.log(), local.getPort());
+        // end::guard[]
         this.handler = handler;
         this.maxReply = maxReply;
         this.received = context.counters().counter("udp.received");
@@ -132,9 +134,11 @@ public final class UdpServer {
                 continue;
             }
             received.increment();
+            // tag::admit[]
             if (!guard.admit(source)) {
-                continue;
+                continue; // dropped, and counted under its reason
             }
+            // end::admit[]
             request.clear().limit(in.position());
             reply.clear();
             if (answer(request, source, reply)) {

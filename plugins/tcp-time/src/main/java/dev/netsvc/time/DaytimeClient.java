@@ -11,6 +11,7 @@ import org.pf4j.Extension;
  * {@code netsvc call daytime HOST[:PORT] [--udp]}: prints the server's date and time line. RFC 867 asks
  * for one line of text; binary data (an RFC 868 time) or several lines (a quote) is another service.
  */
+// tag::client[]
 @Extension
 public final class DaytimeClient extends ReplyClient {
 
@@ -18,9 +19,11 @@ public final class DaytimeClient extends ReplyClient {
     private static final int MAX_READ = 4096;
 
     public DaytimeClient() {
+        // name, description, default port, default transport, the longest answer accepted
         super("daytime", "ask for the date and time as text (RFC 867), over TCP unless --udp", DaytimeService.PORT,
                 Transport.TCP, MAX_READ);
     }
+    // end::client[]
 
     @Override
     protected void show(Answer answer, ClientInvocation invocation) {

@@ -48,12 +48,14 @@ public final class DiscardService implements NetService {
         return PORT;
     }
 
+    // tag::keys[]
     @Override
     public List<ConfigKey<?>> configKeys() {
         List<ConfigKey<?>> keys = new ArrayList<>(List.of(MAX_CONNECTIONS, IDLE_TIMEOUT));
-        keys.addAll(UdpLimits.KEYS);
+        keys.addAll(UdpLimits.KEYS); // the UDP guard's limits, settable per service
         return keys;
     }
+    // end::keys[]
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {

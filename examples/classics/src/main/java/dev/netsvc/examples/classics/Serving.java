@@ -36,11 +36,12 @@ final class Serving {
      * was asked for), behind core's UdpServer: its loop check and rate limits keep a forged source from
      * turning the service into a reflector.
      */
+    // tag::udp[]
     static RunningService tcpAndUdp(ServiceContext context, BlockingTcpServer tcp, int maxReply, UdpHandler handler)
             throws IOException {
         UdpServer udp;
         try {
-            udp = UdpServer.start(onPort(context, tcp.endpoint().address().getPort()), maxReply, handler);
+            udp = UdpServer.start(context.withPort(tcp.endpoint().port()), maxReply, handler);
         } catch (IOException | RuntimeException e) {
             tcp.stop(Duration.ZERO);
             throw e;
@@ -58,15 +59,5 @@ final class Serving {
             }
         };
     }
-
-    private static ServiceContext onPort(ServiceContext context, int port) {
-        return ServiceContext.builder(context.serviceId())
-                .bind(context.address().getAddress(), port)
-                .settings(context.settings())
-                .log(context.log())
-                .counters(context.counters())
-                .clock(context.clock())
-                .home(context.home())
-                .build();
-    }
+    // end::udp[]
 }

@@ -78,10 +78,11 @@ public final class EchoSelectorService implements NetService {
         return keys;
     }
 
+    // tag::start[]
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         NioOptions options = NioOptions.defaults()
-                .withLoops(context.get(LOOPS))
+                .withLoops(context.get(LOOPS)) // 0: one loop per core
                 .withMaxConnections(context.get(MAX_CONNECTIONS))
                 .withIdleTimeout(context.get(IDLE_TIMEOUT))
                 .withReadBufferSize(context.get(BUFFER_SIZE))
@@ -108,4 +109,5 @@ public final class EchoSelectorService implements NetService {
             connection.write(input);
         };
     }
+    // end::start[]
 }
