@@ -173,9 +173,22 @@ while [ "$(elapsed)" -lt "$seconds" ]; do
     if [ $replaced = no ] && [ "$(elapsed)" -ge $(( seconds * 6 / 10 )) ]; then
         replaced=yes
         if [ $can_replace = yes ]; then
+            # a rebuilt copy with another Plugin-Version (identical bytes would swap nothing), renamed in
+            # over the old jar as a deploy tool would
             jar=$(ls "$work/netsvc/plugins/$REPLACE_PLUGIN"-*.jar | head -n 1)
-            cp "$jar" "$work/replacement.tmp" && touch "$work/replacement.tmp" && mv "$work/replacement.tmp" "$jar"
-            echo "$(elapsed),replace $REPLACE_PLUGIN jar" >>"$work/events.csv"
+            python3 - "$jar" "$work/replacement.part" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "META-INF/MANIFEST.MF":
+            lines = [l for l in data.decode().splitlines() if l and not l.startswith("Plugin-Version:")]
+            data = ("\r\n".join(lines + ["Plugin-Version: 9.9.9"]) + "\r\n\r\n").encode()
+        zout.writestr(item, data)
+PY
+            mv "$work/replacement.part" "$jar"
+            echo "$(elapsed),replace $REPLACE_PLUGIN jar with 9.9.9" >>"$work/events.csv"
         else
             echo "note: this build has no live plugins folder (plugins.watch); the plugin replacement was skipped" | tee -a "$work/notes.txt"
         fi
@@ -183,6 +196,9 @@ while [ "$(elapsed)" -lt "$seconds" ]; do
     sleep "$SAMPLE"
 done
 wait "$udp" || true
+if [ $can_replace = yes ] && [ $replaced = yes ] && ! grep -q "plugin $REPLACE_PLUGIN: .* replaced by 9.9.9" "$work/host.log"; then
+    echo "note: the $REPLACE_PLUGIN replacement did not happen: $(grep "plugin $REPLACE_PLUGIN" "$work/host.log" | tail -n 1)" | tee -a "$work/notes.txt"
+fi
 for _ in $(seq 60); do # the last bench round and wrk end on their own
     [ "$(jobs -rp | grep -vx "$host" | wc -l)" -eq 0 ] && break
     sleep 1
