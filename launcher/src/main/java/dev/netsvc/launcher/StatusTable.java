@@ -1,6 +1,7 @@
 package dev.netsvc.launcher;
 
 import dev.netsvc.core.Endpoint;
+import dev.netsvc.launcher.admin.StatusJson;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -87,38 +88,8 @@ final class StatusTable {
                 + "\n";
     }
 
-    /** The same, as one JSON document: {@code {"version":..., "startedAt":..., "services":[...]}}. */
+    /** The same, as one JSON document: the admin endpoint's {@code /status} ({@link StatusJson}). */
     static String json(HostView host) {
-        StringBuilder out = new StringBuilder("{\"version\":").append(Json.string(host.version()))
-                .append(",\"startedAt\":").append(Json.string(host.startedAt().toString())).append(",\"services\":[");
-        List<ServiceStatus> services = host.services();
-        for (int i = 0; i < services.size(); i++) {
-            ServiceStatus s = services.get(i);
-            out.append(i == 0 ? "" : ",").append("{\"id\":").append(Json.string(s.id()))
-                    .append(",\"state\":").append(Json.string(s.state().label()))
-                    .append(",\"enabled\":").append(s.enabled())
-                    .append(",\"since\":").append(Json.string(s.since().toString()))
-                    .append(",\"reason\":").append(Json.string(s.reason()))
-                    .append(",\"plugin\":").append(Json.string(s.pluginId()))
-                    .append(",\"pluginVersion\":").append(Json.string(s.pluginVersion()))
-                    .append(",\"restarts\":").append(s.restarts())
-                    .append(",\"endpoints\":[")
-                    .append(s.endpoints().stream().map(e -> "{\"transport\":" + Json.string(e.transport().label())
-                            + ",\"address\":" + Json.string(e.address().getAddress().getHostAddress())
-                            + ",\"port\":" + e.port() + "}").collect(Collectors.joining(",")))
-                    .append("],\"counters\":{")
-                    .append(s.counters().entrySet().stream().map(e -> Json.string(e.getKey()) + ":" + e.getValue())
-                            .collect(Collectors.joining(",")))
-                    .append("}}");
-        }
-        out.append("],\"plugins\":{\"deploys\":").append(host.pluginDeploys())
-                .append(",\"failedDeploys\":").append(host.pluginDeployFailures())
-                .append(",\"uncollectedClassLoaders\":").append(host.uncollectedPluginClassLoaders())
-                .append(",\"classLoadersAwaitingCollection\":").append(host.pluginClassLoadersAwaitingCollection())
-                .append(",\"running\":[")
-                .append(host.plugins().stream().map(p -> "{\"id\":" + Json.string(p.id()) + ",\"version\":"
-                        + Json.string(p.version()) + ",\"jar\":" + Json.string(p.jar()) + "}").collect(Collectors.joining(",")))
-                .append("]}");
-        return out.append("}\n").toString();
+        return StatusJson.of(host) + "\n";
     }
 }

@@ -2,6 +2,7 @@ package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.launcher.HostView;
+import dev.netsvc.launcher.PluginStatus;
 import dev.netsvc.launcher.ServiceStatus;
 
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.TreeMap;
  *   {"id":"echo-blocking","plugin":"echo-blocking","version":"0.1.0","enabled":true,"state":"running",
  *    "since":"2026-12-02T00:40:00.2Z","reason":"","transports":["tcp"],
  *    "endpoints":[{"transport":"tcp","address":"127.0.0.1","port":7007}],"restarts":0,
- *    "counters":{"tcp.connections.accepted":3}}]}
+ *    "counters":{"tcp.connections.accepted":3}}],
+ *  "plugins":{"deploys":7,"failedDeploys":0,"uncollectedClassLoaders":0,"classLoadersAwaitingCollection":0,
+ *   "running":[{"id":"echo-blocking","version":"0.1.0","jar":"echo-blocking-0.1.0.jar"}]}}
  * }</pre>
  */
 public final class StatusJson {
@@ -33,7 +36,17 @@ public final class StatusJson {
         for (ServiceStatus service : view.services()) {
             service(json, service);
         }
-        return json.endArray().endObject().toString();
+        json.endArray().name("plugins").beginObject()
+                .name("deploys").value(view.pluginDeploys())
+                .name("failedDeploys").value(view.pluginDeployFailures())
+                .name("uncollectedClassLoaders").value(view.uncollectedPluginClassLoaders())
+                .name("classLoadersAwaitingCollection").value(view.pluginClassLoadersAwaitingCollection())
+                .name("running").beginArray();
+        for (PluginStatus plugin : view.plugins()) {
+            json.beginObject().name("id").value(plugin.id()).name("version").value(plugin.version())
+                    .name("jar").value(plugin.jar()).endObject();
+        }
+        return json.endArray().endObject().endObject().toString();
     }
 
     /** One service, as it appears in {@link #of(HostView)}'s {@code services} array. */
