@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The signals an operator sends to a running host. SIGINT and SIGTERM stop it (a second one forces the
  * exit); SIGHUP reloads the configuration, as {@code netsvc reload} does; SIGUSR1 writes the status
- * table to the log, as xinetd does; SIGUSR2 is ignored with a log line. No signal ends the host without
- * a line in the log. Handling them ourselves (instead of a shutdown hook) lets netsvc stop its
+ * table to the log, as xinetd does. SIGUSR2 is left to the JVM, which uses it to suspend threads (JFR's
+ * and other profilers' sampling): a handler of ours took those signals away and sampling saw almost
+ * nothing; sent from outside it does nothing. No signal ends the host without a line in the log. Handling them ourselves (instead of a shutdown hook) lets netsvc stop its
  * services on the main thread and exit with status 0.
  */
 final class HostSignals {
@@ -33,7 +34,7 @@ final class HostSignals {
         for (String sig : new String[] {"INT", "TERM"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> signals.onStop("SIG" + s.getName()));
         }
-        for (String sig : new String[] {"HUP", "USR1", "USR2"}) {
+        for (String sig : new String[] {"HUP", "USR1"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> signals.worker.execute(() -> signals.on("SIG" + s.getName())));
             } catch (IllegalArgumentException e) {
