@@ -7,12 +7,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The host's listening TCP sockets, counted by user. A service asking for a socket it already listens on
+ * The host's listening TCP sockets and UDP sockets, counted by user. A service asking for a socket it already listens on
  * (the same service id, kind of socket and configured address) gets the very same socket: that is how a
  * replacing plugin version takes over the old version's port without it ever closing. A socket is closed
  * when its last user releases it. Thread-safe.
@@ -58,6 +59,15 @@ final class SharedListeners {
                 }
                 ServerSocketChannel channel = Listeners.OWN.tcpChannel(address, backlog);
                 return add(serviceId, ServerSocketChannel.class, address, channel);
+            }
+
+            @Override
+            public DatagramChannel udp(InetSocketAddress address) throws IOException {
+                DatagramChannel shared = (DatagramChannel) take(serviceId, DatagramChannel.class, address);
+                if (shared != null) {
+                    return shared;
+                }
+                return add(serviceId, DatagramChannel.class, address, Listeners.OWN.udp(address));
             }
 
             @Override

@@ -4,11 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 
 /**
- * Where a service's engine gets its listening TCP socket, and where it gives it back when it stops
- * accepting. {@link #OWN} binds a new socket and closes it on release. The launcher's host instead keeps
+ * Where a service's engine gets its listening TCP socket or its UDP socket, and where it gives it back
+ * when it stops accepting or receiving. {@link #OWN} binds a new socket and closes it on release. The launcher's host instead keeps
  * listening sockets across a plugin replacement: the new version of a service gets the very socket the
  * old version listens on, both accept from it for a moment, then the old one releases it without
  * closing, so the port never closes and no connection waiting in its accept queue is lost.
@@ -16,6 +17,12 @@ import java.nio.channels.ServerSocketChannel;
  * <p>A socket from {@link #tcp} or {@link #tcpChannel} may be shared with another running copy of the
  * same service: never close it (call {@link #release}), never change its blocking mode back to blocking,
  * and stop accepting without closing it (an accept timeout, or cancelling a selection key).
+ *
+ * <p>The same holds for a UDP socket from {@link #udp}: while two copies receive from it, the kernel gives
+ * each datagram to exactly one of them, and a datagram nobody has received yet waits in the socket's
+ * buffer for the copy that goes on. So a copy must stop receiving without closing the socket; as
+ * interrupting a thread blocked in a channel closes the channel, the socket is non-blocking and a copy
+ * waits on a {@link java.nio.channels.Selector} of its own, which it wakes up to stop.
  */
 public interface Listeners {
 
@@ -27,6 +34,12 @@ public interface Listeners {
 
     /** A bound {@link ServerSocketChannel} in non-blocking mode, new or held by the host. */
     ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException;
+
+    /**
+     * A bound {@link DatagramChannel} of the address's family in non-blocking mode, new or held by the host
+     * for this service and address. Register it with a selector of your own; never make it blocking.
+     */
+    DatagramChannel udp(InetSocketAddress address) throws IOException;
 
     /**
      * The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it.
@@ -46,6 +59,18 @@ public interface Listeners {
         @Override
         public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
             ServerSocketChannel channel = Sockets.listenTcpChannel(address, backlog);
+            try {
+                channel.configureBlocking(false);
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                Sockets.closeQuietly(channel);
+                throw e;
+            }
+        }
+
+        @Override
+        public DatagramChannel udp(InetSocketAddress address) throws IOException {
+            DatagramChannel channel = Sockets.bindUdp(address);
             try {
                 channel.configureBlocking(false);
                 return channel;
