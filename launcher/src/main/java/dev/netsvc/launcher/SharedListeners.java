@@ -1,5 +1,6 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.Listeners;
 import dev.netsvc.core.net.Sockets;
 
@@ -71,7 +72,21 @@ final class SharedListeners {
             }
 
             @Override
+            public AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
+                AsyncListener.Socket shared = (AsyncListener.Socket) take(serviceId, AsyncListener.Socket.class, address);
+                if (shared != null) {
+                    return shared.listener();
+                }
+                AsyncListener.Socket socket = AsyncListener.Socket.open(address, backlog, threads, name);
+                return add(serviceId, AsyncListener.Socket.class, address, socket).listener();
+            }
+
+            @Override
             public boolean release(Closeable listener) {
+                if (listener instanceof AsyncListener async) {
+                    async.close(); // this copy accepts no more; the socket is counted like any other
+                    return SharedListeners.this.release(async.socket());
+                }
                 return SharedListeners.this.release(listener);
             }
         };

@@ -127,6 +127,20 @@ class SharedListenersTest {
         assertFalse(first.isOpen(), "the last release closes");
     }
 
+    @Test
+    void aNio2ListenerIsSharedByCopyAndTheLastReleaseClosesItsSocket() throws IOException {
+        Listeners u = shared.forService("u");
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        dev.netsvc.core.net.AsyncListener old = u.tcpAsync(any, 50, 1, "u");
+        dev.netsvc.core.net.AsyncListener next = u.tcpAsync(any, 50, 1, "u");
+        assertSame(old.socket(), next.socket(), "the new copy accepts from the old copy's socket");
+        assertTrue(u.release(old), "stays open for the new copy");
+        assertTrue(old.socket().isOpen());
+        assertFalse(u.release(next));
+        assertFalse(next.socket().isOpen(), "the last release closes");
+        assertEquals(0, shared.open());
+    }
+
     private String receive() throws IOException {
         byte[] buf = new byte[128];
         var packet = new java.net.DatagramPacket(buf, buf.length);

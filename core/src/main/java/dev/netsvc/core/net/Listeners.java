@@ -23,6 +23,9 @@ import java.nio.channels.ServerSocketChannel;
  * buffer for the copy that goes on. So a copy must stop receiving without closing the socket; as
  * interrupting a thread blocked in a channel closes the channel, the socket is non-blocking and a copy
  * waits on a {@link java.nio.channels.Selector} of its own, which it wakes up to stop.
+ *
+ * <p>NIO.2 servers get an {@link AsyncListener} from {@link #tcpAsync} instead of a channel: the socket and
+ * its channel group stay with the host, which hands each accepted connection to one copy (see there why).
  */
 public interface Listeners {
 
@@ -40,6 +43,13 @@ public interface Listeners {
      * for this service and address. Register it with a selector of your own; never make it blocking.
      */
     DatagramChannel udp(InetSocketAddress address) throws IOException;
+
+    /**
+     * A listening NIO.2 socket of {@code backlog}, new or held by the host for this service and address,
+     * as seen by this copy. Its connections belong to the socket's channel group of {@code threads}
+     * threads named {@code name-io-N}; a socket already held keeps the group it was opened with.
+     */
+    AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException;
 
     /**
      * The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it.
@@ -81,8 +91,16 @@ public interface Listeners {
         }
 
         @Override
+        public AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
+            return AsyncListener.Socket.open(address, backlog, threads, name).listener();
+        }
+
+        @Override
         public boolean release(Closeable listener) {
             Sockets.closeQuietly(listener);
+            if (listener instanceof AsyncListener async) {
+                async.socket().close();
+            }
             return false;
         }
     };

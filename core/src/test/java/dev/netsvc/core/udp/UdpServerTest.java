@@ -167,13 +167,19 @@ class UdpServerTest {
         java.util.concurrent.atomic.AtomicReference<Throwable> death = new java.util.concurrent.atomic.AtomicReference<>();
         dev.netsvc.core.net.Listeners recording = new dev.netsvc.core.net.Listeners() {
             @Override
-            public <S extends java.net.ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) {
-                throw new UnsupportedOperationException();
+            public <S extends java.net.ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
+                return OWN.tcp(unbound, address, backlog);
             }
 
             @Override
-            public java.nio.channels.ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) {
-                throw new UnsupportedOperationException();
+            public java.nio.channels.ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
+                return OWN.tcpChannel(address, backlog);
+            }
+
+            @Override
+            public dev.netsvc.core.net.AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name)
+                    throws IOException {
+                return OWN.tcpAsync(address, backlog, threads, name);
             }
 
             @Override
