@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 
 /**
@@ -52,10 +53,11 @@ public interface Listeners {
     AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException;
 
     /**
-     * The engine no longer accepts from {@code listener}; it is closed unless another copy still uses it.
-     * Returns true when it stays open because a replacing copy of the service accepts from it: the
-     * engine then lets its open connections finish by themselves within the grace (their clients are in
-     * the middle of something; new clients already reach the new copy) before it cuts them short.
+     * The engine no longer accepts (or receives) from {@code listener}, a socket or an {@link AsyncListener}
+     * from here; it is closed unless another copy still uses it. Returns true when it stays open because a
+     * replacing copy of the service accepts from it: the engine then lets its open connections finish by
+     * themselves within the grace (their clients are in the middle of something; new clients already
+     * reach the new copy) before it cuts them short.
      */
     boolean release(Closeable listener);
 
@@ -68,26 +70,12 @@ public interface Listeners {
 
         @Override
         public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
-            ServerSocketChannel channel = Sockets.listenTcpChannel(address, backlog);
-            try {
-                channel.configureBlocking(false);
-                return channel;
-            } catch (IOException | RuntimeException e) {
-                Sockets.closeQuietly(channel);
-                throw e;
-            }
+            return nonBlocking(Sockets.listenTcpChannel(address, backlog));
         }
 
         @Override
         public DatagramChannel udp(InetSocketAddress address) throws IOException {
-            DatagramChannel channel = Sockets.bindUdp(address);
-            try {
-                channel.configureBlocking(false);
-                return channel;
-            } catch (IOException | RuntimeException e) {
-                Sockets.closeQuietly(channel);
-                throw e;
-            }
+            return nonBlocking(Sockets.bindUdp(address));
         }
 
         @Override
@@ -104,4 +92,15 @@ public interface Listeners {
             return false;
         }
     };
+
+    // A freshly bound channel made non-blocking, or closed when that fails.
+    private static <C extends SelectableChannel> C nonBlocking(C channel) throws IOException {
+        try {
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            Sockets.closeQuietly(channel);
+            throw e;
+        }
+    }
 }
