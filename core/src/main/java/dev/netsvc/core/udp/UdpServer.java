@@ -78,8 +78,9 @@ public final class UdpServer {
     }
 
     /**
-     * Gets the socket of {@code context.address()} from {@code context.listeners()} and starts serving, with the limits the service was configured
-     * with: the service must declare {@link UdpLimits#KEYS} among its keys.
+     * Gets the socket of {@code context.address()} from {@code context.listeners()} and starts serving,
+     * with the limits the service was configured with: the service must declare {@link UdpLimits#KEYS}
+     * among its keys.
      *
      * @param maxReply the largest reply the protocol allows, in bytes
      */
@@ -135,7 +136,7 @@ public final class UdpServer {
             selector.select(CLOSED_CHECK_MILLIS);
             selector.selectedKeys().clear();
             if (!channel.isOpen()) {
-                return; // closed by stop() or by someone else
+                return; // closed by someone else: stop() releases it only after this thread ended
             }
             // until nothing is left: another copy sharing the socket may have taken it first
             while (!stopping.get()) {
