@@ -113,8 +113,9 @@ public final class ServiceContext {
     }
 
     /**
-     * Where the engines get listening TCP sockets: by default they bind their own; under the launcher a
-     * replaced plugin's new version takes over the old version's sockets (see {@link Listeners}).
+     * Where the engines get listening TCP sockets, NIO.2 listeners and UDP sockets: by default they bind
+     * their own; under the launcher a replaced plugin's new version takes over the old version's sockets
+     * (see {@link Listeners}).
      */
     public Listeners listeners() {
         return listeners;
@@ -185,7 +186,7 @@ public final class ServiceContext {
             return this;
         }
 
-        /** Where engines get listening TCP sockets; by default {@link Listeners#OWN}. */
+        /** Where engines get their sockets; by default {@link Listeners#OWN}. */
         public Builder listeners(Listeners listeners) {
             this.listeners = listeners;
             return this;

@@ -163,7 +163,8 @@ class LivePluginsIT {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + netsvc.output(), e);
             }
-            netsvc.awaitLine(T, Pattern.compile("plugin tcp-time 0.2.0 loaded from tcp-time.jar")); // logged once it runs
+            // logged once its services run, a moment after daytime answers
+            netsvc.awaitLine(T, Pattern.compile("plugin tcp-time 0.2.0 loaded from tcp-time.jar"));
             assertFalse(netsvc.output().contains("not deployed"), netsvc.output());
 
             // removed and added again while ab -k runs against http: not one request of it fails
@@ -274,11 +275,21 @@ class LivePluginsIT {
 
     @Test
     void replacingEchoBlockingWhileClientsStreamEchoesEveryByte(@TempDir Path tmp) throws Exception {
+        replaceWhileClientsStream(tmp, "echo-blocking", "echo-blocking");
+    }
+
+    @Test
+    void replacingEchoAsyncWhileClientsStreamEchoesEveryByte(@TempDir Path tmp) throws Exception {
+        replaceWhileClientsStream(tmp, "echo-async", "echo-async"); // NIO.2: the host holds its listener and group
+    }
+
+    // Replaces the plugin's jar while 4 clients stream through the echo service: no reset, every byte echoed.
+    private static void replaceWhileClientsStream(Path tmp, String plugin, String service) throws Exception {
         Path plugins = plugins(tmp);
-        Path next = rebuilt(jar(plugins, "echo-blocking"), "0.9.0", 0, tmp.resolve("next.jar"));
+        Path next = rebuilt(jar(plugins, plugin), "0.9.0", 0, tmp.resolve("next.jar"));
         Path conf = conf(tmp, SERVICES, "plugins.scan-interval=200ms", "netsvc.shutdown-grace=30s");
         try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString())) {
-            int port = netsvc.port("echo-blocking", "tcp");
+            int port = netsvc.port(service, "tcp");
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Future<byte[][]>> clients = new ArrayList<>();
@@ -288,19 +299,78 @@ class LivePluginsIT {
                     clients.add(pool.submit(() -> stream(port, seed, streaming, pool)));
                 }
                 assertTrue(streaming.await(30, TimeUnit.SECONDS), "clients streaming");
-                Files.copy(next, jar(plugins, "echo-blocking"), StandardCopyOption.REPLACE_EXISTING);
-                netsvc.awaitLines(T, Pattern.compile(" echo-blocking listening on tcp "), 2); // the new version accepts
+                Files.copy(next, jar(plugins, plugin), StandardCopyOption.REPLACE_EXISTING);
+                netsvc.awaitLines(T, Pattern.compile(" " + service + " listening on tcp "), 2); // the new version accepts
                 // new connections reach the new version while the old ones stream on
                 assertEquals("late", askEcho(port, "late"));
                 for (Future<byte[][]> client : clients) {
                     byte[][] sentAndEchoed = client.get(120, TimeUnit.SECONDS);
                     assertArrayEquals(sentAndEchoed[0], sentAndEchoed[1], "every byte echoed, in order");
                 }
-                netsvc.awaitLine(T, Pattern.compile("plugin echo-blocking: .* replaced by 0.9.0"));
+                netsvc.awaitLine(T, Pattern.compile("plugin " + plugin + ": .* replaced by 0.9.0"));
+                assertEquals("after", askEcho(port, "after"), "the new version serves alone");
+                assertTrue(netsvc.control("status").stdout().contains(plugin + " 0.9.0"), netsvc.output());
             } finally {
                 pool.shutdownNow();
             }
             assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    @Test
+    void replacingDaytimeWhileAUdpClientAsksAnswersEveryRequest(@TempDir Path tmp) throws Exception {
+        Path plugins = plugins(tmp);
+        Path next = rebuilt(jar(plugins, "tcp-time"), "0.9.0", 0, tmp.resolve("next.jar"));
+        // the guard's rate limit would drop a client that asks without pause: this one may
+        Path conf = conf(tmp, SERVICES, "plugins.scan-interval=200ms", "netsvc.shutdown-grace=30s",
+                "daytime.udp-rate=1000000", "daytime.udp-burst=1000000", "daytime.udp-global-rate=10000000");
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--config", conf.toString());
+             java.net.DatagramSocket client = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            int port = netsvc.port("daytime", "udp");
+            client.connect(new InetSocketAddress("127.0.0.1", port));
+            client.setSoTimeout(5000); // one unanswered request fails the test: no retries
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+            Future<?> asking;
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                asking = pool.submit(() -> {
+                    byte[] reply = new byte[512];
+                    long deadline = System.nanoTime() + T.toNanos();
+                    int afterSwap = 0;
+                    while (afterSwap < 200 && System.nanoTime() < deadline) { // bounded: by count after the swap and time
+                        client.send(new java.net.DatagramPacket(new byte[] {'?'}, 1)); // a connected socket sends no empty one
+                        java.net.DatagramPacket answer = new java.net.DatagramPacket(reply, reply.length);
+                        client.receive(answer); // SocketTimeoutException: a request went unanswered
+                        assertTrue(answer.getLength() > 0, "a daytime line");
+                        asked.incrementAndGet();
+                        if (replaced.get()) {
+                            afterSwap++;
+                        }
+                    }
+                    return null;
+                });
+                Await.until(T, "the client is answered", () -> asked.get() > 50 || asking.isDone());
+                assertFalse(asking.isDone(), () -> "the client stopped: " + failure(asking));
+                Files.copy(next, jar(plugins, "tcp-time"), StandardCopyOption.REPLACE_EXISTING);
+                netsvc.awaitLine(T, Pattern.compile("plugin tcp-time: .* replaced by 0.9.0"));
+                replaced.set(true);
+                asking.get(120, TimeUnit.SECONDS); // it asked from before the copy until 200 answers after the swap
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(port, netsvc.port("daytime", "udp"), "the same port");
+            assertTrue(netsvc.control("status").stdout().contains("tcp-time 0.9.0"), netsvc.output());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    private static String failure(Future<?> done) {
+        try {
+            done.get();
+            return "without failing";
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 

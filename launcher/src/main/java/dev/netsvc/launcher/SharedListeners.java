@@ -1,5 +1,6 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.Listeners;
 import dev.netsvc.core.net.Sockets;
 
@@ -7,12 +8,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The host's listening TCP sockets, counted by user. A service asking for a socket it already listens on
+ * The host's listening TCP sockets and UDP sockets, counted by user. A service asking for a socket it already listens on
  * (the same service id, kind of socket and configured address) gets the very same socket: that is how a
  * replacing plugin version takes over the old version's port without it ever closing. A socket is closed
  * when its last user releases it. Thread-safe.
@@ -69,11 +71,37 @@ final class SharedListeners {
             }
 
             @Override
-            public boolean release(Closeable listener) {
-                if (!mine.remove(listener)) {
-                    return stillUsed(listener); // released before, or never taken here
+            public DatagramChannel udp(InetSocketAddress address) throws IOException {
+                DatagramChannel shared = (DatagramChannel) take(serviceId, DatagramChannel.class, address);
+                if (shared == null) {
+                    shared = add(serviceId, DatagramChannel.class, address, Listeners.OWN.udp(address));
                 }
-                return SharedListeners.this.release(listener);
+                mine.add(shared);
+                return shared;
+            }
+
+            @Override
+            public AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
+                AsyncListener.Socket shared = (AsyncListener.Socket) take(serviceId, AsyncListener.Socket.class, address);
+                if (shared == null) {
+                    shared = add(serviceId, AsyncListener.Socket.class, address,
+                            AsyncListener.Socket.open(address, backlog, threads, name));
+                }
+                mine.add(shared);
+                return shared.listener();
+            }
+
+            @Override
+            public boolean release(Closeable listener) {
+                Closeable socket = listener;
+                if (listener instanceof AsyncListener async) {
+                    async.close(); // this copy accepts no more; the socket is counted like any other
+                    socket = async.socket();
+                }
+                if (!mine.remove(socket)) {
+                    return stillUsed(socket); // released before, or never taken here
+                }
+                return SharedListeners.this.release(socket);
             }
         };
     }

@@ -14,6 +14,8 @@ import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,6 +28,12 @@ import java.util.concurrent.atomic.LongAdder;
  * request is never silently truncated) and one reply buffer of {@code maxReply} bytes (so a reply can
  * never be larger than the protocol promises). A failing handler loses that one reply, nothing else.
  *
+ * <p>The socket comes from {@link ServiceContext#listeners()}: a replacing version of the service receives
+ * from the same socket, so it is non-blocking and the thread waits on a selector of its own, which
+ * {@link #stop} wakes up to stop receiving without closing the socket (interrupting a thread blocked in a
+ * channel would close it). After each wake-up the thread receives until nothing is left, so a datagram
+ * costs one receive more than with a blocking socket only when it arrives alone.
+ *
  * <p>Counters: {@code udp.received}, {@code udp.replied}, {@code udp.failed} (handler threw or send
  * failed), the guard's {@code udp.dropped.*} and {@code udp.sources.forgotten}.
  */
@@ -34,9 +42,13 @@ public final class UdpServer {
     /** Larger than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6). */
     static final int RECEIVE_BUFFER = 65_536;
 
+    /** How often an idle thread looks whether someone else closed the socket (closing wakes no selector). */
+    private static final long CLOSED_CHECK_MILLIS = 1000;
+
     private final ServiceContext context;
     private final Logger log;
     private final DatagramChannel channel;
+    private final Selector selector;
     private final InetSocketAddress local;
     private final UdpGuard guard;
     private final UdpHandler handler;
@@ -48,11 +60,12 @@ public final class UdpServer {
     private final LongAdder failed;
     private boolean failureLogged;
 
-    private UdpServer(ServiceContext context, DatagramChannel channel, UdpLimits limits, int maxReply,
-                      UdpHandler handler) throws IOException {
+    private UdpServer(ServiceContext context, DatagramChannel channel, Selector selector, UdpLimits limits,
+                      int maxReply, UdpHandler handler) throws IOException {
         this.context = context;
         this.log = context.log();
         this.channel = channel;
+        this.selector = selector;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         // tag::guard[]
         this.guard = new UdpGuard(limits, AccessPolicy.of(context.settings()), context.udpServicePorts(),
@@ -67,8 +80,9 @@ public final class UdpServer {
     }
 
     /**
-     * Binds {@code context.address()} and starts serving, with the limits the service was configured
-     * with: the service must declare {@link UdpLimits#KEYS} among its keys.
+     * Gets the socket of {@code context.address()} from {@code context.listeners()} and starts serving,
+     * with the limits the service was configured with: the service must declare {@link UdpLimits#KEYS}
+     * among its keys.
      *
      * @param maxReply the largest reply the protocol allows, in bytes
      */
@@ -82,13 +96,17 @@ public final class UdpServer {
         if (maxReply < 0 || maxReply > RECEIVE_BUFFER) {
             throw new IllegalArgumentException("maxReply must be 0.." + RECEIVE_BUFFER + ", not " + maxReply);
         }
-        DatagramChannel channel = Sockets.bindUdp(context.address());
+        DatagramChannel channel = context.listeners().udp(context.address());
+        Selector selector = null;
         try {
-            UdpServer server = new UdpServer(context, channel, limits, maxReply, handler);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+            UdpServer server = new UdpServer(context, channel, selector, limits, maxReply, handler);
             server.receiver.start();
             return server;
         } catch (IOException | RuntimeException e) {
-            Sockets.closeQuietly(channel);
+            Sockets.closeQuietly(selector); // before the release: a registered channel closes only once deregistered
+            context.listeners().release(channel);
             throw e;
         }
     }
@@ -99,9 +117,9 @@ public final class UdpServer {
 
     /** The receiving thread: a loop that ends other than by {@link #stop} is the service's death. */
     private void receive() {
-        try {
+        try (selector) {
             receiveLoop();
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (!stopping.get()) {
                 context.failed(e);
             }
@@ -112,37 +130,48 @@ public final class UdpServer {
         }
     }
 
-    private void receiveLoop() {
+    private void receiveLoop() throws IOException {
         ByteBuffer in = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
         ByteBuffer request = in.asReadOnlyBuffer();
         ByteBuffer reply = ByteBuffer.allocateDirect(maxReply);
         while (!stopping.get()) {
-            in.clear();
-            InetSocketAddress source;
-            try {
-                source = (InetSocketAddress) channel.receive(in);
-            } catch (ClosedChannelException e) {
-                return; // stop() closed the channel
-            } catch (PortUnreachableException e) {
-                continue; // an ICMP error about an earlier reply: the client has gone, nothing to do
-            } catch (IOException e) {
-                if (stopping.get()) {
+            selector.select(CLOSED_CHECK_MILLIS);
+            selector.selectedKeys().clear();
+            if (!channel.isOpen()) {
+                return; // closed by someone else: stop() releases it only after this thread ended
+            }
+            // until nothing is left: another copy sharing the socket may have taken it first
+            while (!stopping.get()) {
+                in.clear();
+                InetSocketAddress source;
+                try {
+                    source = (InetSocketAddress) channel.receive(in);
+                } catch (ClosedChannelException e) {
                     return;
+                } catch (PortUnreachableException e) {
+                    continue; // an ICMP error about an earlier reply: the client has gone, nothing to do
+                } catch (IOException e) {
+                    if (stopping.get()) {
+                        return;
+                    }
+                    log.warn("UDP receive on {} failed: {}", endpoint(), e.toString());
+                    pause();
+                    break;
                 }
-                log.warn("UDP receive on {} failed: {}", endpoint(), e.toString());
-                pause();
-                continue;
-            }
-            received.increment();
-            // tag::admit[]
-            if (!guard.admit(source)) {
-                continue; // dropped, and counted under its reason
-            }
-            // end::admit[]
-            request.clear().limit(in.position());
-            reply.clear();
-            if (answer(request, source, reply)) {
-                send(reply.flip(), source);
+                if (source == null) {
+                    break;
+                }
+                received.increment();
+                // tag::admit[]
+                if (!guard.admit(source)) {
+                    continue; // dropped, and counted under its reason
+                }
+                // end::admit[]
+                request.clear().limit(in.position());
+                reply.clear();
+                if (answer(request, source, reply)) {
+                    send(reply.flip(), source);
+                }
             }
         }
     }
@@ -176,18 +205,21 @@ public final class UdpServer {
     }
 
     /**
-     * Stops serving: closes the socket, which ends a receive in progress, and waits up to {@code grace}
-     * (at least a second) for the receive thread to end. A reply being computed at that moment is lost,
-     * as any datagram may be.
+     * Stops serving: stops receiving, waits up to {@code grace} (at least a second) for the receive thread
+     * to end, then gives the socket back to {@code context.listeners()}, which closes it unless a
+     * replacing version receives from it. A datagram already received is answered; one not yet received
+     * stays in the socket for the replacing version. A reply being computed when the wait runs out is
+     * lost, as any datagram may be.
      */
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        Sockets.closeQuietly(channel);
+        selector.wakeup();
         try {
             receiver.join(grace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace);
             if (receiver.isAlive()) {
+                // a blocked handler; the socket is non-blocking, so this cannot close it for the other copy
                 receiver.interrupt();
                 receiver.join(Duration.ofSeconds(1));
             }
@@ -197,6 +229,7 @@ public final class UdpServer {
         if (receiver.isAlive()) {
             log.warn("{} UDP thread still running after stop (a handler is blocked)", context.serviceId());
         }
+        context.listeners().release(channel);
     }
 
     private static void pause() {

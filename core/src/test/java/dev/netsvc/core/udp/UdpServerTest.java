@@ -162,6 +162,50 @@ class UdpServerTest {
     }
 
     @Test
+    void aSocketClosedBySomeoneElseIsTheServicesDeath() throws IOException {
+        java.util.concurrent.atomic.AtomicReference<DatagramChannel> handedOut = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> death = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.netsvc.core.net.Listeners recording = new dev.netsvc.core.net.Listeners() {
+            @Override
+            public <S extends java.net.ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
+                return OWN.tcp(unbound, address, backlog);
+            }
+
+            @Override
+            public java.nio.channels.ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
+                return OWN.tcpChannel(address, backlog);
+            }
+
+            @Override
+            public dev.netsvc.core.net.AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name)
+                    throws IOException {
+                return OWN.tcpAsync(address, backlog, threads, name);
+            }
+
+            @Override
+            public DatagramChannel udp(InetSocketAddress address) throws IOException {
+                handedOut.set(OWN.udp(address));
+                return handedOut.get();
+            }
+
+            @Override
+            public boolean release(java.io.Closeable listener) {
+                return OWN.release(listener);
+            }
+        };
+        server = UdpServer.start(ServiceContext.builder("udptest")
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .settings(Settings.defaults("udptest", UdpLimits.KEYS))
+                .listeners(recording)
+                .onFailure(death::set)
+                .build(), 16, ECHO);
+        assertFalse(handedOut.get().isBlocking(), "non-blocking, so stop need not close it");
+        handedOut.get().close();
+        Await.until(WAIT, "the service died", () -> death.get() != null);
+        assertTrue(death.get().getMessage().contains("was closed"), death.get().toString());
+    }
+
+    @Test
     void aPortInUseIsABindFailureNamingUdp() throws IOException {
         try (DatagramChannel taken = Sockets.bindUdp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             ServiceContext ctx = ServiceContext.builder("udptest")

@@ -4,6 +4,7 @@ import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
+import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.IdleSweep;
 import dev.netsvc.core.net.Sockets;
@@ -12,10 +13,7 @@ import dev.netsvc.core.net.TcpCounters;
 import org.slf4j.Logger;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
@@ -30,10 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The listening side of echo-async: an {@link AsynchronousServerSocketChannel} and its connections on one
- * {@link AsynchronousChannelGroup} of {@code threads} threads. One accept is in flight at a time, and only
- * once a connection permit is held: at the limit no accept is issued, so further clients wait in the
- * kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
+ * The listening side of echo-async: an {@link AsyncListener} from {@code context.listeners()}, whose
+ * socket and connections are on one channel group of {@code threads} threads that the host keeps across a
+ * plugin replacement (the new version accepts from the same socket, so no client is refused). One accept
+ * is asked for at a time, and only once a connection permit is held: at the limit none is, so further
+ * clients wait in the kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
  * the service's clock.
  */
 final class AsyncEchoServer {
@@ -44,8 +43,7 @@ final class AsyncEchoServer {
 
     private final ServiceContext context;
     private final Limits limits;
-    private final AsynchronousChannelGroup group;
-    private final AsynchronousServerSocketChannel listener;
+    private final AsyncListener listener;
     private final ScheduledExecutorService timer;
     private volatile IdleSweep<AsyncEchoConnection> sweep;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
@@ -82,11 +80,9 @@ final class AsyncEchoServer {
         }
     };
 
-    private AsyncEchoServer(ServiceContext context, Limits limits, AsynchronousChannelGroup group,
-                            AsynchronousServerSocketChannel listener, ScheduledExecutorService timer) {
+    private AsyncEchoServer(ServiceContext context, Limits limits, AsyncListener listener, ScheduledExecutorService timer) {
         this.context = context;
         this.limits = limits;
-        this.group = group;
         this.listener = listener;
         this.timer = timer;
         this.buffers = new BufferBudget(limits.maxBuffer(), limits.bufferBudget());
@@ -98,17 +94,15 @@ final class AsyncEchoServer {
 
     static AsyncEchoServer start(ServiceContext context, Limits limits) throws IOException {
         String id = context.serviceId();
-        AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(limits.threads(), threads(id + "-io-"));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer-"));
-        AsynchronousServerSocketChannel listener;
+        AsyncListener listener;
         try {
-            listener = Sockets.listenTcpAsync(group, context.address(), Sockets.DEFAULT_BACKLOG);
+            listener = context.listeners().tcpAsync(context.address(), Sockets.DEFAULT_BACKLOG, limits.threads(), id);
         } catch (IOException | RuntimeException e) {
-            group.shutdownNow();
             timer.shutdownNow();
             throw e;
         }
-        AsyncEchoServer server = new AsyncEchoServer(context, limits, group, listener, timer);
+        AsyncEchoServer server = new AsyncEchoServer(context, limits, listener, timer);
         server.sweep = IdleSweep.start(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
                 c -> c.lastActivity, server::closeIdle);
         server.acceptNext();
@@ -116,11 +110,7 @@ final class AsyncEchoServer {
     }
 
     Endpoint endpoint() {
-        try {
-            return new Endpoint(Transport.TCP, (InetSocketAddress) listener.getLocalAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException("listener closed", e);
-        }
+        return new Endpoint(Transport.TCP, listener.localAddress());
     }
 
     // ---- accepting ---------------------------------------------------------------------------------
@@ -139,8 +129,8 @@ final class AsyncEchoServer {
             return;
         }
         try {
-            listener.accept(null, onAccept);
-        } catch (RuntimeException e) { // the group shut down: we are stopping
+            listener.accept(onAccept);
+        } catch (RuntimeException e) { // the listener was released: we are stopping
             releasePermit(false);
         }
     }
@@ -155,12 +145,10 @@ final class AsyncEchoServer {
             releasePermit(true);
             return;
         }
+        // stop() releases the listener before it looks at the open connections, and no connection is handed
+        // to us after the release: one handed over while stopping is served like the others
         AsyncEchoConnection connection = new AsyncEchoConnection(this, channel, now(), ticket);
         open.add(connection);
-        if (stopping) {
-            connection.close();
-            return;
-        }
         connection.start();
     }
 
@@ -224,8 +212,11 @@ final class AsyncEchoServer {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Stops accepting, ends every connection's input so each echoes what it has and closes, closes what
-     * is left after {@code grace}, and returns once the group's threads have ended.
+     * Stops accepting and gives the listener back. On shutdown it then ends every connection's input so
+     * each echoes what it has and closes; when a replacing version accepts from the socket instead, the
+     * connections finish by themselves (their clients are mid-stream). Whatever is left after {@code grace}
+     * is closed. The connections' threads are the host's channel group's, which outlives this version;
+     * once this returns no connection of this version is left on them.
      */
     void stop(Duration grace) {
         if (stopping) {
@@ -233,10 +224,12 @@ final class AsyncEchoServer {
         }
         stopping = true;
         long deadline = System.nanoTime() + grace.toNanos();
-        sweep.stop();
-        Sockets.closeQuietly(listener);
-        for (AsyncEchoConnection c : open) {
-            c.stopInput();
+        // returns once no connection is being handed to us; true when a replacing version accepts now
+        boolean handedOver = context.listeners().release(listener);
+        if (!handedOver) {
+            for (AsyncEchoConnection c : open) {
+                c.stopInput();
+            }
         }
         synchronized (open) {
             long left;
@@ -249,17 +242,15 @@ final class AsyncEchoServer {
                 }
             }
         }
+        sweep.stop(); // after the drain: it closes idle ones meanwhile
         for (AsyncEchoConnection c : open) {
             c.close();
         }
         timer.shutdownNow();
         try {
-            group.shutdownNow();
-            if (!group.awaitTermination(1, TimeUnit.SECONDS) || !timer.awaitTermination(1, TimeUnit.SECONDS)) {
-                log().warn("echo-async threads still running after stop");
+            if (!timer.awaitTermination(1, TimeUnit.SECONDS)) {
+                log().warn("echo-async timer still running after stop");
             }
-        } catch (IOException e) {
-            log().warn("closing the channel group failed: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
