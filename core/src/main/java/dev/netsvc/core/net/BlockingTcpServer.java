@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * which no read or write has completed for that long (a read waiting for a silent client, or a write
  * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
  * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
- * a small request on a virtual thread ({@link IdleSweep}). Every accepted socket goes through the
+ * a small request on a virtual thread ({@link DeadlineSweep#idle}). Every accepted socket goes through the
  * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
  *
  * <p>Stopping ends the accept loop, then shuts down the input of every open connection: handlers see end
@@ -78,7 +78,7 @@ public final class BlockingTcpServer {
     private final AcceptPath acceptPath;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
-    private volatile IdleSweep<Socket> sweep; // null when there is no idle timeout
+    private volatile DeadlineSweep<Socket> sweep; // null when there is no idle timeout
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
@@ -107,7 +107,7 @@ public final class BlockingTcpServer {
         }
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
         if (!limits.idleTimeout().isZero()) {
-            tcp.sweep = IdleSweep.start(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
+            tcp.sweep = DeadlineSweep.idle(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
                     tcp.open.keySet(), s -> ((ActivitySocket) s).lastActivity(), tcp::closeIdle);
         }
         tcp.acceptor.start();

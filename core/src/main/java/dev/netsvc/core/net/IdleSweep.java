@@ -7,36 +7,19 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * Closes connections on which nothing moved for the idle timeout, measured on the service's clock: a
- * virtual thread looks a few times per timeout (at most once a second, at least every 10 ms) at every
- * open connection's last activity. Shared by the engines that keep no ordered timeout list of their own
- * (the blocking server, the NIO.2 echo); the selector engine orders its connections by activity instead.
+ * Closes connections on which nothing moved for the idle timeout, measured on the service's clock.
  *
  * @param <C> the engine's connection type
+ * @deprecated kept for plugins built against it; an idle timeout is one kind of deadline now: use
+ * {@link DeadlineSweep#idle}, which this delegates to.
  */
+@Deprecated(since = "0.1.0")
 public final class IdleSweep<C> {
 
-    private final Thread thread;
+    private final DeadlineSweep<C> sweep;
 
-    private IdleSweep(String name, Clock clock, Duration timeout, Collection<C> open, ToLongFunction<C> lastActivity,
-                      Consumer<C> onIdle) {
-        long idleMillis = timeout.toMillis();
-        long period = Math.clamp(idleMillis / 4, 10, 1000);
-        this.thread = Thread.ofVirtual().name(name).unstarted(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long cutoff = clock.millis() - idleMillis;
-                for (C c : open) {
-                    if (lastActivity.applyAsLong(c) <= cutoff) {
-                        onIdle.accept(c);
-                    }
-                }
-                try {
-                    Thread.sleep(period); // the sweep's timer, not synchronisation
-                } catch (InterruptedException e) {
-                    return; // stop()
-                }
-            }
-        });
+    private IdleSweep(DeadlineSweep<C> sweep) {
+        this.sweep = sweep;
     }
 
     /**
@@ -46,21 +29,11 @@ public final class IdleSweep<C> {
      */
     public static <C> IdleSweep<C> start(String name, Clock clock, Duration timeout, Collection<C> open,
                                          ToLongFunction<C> lastActivity, Consumer<C> onIdle) {
-        if (!timeout.isPositive()) {
-            throw new IllegalArgumentException("the idle timeout must be positive, not " + timeout);
-        }
-        IdleSweep<C> sweep = new IdleSweep<>(name, clock, timeout, open, lastActivity, onIdle);
-        sweep.thread.start();
-        return sweep;
+        return new IdleSweep<>(DeadlineSweep.idle(name, clock, timeout, open, lastActivity, onIdle));
     }
 
     /** Stops sweeping and waits (up to a second) for the sweep to end. */
     public void stop() {
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sweep.stop();
     }
 }

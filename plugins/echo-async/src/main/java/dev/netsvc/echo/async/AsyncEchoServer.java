@@ -5,7 +5,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.BufferBudget;
-import dev.netsvc.core.net.IdleSweep;
+import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.Sockets;
 import dev.netsvc.core.net.TcpCounters;
 
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The listening side of echo-async: an {@link AsynchronousServerSocketChannel} and its connections on one
  * {@link AsynchronousChannelGroup} of {@code threads} threads. One accept is in flight at a time, and only
  * once a connection permit is held: at the limit no accept is issued, so further clients wait in the
- * kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
+ * kernel's backlog. Core's {@link DeadlineSweep} closes connections idle for longer than the timeout, measured on
  * the service's clock.
  */
 final class AsyncEchoServer {
@@ -47,7 +47,7 @@ final class AsyncEchoServer {
     private final AsynchronousChannelGroup group;
     private final AsynchronousServerSocketChannel listener;
     private final ScheduledExecutorService timer;
-    private volatile IdleSweep<AsyncEchoConnection> sweep;
+    private volatile DeadlineSweep<AsyncEchoConnection> sweep;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
     private final BufferBudget buffers;
     private final AtomicInteger permitsTaken = new AtomicInteger();
@@ -109,7 +109,7 @@ final class AsyncEchoServer {
             throw e;
         }
         AsyncEchoServer server = new AsyncEchoServer(context, limits, group, listener, timer);
-        server.sweep = IdleSweep.start(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
+        server.sweep = DeadlineSweep.idle(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
                 c -> c.lastActivity, server::closeIdle);
         server.acceptNext();
         return server;
