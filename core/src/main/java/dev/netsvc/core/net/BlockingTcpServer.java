@@ -225,45 +225,60 @@ public final class BlockingTcpServer {
 
     /**
      * Stops accepting, lets handlers finish (their input is shut down so they see end of stream), and
-     * after {@code grace} closes what is left. Returns when every connection thread has ended.
+     * after {@code grace} closes what is left ({@link GracefulStop}). Returns when every connection
+     * thread has ended.
      */
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
-        // connection it accepted is in 'open' before we shut them down below
-        join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
-        if (context.listeners().release(server)) {
-            // a new version serves new clients now: let these finish on their own first (a keep-alive
-            // client mid-request or an echo client mid-stream would otherwise see its connection cut)
-            for (Thread worker : open.values()) {
-                join(worker, deadline);
-            }
-        }
-        if (sweep != null) {
-            sweep.stop();
-        }
-        for (Socket socket : open.keySet()) {
-            try {
-                socket.shutdownInput();
-            } catch (IOException ignored) {
-                // already closed by its handler
-            }
-        }
-        for (Thread worker : open.values()) {
-            join(worker, deadline);
-        }
-        for (Map.Entry<Socket, Thread> left : open.entrySet()) {
-            Sockets.closeQuietly(left.getKey());
-        }
-        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (Thread worker : open.values()) {
-            join(worker, hardDeadline);
-        }
-        if (!open.isEmpty()) {
+        if (!GracefulStop.run(grace, new Stopping())) {
             log.warn("{} connection threads still running after stop", open.size());
+        }
+    }
+
+    /** The stop steps of threads per connection. */
+    private final class Stopping implements GracefulStop.Steps {
+        @Override
+        public boolean stopAccepting(long graceDeadlineNanos) {
+            // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
+            // connection it accepted is in 'open' before their input is shut down
+            join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
+            return context.listeners().release(server);
+        }
+
+        @Override
+        public void endInput() {
+            if (sweep != null) {
+                sweep.stop();
+            }
+            for (Socket socket : open.keySet()) {
+                try {
+                    socket.shutdownInput();
+                } catch (IOException ignored) {
+                    // already closed by its handler
+                }
+            }
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            for (Thread worker : open.values()) {
+                join(worker, deadlineNanos);
+            }
+            return open.isEmpty();
+        }
+
+        @Override
+        public void closeAll() {
+            for (Socket socket : open.keySet()) {
+                Sockets.closeQuietly(socket);
+            }
+        }
+
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            return awaitConnections(deadlineNanos);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.DeadlineSweep;
+import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
 import dev.netsvc.core.net.TcpCounters;
 
@@ -225,43 +226,71 @@ final class AsyncEchoServer {
 
     /**
      * Stops accepting, ends every connection's input so each echoes what it has and closes, closes what
-     * is left after {@code grace}, and returns once the group's threads have ended.
+     * is left after {@code grace} ({@link GracefulStop}), and returns once the group's threads have ended.
      */
     void stop(Duration grace) {
         if (stopping) {
             return;
         }
         stopping = true;
-        long deadline = System.nanoTime() + grace.toNanos();
-        sweep.stop();
-        Sockets.closeQuietly(listener);
-        for (AsyncEchoConnection c : open) {
-            c.stopInput();
+        if (!GracefulStop.run(grace, new Stopping())) {
+            log().warn("echo-async threads still running after stop");
         }
-        synchronized (open) {
-            long left;
-            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(open, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+    }
+
+    /** The stop steps of a channel group; its listener is its own, never handed over. */
+    private final class Stopping implements GracefulStop.Steps {
+        @Override
+        public boolean stopAccepting(long graceDeadlineNanos) {
+            Sockets.closeQuietly(listener);
+            return false;
+        }
+
+        @Override
+        public void endInput() {
+            sweep.stop();
+            for (AsyncEchoConnection c : open) {
+                c.stopInput();
+            }
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            synchronized (open) {
+                long left;
+                while (!open.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(open, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
+                return open.isEmpty();
             }
         }
-        for (AsyncEchoConnection c : open) {
-            c.close();
-        }
-        timer.shutdownNow();
-        try {
-            group.shutdownNow();
-            if (!group.awaitTermination(1, TimeUnit.SECONDS) || !timer.awaitTermination(1, TimeUnit.SECONDS)) {
-                log().warn("echo-async threads still running after stop");
+
+        @Override
+        public void closeAll() {
+            for (AsyncEchoConnection c : open) {
+                c.close();
             }
-        } catch (IOException e) {
-            log().warn("closing the channel group failed: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            timer.shutdownNow();
+            try {
+                group.shutdownNow();
+                return group.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        && timer.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                log().warn("closing the channel group failed: {}", e.toString());
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
     }
 
