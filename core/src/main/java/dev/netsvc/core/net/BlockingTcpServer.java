@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * which no read or write has completed for that long (a read waiting for a silent client, or a write
  * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
  * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
- * a small request on a virtual thread ({@link IdleSweep}). Every accepted socket goes through the
+ * a small request on a virtual thread ({@link DeadlineSweep#idle}). Every accepted socket goes through the
  * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
  *
  * <p>Stopping ends the accept loop, then shuts down the input of every open connection: handlers see end
@@ -78,7 +78,7 @@ public final class BlockingTcpServer {
     private final AcceptPath acceptPath;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
-    private volatile IdleSweep<Socket> sweep; // null when there is no idle timeout
+    private volatile DeadlineSweep<Socket> sweep; // null when there is no idle timeout
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
@@ -107,7 +107,7 @@ public final class BlockingTcpServer {
         }
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
         if (!limits.idleTimeout().isZero()) {
-            tcp.sweep = IdleSweep.start(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
+            tcp.sweep = DeadlineSweep.idle(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
                     tcp.open.keySet(), s -> ((ActivitySocket) s).lastActivity(), tcp::closeIdle);
         }
         tcp.acceptor.start();
@@ -225,45 +225,60 @@ public final class BlockingTcpServer {
 
     /**
      * Stops accepting, lets handlers finish (their input is shut down so they see end of stream), and
-     * after {@code grace} closes what is left. Returns when every connection thread has ended.
+     * after {@code grace} closes what is left ({@link GracefulStop}). Returns when every connection
+     * thread has ended.
      */
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
-        // connection it accepted is in 'open' before we shut them down below
-        join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
-        if (context.listeners().release(server)) {
-            // a new version serves new clients now: let these finish on their own first (a keep-alive
-            // client mid-request or an echo client mid-stream would otherwise see its connection cut)
-            for (Thread worker : open.values()) {
-                join(worker, deadline);
-            }
-        }
-        if (sweep != null) {
-            sweep.stop();
-        }
-        for (Socket socket : open.keySet()) {
-            try {
-                socket.shutdownInput();
-            } catch (IOException ignored) {
-                // already closed by its handler
-            }
-        }
-        for (Thread worker : open.values()) {
-            join(worker, deadline);
-        }
-        for (Map.Entry<Socket, Thread> left : open.entrySet()) {
-            Sockets.closeQuietly(left.getKey());
-        }
-        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (Thread worker : open.values()) {
-            join(worker, hardDeadline);
-        }
-        if (!open.isEmpty()) {
+        if (!GracefulStop.run(grace, new Stopping())) {
             log.warn("{} connection threads still running after stop", open.size());
+        }
+    }
+
+    /** The stop steps of threads per connection. */
+    private final class Stopping implements GracefulStop.Steps {
+        @Override
+        public boolean stopAccepting(long graceDeadlineNanos) {
+            // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
+            // connection it accepted is in 'open' before their input is shut down
+            join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
+            return context.listeners().release(server);
+        }
+
+        @Override
+        public void endInput() {
+            if (sweep != null) {
+                sweep.stop();
+            }
+            for (Socket socket : open.keySet()) {
+                try {
+                    socket.shutdownInput();
+                } catch (IOException ignored) {
+                    // already closed by its handler
+                }
+            }
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            for (Thread worker : open.values()) {
+                join(worker, deadlineNanos);
+            }
+            return open.isEmpty();
+        }
+
+        @Override
+        public void closeAll() {
+            for (Socket socket : open.keySet()) {
+                Sockets.closeQuietly(socket);
+            }
+        }
+
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            return awaitConnections(deadlineNanos);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
  * The connections of one event loop, least recently active first: an intrusive doubly-linked list
  * threaded through the connections themselves (no node objects). Touching a connection moves it to the
  * end in O(1), so the idle timeout only ever looks at the head, and finding every expired connection
- * costs O(expired).
+ * costs O(expired). Why this engine keeps its own order instead of core's deadline sweep: see the
+ * package comment of {@code dev.netsvc.core.net}.
  */
 final class ConnectionList {
 

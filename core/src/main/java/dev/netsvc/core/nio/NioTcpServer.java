@@ -4,6 +4,7 @@ import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
+import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
 import dev.netsvc.core.net.TcpCounters;
 
@@ -110,53 +111,84 @@ public final class NioTcpServer {
 
     /**
      * Stops accepting, ends the input of every connection so handlers finish what they have (an echo
-     * writes back what it read, then closes), and after {@code grace} closes what is left. Returns when
-     * every loop thread has ended. Calling it twice is harmless.
+     * writes back what it read, then closes), and after {@code grace} closes what is left
+     * ({@link GracefulStop}). Returns when every loop thread has ended. Calling it twice is harmless.
      */
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        CountDownLatch acceptorClosed = new CountDownLatch(1);
-        loops[0].execute(() -> {
-            acceptor.close();
-            acceptorClosed.countDown();
-        });
-        try {
-            if (!acceptorClosed.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                context.listeners().release(channel); // the first loop is stuck: at least stop listening
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (handedOver) {
-            awaitNoConnections(deadline);
-        }
-        for (EventLoop loop : loops) {
-            loop.execute(loop::beginStop);
-        }
-        for (EventLoop loop : loops) {
-            loop.join(deadline);
-        }
-        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        for (EventLoop loop : loops) {
-            if (loop.isAlive()) {
-                loop.execute(loop::closeAll);
-            }
-        }
-        int stuck = 0;
-        for (EventLoop loop : loops) {
-            loop.join(hardDeadline);
-            stuck += loop.isAlive() ? 1 : 0;
-        }
-        if (stuck > 0) {
-            log().warn("{} event loops still running after stop", stuck);
+        Stopping steps = new Stopping();
+        if (!GracefulStop.run(grace, steps)) {
+            log().warn("{} event loops still running after stop", steps.alive());
         }
     }
 
-    // A new version serves new clients now: let these connections finish on their own within the grace
-    // (a keep-alive client mid-request or an echo client mid-stream would otherwise be cut short).
+    /** The stop steps of event loops: each is told on its own thread, and ends with its last connection. */
+    private final class Stopping implements GracefulStop.Steps {
+        private boolean inputEnded;
+
+        @Override
+        public boolean stopAccepting(long graceDeadlineNanos) {
+            CountDownLatch acceptorClosed = new CountDownLatch(1);
+            loops[0].execute(() -> {
+                acceptor.close();
+                acceptorClosed.countDown();
+            });
+            try {
+                if (!acceptorClosed.await(Math.max(1, graceDeadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    context.listeners().release(channel); // the first loop is stuck: at least stop listening
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return handedOver;
+        }
+
+        @Override
+        public void endInput() {
+            inputEnded = true;
+            for (EventLoop loop : loops) {
+                loop.execute(loop::beginStop);
+            }
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            if (!inputEnded) { // the loops keep running: watch the count they update
+                awaitNoConnections(deadlineNanos);
+                return open.get() == 0;
+            }
+            return awaitThreads(deadlineNanos); // a stopping loop ends with its last connection
+        }
+
+        @Override
+        public void closeAll() {
+            for (EventLoop loop : loops) {
+                if (loop.isAlive()) {
+                    loop.execute(loop::closeAll);
+                }
+            }
+        }
+
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            for (EventLoop loop : loops) {
+                loop.join(deadlineNanos);
+            }
+            return alive() == 0;
+        }
+
+        int alive() {
+            int n = 0;
+            for (EventLoop loop : loops) {
+                n += loop.isAlive() ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    // A new version serves new clients now: these connections finish on their own within the grace.
     private void awaitNoConnections(long deadline) {
         while (open.get() > 0 && System.nanoTime() < deadline) {
             try {

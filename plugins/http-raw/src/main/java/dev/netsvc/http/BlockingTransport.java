@@ -3,7 +3,6 @@ package dev.netsvc.http;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.HostPort;
-import dev.netsvc.core.net.Sockets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,43 +10,37 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.time.Clock;
 
 /**
  * {@code http.io=blocking}: core's {@link BlockingTcpServer}, one virtual thread per connection. Reads
  * wait with socket timeouts (idle, or what is left of the request's time); a write that the client
- * does not take within the idle timeout is ended by the {@link Watchdog}, which closes the socket.
+ * does not take within the idle timeout is ended by the server's idle sweep, which closes the socket (a
+ * write that does not complete is no activity).
  */
-final class BlockingTransport implements Watchdog.Watched {
+final class BlockingTransport {
 
     private final Socket socket;
     private final HttpSettings settings;
-    private final Clock clock;
     private final HttpConnection connection;
     private final Inbox inbox;
     private final Outbox outbox;
-    private volatile long writeDeadline = Long.MAX_VALUE;
 
-    private BlockingTransport(Socket socket, HttpSettings settings, FileServer files, Clock clock) {
+    private BlockingTransport(Socket socket, HttpSettings settings, FileServer files) {
         this.socket = socket;
         this.settings = settings;
-        this.clock = clock;
         this.connection = new HttpConnection(files, settings.limits(), HostPort.formatAddress(socket.getInetAddress(), false));
         this.inbox = new Inbox(settings.maxInputBuffer());
         this.outbox = new Outbox(files.accessLog());
     }
 
-    static BlockingTcpServer start(ServiceContext context, HttpSettings settings, FileServer files, Watchdog watchdog)
-            throws IOException {
+    static BlockingTcpServer start(ServiceContext context, HttpSettings settings, FileServer files) throws IOException {
         return BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(settings.maxConnections(), settings.idleTimeout()),
                 socket -> {
-                    BlockingTransport transport = new BlockingTransport(socket, settings, files, context.clock());
-                    watchdog.add(transport);
+                    BlockingTransport transport = new BlockingTransport(socket, settings, files);
                     try {
                         transport.serve();
                     } finally {
-                        watchdog.remove(transport);
                         transport.outbox.clear(0); // a write that did not return is not counted as sent
                     }
                 });
@@ -86,18 +79,13 @@ final class BlockingTransport implements Watchdog.Watched {
         }
     }
 
-    /** Writes the outbox; the watchdog closes the socket if the client takes nothing for the idle timeout. */
+    /** Writes the outbox; the idle sweep closes the socket if the client takes nothing for the idle timeout. */
     private void write(WritableByteChannel out) throws IOException {
         if (outbox.isEmpty()) {
             return;
         }
-        writeDeadline = clock.millis() + settings.idleTimeout().toMillis();
-        try {
-            outbox.writeTo(out);
-            outbox.settle(0);
-        } finally {
-            writeDeadline = Long.MAX_VALUE;
-        }
+        outbox.writeTo(out);
+        outbox.settle(0);
     }
 
     /** Reads into the inbox; returns the byte count, -1 at end of stream, 0 when {@code waitNanos} passed. */
@@ -113,15 +101,5 @@ final class BlockingTransport implements Watchdog.Watched {
         room.position(room.position() + Math.max(0, n));
         inbox.filled();
         return n;
-    }
-
-    @Override
-    public long deadline() {
-        return writeDeadline;
-    }
-
-    @Override
-    public void expire() {
-        Sockets.closeQuietly(socket); // the blocked write fails, and the connection's thread ends
     }
 }

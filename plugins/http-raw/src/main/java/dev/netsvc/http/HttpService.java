@@ -8,7 +8,6 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
-import dev.netsvc.core.nio.NioTcpServer;
 
 import org.pf4j.Extension;
 import org.slf4j.Logger;
@@ -77,22 +76,18 @@ public final class HttpService implements NetService {
         DateCache dates = new DateCache(context.clock());
         AccessLog accessLog = accessLog(context, settings);
         FileServer files = new FileServer(root, dates, accessLog, settings.sendfileThreshold(), context.counters());
-        Duration shortest = settings.requestTimeout().compareTo(settings.idleTimeout()) < 0
-                ? settings.requestTimeout() : settings.idleTimeout();
-        Watchdog watchdog = new Watchdog(id() + "-watchdog", context.clock(), Watchdog.tickFor(shortest));
         try {
             Server server;
             if (settings.io().equals("blocking")) {
-                BlockingTcpServer tcp = BlockingTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog, files);
+                BlockingTcpServer tcp = BlockingTransport.start(context, settings, files);
+                server = new Server(tcp.endpoint(), tcp::stop, accessLog, files);
             } else {
-                NioTcpServer tcp = SelectorTransport.start(context, settings, files, watchdog);
-                server = new Server(tcp.endpoint(), tcp::stop, watchdog, accessLog, files);
+                SelectorTransport tcp = SelectorTransport.start(context, settings, files);
+                server = new Server(tcp.endpoint(), tcp::stop, accessLog, files);
             }
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
-            watchdog.close();
             accessLog.close();
             throw e;
         }
@@ -138,11 +133,10 @@ public final class HttpService implements NetService {
     }
 
     /**
-     * A running transport, its watchdog and its access log, stopped together: the access log last, so
+     * A running transport and its access log, stopped together: the access log last, so
      * the responses cut by the stop are logged too.
      */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, Watchdog watchdog, AccessLog accessLog,
-                          FileServer files)
+    private record Server(Endpoint endpoint, Consumer<Duration> stopper, AccessLog accessLog, FileServer files)
             implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
@@ -155,7 +149,6 @@ public final class HttpService implements NetService {
             try {
                 stopper.accept(grace);
             } finally {
-                watchdog.close();
                 accessLog.close();
             }
         }

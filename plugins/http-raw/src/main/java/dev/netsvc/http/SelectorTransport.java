@@ -1,6 +1,8 @@
 package dev.netsvc.http;
 
+import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.nio.CloseReason;
 import dev.netsvc.core.nio.Connection;
@@ -11,23 +13,54 @@ import dev.netsvc.core.nio.NioTcpServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code http.io=selector} (the default): core's {@link NioTcpServer}, a few event loops serving every
- * connection, each connection's {@link HttpConnection} driven by a {@link Handler} on its loop.
+ * connection, each connection's {@link HttpConnection} driven by a {@link Handler} on its loop. The
+ * loops time out idle connections; core's {@link DeadlineSweep} times out requests (the request
+ * timeout runs from a request's first byte, which the loops' activity order does not know).
  */
 final class SelectorTransport {
 
-    private SelectorTransport() {
+    private final NioTcpServer tcp;
+    private final DeadlineSweep<Handler> requestTimeouts;
+
+    private SelectorTransport(NioTcpServer tcp, DeadlineSweep<Handler> requestTimeouts) {
+        this.tcp = tcp;
+        this.requestTimeouts = requestTimeouts;
     }
 
-    static NioTcpServer start(ServiceContext context, HttpSettings settings, FileServer files, Watchdog watchdog)
-            throws IOException {
+    static SelectorTransport start(ServiceContext context, HttpSettings settings, FileServer files) throws IOException {
         NioOptions options = NioOptions.defaults()
                 .withLoops(settings.loops())
                 .withMaxConnections(settings.maxConnections())
                 .withIdleTimeout(settings.idleTimeout());
-        return NioTcpServer.start(context, options, connection -> new Handler(connection, settings, files, watchdog, context.clock()));
+        Set<Handler> watched = ConcurrentHashMap.newKeySet();
+        DeadlineSweep<Handler> sweep = DeadlineSweep.start(context.serviceId() + "-request-timeout", context.clock(),
+                DeadlineSweep.tickFor(settings.requestTimeout()), watched, Handler::deadline, Handler::expire);
+        try {
+            return new SelectorTransport(NioTcpServer.start(context, options,
+                    connection -> new Handler(connection, settings, files, watched, context.clock())), sweep);
+        } catch (IOException | RuntimeException e) {
+            sweep.stop();
+            throw e;
+        }
+    }
+
+    Endpoint endpoint() {
+        return tcp.endpoint();
+    }
+
+    /** Stops the server, then the request timeouts. */
+    void stop(Duration grace) {
+        try {
+            tcp.stop(grace);
+        } finally {
+            requestTimeouts.stop();
+        }
     }
 
     /**
@@ -39,33 +72,33 @@ final class SelectorTransport {
      *      └── error, Connection: close, end of input, request timeout ──► closing ──outbox written──► closed
      * </pre>
      */
-    static final class Handler implements ConnectionHandler, Watchdog.Watched {
+    static final class Handler implements ConnectionHandler {
 
         private final Connection connection;
         private final HttpConnection http;
         private final Inbox inbox;
         private final Outbox outbox;
         private final ConnectionChannel channel;
-        private final Watchdog watchdog;
+        private final Set<Handler> watched;
         private final Clock clock;
         private final long requestTimeoutMillis;
-        private volatile long requestDeadline = Long.MAX_VALUE;
+        private volatile long requestDeadline = DeadlineSweep.NONE;
         private boolean blocked;
         private boolean inputEnded;
         private boolean closing;
         private int unsent; // written to the connection, not yet taken by the socket (for the access log)
 
-        Handler(Connection connection, HttpSettings settings, FileServer files, Watchdog watchdog, Clock clock) {
+        Handler(Connection connection, HttpSettings settings, FileServer files, Set<Handler> watched, Clock clock) {
             this.connection = connection;
             this.http = new HttpConnection(files, settings.limits(),
                     HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
             this.inbox = new Inbox(settings.maxInputBuffer());
             this.outbox = new Outbox(files.accessLog());
             this.channel = new ConnectionChannel(connection);
-            this.watchdog = watchdog;
+            this.watched = watched;
             this.clock = clock;
             this.requestTimeoutMillis = settings.requestTimeout().toMillis();
-            watchdog.add(this);
+            watched.add(this);
         }
 
         @Override
@@ -108,7 +141,7 @@ final class SelectorTransport {
 
         @Override
         public void onClosed(Connection c, CloseReason reason) {
-            watchdog.remove(this);
+            watched.remove(this);
             // a completed close delivered everything; otherwise what the connection still held is lost
             outbox.clear(reason == CloseReason.COMPLETED ? 0 : unsent);
         }
@@ -147,7 +180,7 @@ final class SelectorTransport {
 
         private void block() {
             blocked = true;
-            requestDeadline = Long.MAX_VALUE; // waiting on the client's reading now: the idle timeout's job
+            requestDeadline = DeadlineSweep.NONE; // waiting on the client's reading now: the idle timeout's job
             connection.suspendInput();
         }
 
@@ -155,21 +188,21 @@ final class SelectorTransport {
         private void trackDeadline() {
             if (!http.inProgress(inbox.buffer())) {
                 if (requestDeadline != Long.MAX_VALUE) {
-                    requestDeadline = Long.MAX_VALUE;
+                    requestDeadline = DeadlineSweep.NONE;
                 }
-            } else if (requestDeadline == Long.MAX_VALUE) {
+            } else if (requestDeadline == DeadlineSweep.NONE) {
                 requestDeadline = clock.millis() + requestTimeoutMillis;
             }
         }
 
-        @Override
-        public long deadline() {
+        /** The request in progress must be complete by then (clock millis), or {@link DeadlineSweep#NONE}. */
+        long deadline() {
             return requestDeadline;
         }
 
-        @Override
-        public void expire() {
-            requestDeadline = Long.MAX_VALUE; // expire once; the loop decides
+        /** Called on the sweep's thread: hands the timeout to the connection's loop. */
+        void expire() {
+            requestDeadline = DeadlineSweep.NONE; // expire once; the loop decides
             connection.execute(this::timedOut);
         }
 

@@ -6,7 +6,8 @@ import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.BufferBudget;
-import dev.netsvc.core.net.IdleSweep;
+import dev.netsvc.core.net.DeadlineSweep;
+import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
 import dev.netsvc.core.net.TcpCounters;
 
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * socket and connections are on one channel group of {@code threads} threads that the host keeps across a
  * plugin replacement (the new version accepts from the same socket, so no client is refused). One accept
  * is asked for at a time, and only once a connection permit is held: at the limit none is, so further
- * clients wait in the kernel's backlog. Core's {@link IdleSweep} closes connections idle for longer than the timeout, measured on
+ * clients wait in the kernel's backlog. Core's {@link DeadlineSweep} closes connections idle for longer than the timeout, measured on
  * the service's clock.
  */
 final class AsyncEchoServer {
@@ -45,7 +46,7 @@ final class AsyncEchoServer {
     private final Limits limits;
     private final AsyncListener listener;
     private final ScheduledExecutorService timer;
-    private volatile IdleSweep<AsyncEchoConnection> sweep;
+    private volatile DeadlineSweep<AsyncEchoConnection> sweep;
     private final Set<AsyncEchoConnection> open = ConcurrentHashMap.newKeySet();
     private final BufferBudget buffers;
     private final AtomicInteger permitsTaken = new AtomicInteger();
@@ -103,7 +104,7 @@ final class AsyncEchoServer {
             throw e;
         }
         AsyncEchoServer server = new AsyncEchoServer(context, limits, listener, timer);
-        server.sweep = IdleSweep.start(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
+        server.sweep = DeadlineSweep.idle(id + "-idle", context.clock(), limits.idleTimeout(), server.open,
                 c -> c.lastActivity, server::closeIdle);
         server.acceptNext();
         return server;
@@ -214,45 +215,68 @@ final class AsyncEchoServer {
     /**
      * Stops accepting and gives the listener back. On shutdown it then ends every connection's input so
      * each echoes what it has and closes; when a replacing version accepts from the socket instead, the
-     * connections finish by themselves (their clients are mid-stream). Whatever is left after {@code grace}
-     * is closed. The connections' threads are the host's channel group's, which outlives this version;
-     * once this returns no connection of this version is left on them.
+     * connections finish by themselves first (their clients are mid-stream). Whatever is left after
+     * {@code grace} is closed ({@link GracefulStop}). The connections' threads are the host's channel
+     * group's, which outlives this version; once this returns no connection of this version is left on them.
      */
     void stop(Duration grace) {
         if (stopping) {
             return;
         }
         stopping = true;
-        long deadline = System.nanoTime() + grace.toNanos();
-        // returns once no connection is being handed to us; true when a replacing version accepts now
-        boolean handedOver = context.listeners().release(listener);
-        if (!handedOver) {
+        if (!GracefulStop.run(grace, new Stopping())) {
+            log().warn("echo-async timer still running after stop");
+        }
+    }
+
+    /** The stop steps of echo-async: its listener and channel group are the host's. */
+    private final class Stopping implements GracefulStop.Steps {
+        @Override
+        public boolean stopAccepting(long graceDeadlineNanos) {
+            // returns once no connection is being handed to us; true when a replacing version accepts now
+            return context.listeners().release(listener);
+        }
+
+        @Override
+        public void endInput() {
+            sweep.stop(); // after a handover's drain: it closed idle ones meanwhile
             for (AsyncEchoConnection c : open) {
                 c.stopInput();
             }
         }
-        synchronized (open) {
-            long left;
-            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(open, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            synchronized (open) {
+                long left;
+                while (!open.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(open, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
+                return open.isEmpty();
             }
         }
-        sweep.stop(); // after the drain: it closes idle ones meanwhile
-        for (AsyncEchoConnection c : open) {
-            c.close();
-        }
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(1, TimeUnit.SECONDS)) {
-                log().warn("echo-async timer still running after stop");
+
+        @Override
+        public void closeAll() {
+            for (AsyncEchoConnection c : open) {
+                c.close();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            timer.shutdownNow();
+            try {
+                return timer.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
         }
     }
 

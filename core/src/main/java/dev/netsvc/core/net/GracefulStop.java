@@ -1,0 +1,56 @@
+package dev.netsvc.core.net;
+
+import java.time.Duration;
+
+/**
+ * The order in which every TCP engine stops, and its deadlines: stop accepting; if the listening socket
+ * was handed over to a new version of the plugin, let the connections finish on their own first (a
+ * keep-alive client mid-request or an echo client mid-stream would otherwise be cut short); end every
+ * connection's input so each finishes what it has and closes; at the end of the grace close what is
+ * left; then give the threads {@link #AFTER_CLOSE} to end. How each step is done is the engine's own
+ * (threads per connection, event loops, a channel group). The deadlines are {@link System#nanoTime}
+ * values, not the service's clock: they bound real waits for threads, and a stop must end even while a
+ * test's manual clock stands still.
+ */
+public final class GracefulStop {
+
+    /** How long threads get to end once what was left at the end of the grace has been closed. */
+    public static final Duration AFTER_CLOSE = Duration.ofSeconds(1);
+
+    /** An engine's steps; {@link #run} calls each once, in order, except {@link #awaitConnections}. */
+    public interface Steps {
+        /**
+         * Stops taking new connections (one already accepted is served). Returns true if the listening
+         * socket went on to a new version of the plugin, which serves new clients from now on.
+         */
+        boolean stopAccepting(long graceDeadlineNanos);
+
+        /** Ends every connection's input: each finishes what it has (answers, echoes) and closes. */
+        void endInput();
+
+        /** Waits until every connection has ended or the deadline passes; true if none is left. */
+        boolean awaitConnections(long deadlineNanos);
+
+        /** The grace is over: closes every connection still open. */
+        void closeAll();
+
+        /** Waits for the engine's threads to end; true if they did by the deadline. */
+        boolean awaitThreads(long deadlineNanos);
+    }
+
+    private GracefulStop() {
+    }
+
+    /** Runs {@code steps} within {@code grace}; returns false if threads were still running at the end. */
+    public static boolean run(Duration grace, Steps steps) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (steps.stopAccepting(deadline)) {
+            steps.awaitConnections(deadline);
+        }
+        steps.endInput();
+        if (!steps.awaitConnections(deadline)) {
+            steps.closeAll();
+        }
+        return steps.awaitThreads(System.nanoTime() + AFTER_CLOSE.toNanos());
+    }
+}
