@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Before and after: the same service of two distributions (say the commit before a change and main),
-# measured in alternating pairs in one run, so a change's cost is a ratio within one session instead
+# measured in alternating pairs in one run (each side first in every other pair), so a change's cost is a ratio within one session instead
 # of a comparison of numbers taken on different days. Server on core 0, load on core 1.
 #
 #   bench/ab.sh OLD_DIST NEW_DIST [SERVICE]      # SERVICE: echo-blocking (default), echo-selector,
@@ -42,7 +42,9 @@ measure() { # WORKLOAD: prints the rate
 if [ "$SERVICE" = http ]; then workloads="http"; else workloads="c1 c100"; fi
 
 for r in $(seq "$ROUNDS"); do
-    for side in OLD NEW; do
+    sides="OLD NEW"
+    [ $((r % 2)) = 0 ] && sides="NEW OLD" # alternate who goes first: drift of the machine cancels out
+    for side in $sides; do
         start "${!side}"
         measure "${workloads##* }" >/dev/null # warm-up
         for w in $workloads; do echo "$w $r $side $(measure "$w")" >>"$out/rates"; done
