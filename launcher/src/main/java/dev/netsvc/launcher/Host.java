@@ -106,9 +106,7 @@ public final class Host implements HostView, AutoCloseable {
         supervisor.udpPorts(plan.udpPorts());
         warnIfShortOfFileDescriptors(plan);
         try {
-            for (Configuration.ServicePlan service : plan.services()) {
-                supervisor.add(service);
-            }
+            supervisor.addAll(plan.services());
         } catch (ConfigException e) {
             supervisor.stopAll();
             throw e;
