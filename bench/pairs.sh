@@ -4,6 +4,9 @@
 #   nolog    http-raw with http.access-log=false vs Netty 4.2, index.html, 64 connections
 #   file64k  http-raw vs nginx (1 worker, sendfile on), a 64 KiB file, 16 connections
 #   file1m   http-raw vs nginx (1 worker, sendfile on), a 1 MiB file, 16 connections (http-raw: sendfile)
+#   logcost  http-raw with its access log vs http-raw without, index.html, 64 connections: what the log
+#            costs, both measured within each pair (only with --only: default vs nolog run in two blocks,
+#            and a machine that shifts between the blocks shows up as the log's cost)
 # Both servers of a workload run at once, pinned to core 0 (an idle server costs nothing), wrk to core 1.
 # After a warm-up of each, PAIRS pairs of runs (netsvc, then the peer, DURATION each); each pair gives a
 # ratio, and the median ratio is reported, so a burst of load from other work on the machine moves one
@@ -109,6 +112,16 @@ for workload in default nolog; do
     pairs $workload "http://127.0.0.1:$p1/index.html" "$ours" "http://127.0.0.1:$p2/index.html" "$LAST" 64
     stop_all
 done
+if wanted logcost; then
+    p1=$(free_port); p2=$(free_port)
+    netsvc_http http-logged "$p1"
+    logged=$LAST
+    # a second host of the same distribution: its own control socket, no admin endpoint
+    netsvc_http http-unlogged "$p2" --set http.access-log=false --set admin.enabled=false \
+        --set admin.socket="$WORK/unlogged.sock"
+    pairs logcost "http://127.0.0.1:$p1/index.html" "$logged" "http://127.0.0.1:$p2/index.html" "$LAST" 64
+    stop_all
+fi
 for workload in file64k file1m; do
     wanted $workload || continue
     file=$([ $workload = file64k ] && echo 64k.bin || echo 1m.bin)
@@ -122,7 +135,7 @@ for workload in file64k file1m; do
 done
 
 echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
-for w in default nolog file64k file1m; do
+for w in default nolog logcost file64k file1m; do
     grep -q "^$w," "$RESULTS" || continue
     m=$(grep "^$w," "$RESULTS" | cut -d, -f5 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     c=$(grep "^$w," "$RESULTS" | awk -F, '{print $6 / $7}' | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}')
