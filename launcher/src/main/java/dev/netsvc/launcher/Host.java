@@ -380,13 +380,13 @@ public final class Host implements HostView, AutoCloseable {
         return List.of();
     }
 
-    /** For the live plugins folder: stops (within the grace) and forgets these services of a removed plugin. */
     /** For the live plugins folder: see {@link Supervisor#holdListeners}. */
     Runnable holdListeners(List<ServiceInfo> services) {
         requireLaunched();
         return supervisor.holdListeners(services.stream().map(ServiceInfo::id).toList());
     }
 
+    /** For the live plugins folder: stops (within the grace) and forgets these services of a removed plugin. */
     public synchronized void removeServices(List<ServiceInfo> services) {
         for (ServiceInfo service : services) {
             SupervisedService s = supervisor.service(service.id());

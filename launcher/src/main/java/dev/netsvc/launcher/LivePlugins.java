@@ -217,13 +217,14 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
                 return;
             }
         }
-        if (current != null && services != null) {
-            // its services stopped in the swap; it stays loaded while the new version is on probation
-            probations.put(id, new Probation(current, next, candidate, clock.instant(), services.holdListeners(next)));
-            scheduleProbationEnd(PROBATION);
-            log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
-        } else if (current != null) {
-            unload(current);
+        if (current != null) {
+            if (services != null) {
+                // its services stopped in the swap; it stays loaded while the new version is on probation
+                probations.put(id, new Probation(current, next, candidate, clock.instant(), services.holdListeners(next)));
+                scheduleProbationEnd(PROBATION);
+            } else {
+                unload(current);
+            }
             log.info("plugin {}: {} replaced by {} from {}", id, current.version(), next.version(), candidate.jarName());
         } else {
             log.info("plugin {} {} loaded from {}", id, next.version(), candidate.jarName());

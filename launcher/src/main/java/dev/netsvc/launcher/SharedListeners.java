@@ -38,6 +38,11 @@ final class SharedListeners {
 
     private final List<Held> held = new ArrayList<>();
 
+    /** Binds a socket the host does not hold yet. */
+    private interface Opener<S> {
+        S open() throws IOException;
+    }
+
     /**
      * The {@link Listeners} of one supervised service, for its {@link dev.netsvc.core.ServiceContext}. It
      * counts each socket once however often the service releases it (an engine that lost its accept loop
@@ -47,48 +52,41 @@ final class SharedListeners {
         java.util.Set<Closeable> mine = java.util.Collections.synchronizedSet(
                 java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return new Listeners() {
+            // the socket of this kind and address the host holds for the service, else a new one from open
+            private <S extends Closeable> S shared(Class<?> kind, InetSocketAddress address, Opener<S> open) throws IOException {
+                @SuppressWarnings("unchecked")
+                S socket = (S) take(serviceId, kind, address);
+                if (socket == null) {
+                    socket = add(serviceId, kind, address, open.open());
+                }
+                mine.add(socket);
+                return socket;
+            }
+
             @Override
             public <S extends ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
-                @SuppressWarnings("unchecked")
-                S shared = (S) take(serviceId, unbound.getClass(), address);
-                if (shared != null) {
+                S socket = shared(unbound.getClass(), address, () -> Sockets.listenTcp(unbound, address, backlog));
+                if (socket != unbound) {
                     Sockets.closeQuietly(unbound);
-                } else {
-                    shared = add(serviceId, unbound.getClass(), address, Sockets.listenTcp(unbound, address, backlog));
                 }
-                mine.add(shared);
-                return shared;
+                return socket;
             }
 
             @Override
             public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
-                ServerSocketChannel shared = (ServerSocketChannel) take(serviceId, ServerSocketChannel.class, address);
-                if (shared == null) {
-                    shared = add(serviceId, ServerSocketChannel.class, address, Listeners.OWN.tcpChannel(address, backlog));
-                }
-                mine.add(shared);
-                return shared;
+                return shared(ServerSocketChannel.class, address, () -> Listeners.OWN.tcpChannel(address, backlog));
             }
 
             @Override
             public DatagramChannel udp(InetSocketAddress address) throws IOException {
-                DatagramChannel shared = (DatagramChannel) take(serviceId, DatagramChannel.class, address);
-                if (shared == null) {
-                    shared = add(serviceId, DatagramChannel.class, address, Listeners.OWN.udp(address));
-                }
-                mine.add(shared);
-                return shared;
+                return shared(DatagramChannel.class, address, () -> Listeners.OWN.udp(address));
             }
 
             @Override
             public AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
-                AsyncListener.Socket shared = (AsyncListener.Socket) take(serviceId, AsyncListener.Socket.class, address);
-                if (shared == null) {
-                    shared = add(serviceId, AsyncListener.Socket.class, address,
-                            AsyncListener.Socket.open(address, backlog, threads, name));
-                }
-                mine.add(shared);
-                return shared.listener();
+                AsyncListener.Socket socket = shared(AsyncListener.Socket.class, address,
+                        () -> AsyncListener.Socket.open(address, backlog, threads, name));
+                return socket.listener();
             }
 
             @Override
@@ -107,13 +105,13 @@ final class SharedListeners {
     }
 
     /**
-     * Counts one more user of every socket {@code serviceId} listens on now, until the returned action
-     * runs (once; later runs do nothing): they stay open whoever else releases them meanwhile.
+     * Counts one more user of every socket the services {@code serviceIds} listen on now, until the
+     * returned action runs (once; later runs do nothing): they stay open whoever else releases them meanwhile.
      */
-    synchronized Runnable hold(String serviceId) {
+    synchronized Runnable hold(java.util.Collection<String> serviceIds) {
         List<Closeable> sockets = new ArrayList<>();
         for (Held h : held) {
-            if (h.serviceId.equals(serviceId)) {
+            if (serviceIds.contains(h.serviceId)) {
                 h.users++;
                 sockets.add(h.socket);
             }

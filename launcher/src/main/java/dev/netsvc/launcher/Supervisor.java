@@ -73,8 +73,7 @@ final class Supervisor {
      * action runs: a replacement on probation that dies leaves its port open for the version coming back.
      */
     Runnable holdListeners(List<String> serviceIds) {
-        List<Runnable> holds = serviceIds.stream().map(listeners::hold).toList();
-        return () -> holds.forEach(Runnable::run);
+        return listeners.hold(serviceIds);
     }
 
     /** The UDP ports of the enabled services, which each UDP guard treats as loop ports. */
@@ -82,6 +81,7 @@ final class Supervisor {
         this.udpPorts = java.util.Set.copyOf(ports);
     }
 
+    /** The grace a service has to stop, in restarts and at shutdown. */
     void grace(Duration newGrace) {
         this.grace = newGrace;
     }
@@ -91,6 +91,15 @@ final class Supervisor {
      * thrown by its start propagates (the service is FAILED and stays known).
      */
     synchronized SupervisedService add(Configuration.ServicePlan plan) {
+        SupervisedService service = register(plan);
+        if (plan.enabled()) {
+            service.start();
+        }
+        return service;
+    }
+
+    // A new supervised service, not started; under this object's lock
+    private SupervisedService register(Configuration.ServicePlan plan) {
         String id = plan.service().id();
         if (services.containsKey(id)) {
             throw new IllegalStateException("service " + id + " is already supervised");
@@ -99,9 +108,6 @@ final class Supervisor {
                 listeners.forService(id), new dev.netsvc.core.ServiceCounters());
         services.put(id, service);
         view = List.copyOf(services.values());
-        if (plan.enabled()) {
-            service.start();
-        }
         return service;
     }
 
@@ -115,18 +121,11 @@ final class Supervisor {
     synchronized void addAll(List<Configuration.ServicePlan> plans) {
         List<SupervisedService> enabled = new ArrayList<>();
         for (Configuration.ServicePlan plan : plans) {
-            String id = plan.service().id();
-            if (services.containsKey(id)) {
-                throw new IllegalStateException("service " + id + " is already supervised");
-            }
-            SupervisedService service = new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath,
-                    listeners.forService(id), new dev.netsvc.core.ServiceCounters());
-            services.put(id, service);
+            SupervisedService service = register(plan);
             if (plan.enabled()) {
                 enabled.add(service);
             }
         }
-        view = List.copyOf(services.values());
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> starters = new ArrayList<>();
         for (SupervisedService s : enabled) {

@@ -63,8 +63,7 @@ final class PluginServiceRunner implements PluginServices {
 
     @Override
     public Runnable holdListeners(PluginGeneration generation) {
-        List<Runnable> holds = generation.services().stream().map(s -> listeners.hold(s.id())).toList();
-        return () -> holds.forEach(Runnable::run);
+        return listeners.hold(generation.services().stream().map(ServiceInfo::id).toList());
     }
 
     private List<Problem> start(PluginGeneration generation) {

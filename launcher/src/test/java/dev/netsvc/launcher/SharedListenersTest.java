@@ -181,7 +181,7 @@ class SharedListenersTest {
     void aHoldKeepsTheSocketOpenUntilItIsLetGo() throws IOException {
         Listeners dying = shared.forService("svc");
         ServerSocket socket = dying.tcp(new ServerSocket(), ANY_PORT, 50);
-        Runnable hold = shared.hold("svc");
+        Runnable hold = shared.hold(List.of("svc"));
         assertTrue(dying.release(socket), "held: stays open");
         Listeners back = shared.forService("svc");
         assertSame(socket, back.tcp(new ServerSocket(), ANY_PORT, 50), "the version coming back gets it");
