@@ -4,6 +4,8 @@
 #   nolog    http-raw with http.access-log=false vs Netty 4.2, index.html, 64 connections
 #   file64k  http-raw vs nginx (1 worker, sendfile on), a 64 KiB file, 16 connections
 #   file1m   http-raw vs nginx (1 worker, sendfile on), a 1 MiB file, 16 connections (http-raw: sendfile)
+#   async100 echo-async vs Netty 4.2's echo example, 64-byte request/response on 100 connections
+#            (netsvc bench echo instead of wrk; the rates are messages per second)
 #   logcost  http-raw with its access log vs http-raw without, index.html, 64 connections: what the log
 #            costs, both measured within each pair (only with --only: default vs nolog run in two blocks,
 #            and a machine that shifts between the blocks shows up as the log's cost)
@@ -13,7 +15,7 @@
 # pair, not the result. Writes bench/target/pairs/results.csv; --write also draws
 # docs/benchmarks-issue12.svg (the tables in docs/benchmarks.md are written by hand from results.csv).
 #
-# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m]
+# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,async100,logcost]
 # Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl.
 set -eu
 if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
@@ -76,9 +78,14 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=""; }
 # rps URL CONNECTIONS SECONDS PID: prints requests/s and the server's CPU microseconds per request (the
 # second is steadier than the first on a loaded machine: it does not count time waiting for a core)
+# (an echo://HOST:PORT URL is measured with netsvc bench echo, 64-byte messages, instead of wrk)
 rps() {
     before=$(ticks "$4")
-    out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1")
+    case $1 in
+        echo://*) out=$(taskset -c 1 "$DIST/bin/netsvc" bench echo "${1#echo://}" --connections "$2" --size 64 \
+                      --duration "$3s" --warmup 0s | awk '/^messages:/ {print $2, "requests in", $4} /^messages\/s:/ {print "Requests/sec:", $2}') ;;
+        *) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1") ;;
+    esac
     after=$(ticks "$4")
     echo "$out" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '
         /^Requests\/sec/ {r = $2} / requests in / {n = $1}
@@ -86,7 +93,7 @@ rps() {
 }
 # pairs WORKLOAD NETSVC_URL NETSVC_PID PEER_URL PEER_PID CONNECTIONS
 pairs() {
-    await_url "$2"; await_url "$4"
+    case $2 in echo://*) ;; *) await_url "$2"; await_url "$4" ;; esac
     rps "$2" "$6" "$WARMUP" "$3" >/dev/null; rps "$4" "$6" "$WARMUP" "$5" >/dev/null
     i=1
     while [ $i -le "$PAIRS" ]; do
@@ -122,6 +129,23 @@ if wanted logcost; then
     pairs logcost "http://127.0.0.1:$p1/index.html" "$logged" "http://127.0.0.1:$p2/index.html" "$LAST" 64
     stop_all
 fi
+if wanted async100; then
+    p1=$(free_port)
+    serve echo-async "$DIST/bin/netsvc" run --enable echo-async --set echo-async.port="$p1" --set admin.enabled=false
+    ours=$LAST
+    serve netty-echo "$JAVA" -cp "$CP" dev.netsvc.bench.echo.NettyEchoServer 0
+    peer=$LAST
+    i=0
+    until p2=$(grep -m1 'listening on' "$WORK/netty-echo.log" | sed 's/.*://') && [ -n "$p2" ]; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "netty echo did not start" >&2; exit 1; }; sleep 0.1
+    done
+    i=0
+    until grep -q 'netsvc ready' "$WORK/echo-async.log"; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "echo-async did not start" >&2; exit 1; }; sleep 0.1
+    done
+    pairs async100 "echo://127.0.0.1:$p1" "$ours" "echo://127.0.0.1:$p2" "$peer" 100
+    stop_all
+fi
 for workload in file64k file1m; do
     wanted $workload || continue
     file=$([ $workload = file64k ] && echo 64k.bin || echo 1m.bin)
@@ -135,7 +159,7 @@ for workload in file64k file1m; do
 done
 
 echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
-for w in default nolog logcost file64k file1m; do
+for w in default nolog logcost async100 file64k file1m; do
     grep -q "^$w," "$RESULTS" || continue
     m=$(grep "^$w," "$RESULTS" | cut -d, -f5 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     c=$(grep "^$w," "$RESULTS" | awk -F, '{print $6 / $7}' | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}')

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -15,12 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * The access log: one line per response, written when the response is complete or cut short (the
  * client went away, the server stopped), with the body bytes actually sent and the time taken.
  *
- * <p>Event loops never format or write: a connection hands over one {@link Entry} to a bounded queue
- * and goes on; one writer thread ({@code <service>-access-log}) drains the queue every
+ * <p>Event loops never format or write: a connection hands over one {@link Entry} to a bounded,
+ * lock-free queue and goes on; one writer thread ({@code <service>-access-log}) drains the queue every
  * {@link #FLUSH_INTERVAL}, formats the lines ({@link AccessLogFormat}) and writes them in one call
  * (nginx's {@code access_log ... buffer= flush=}). When the queue is full ({@link #MAX_ENTRIES}
  * entries or {@link #MAX_CHARS} characters of request text) the entry is dropped and counted in
- * {@code http.access-log.dropped}: a slow disk never stalls the event loops.
+ * {@code http.access-log.dropped}: a slow disk never stalls the event loops. One counter bounds both:
+ * an entry weighs its characters, and at least {@code MAX_CHARS / MAX_ENTRIES}.
  * <pre>
  *   RUNNING ── close() ──► DRAINING (writes what is queued) ──► CLOSED (entries are dropped)
  * </pre>
@@ -31,6 +32,7 @@ final class AccessLog implements AutoCloseable {
     static final long MAX_CHARS = 4L << 20;
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(20);
     private static final int MAX_BATCH = 4096;
+    private static final int MIN_WEIGHT = (int) (MAX_CHARS / MAX_ENTRIES);
 
     enum State { RUNNING, DRAINING, CLOSED }
 
@@ -77,8 +79,9 @@ final class AccessLog implements AutoCloseable {
             this.startNanos = startNanos;
         }
 
-        int chars() {
-            return length(requestLine) + length(referer) + length(userAgent) + 64;
+        /** Its share of the queue's bound: its text, and at least {@code MAX_CHARS / MAX_ENTRIES}. */
+        int weight() {
+            return Math.max(MIN_WEIGHT, length(requestLine) + length(referer) + length(userAgent) + 64);
         }
 
         private static int length(String s) {
@@ -122,8 +125,8 @@ final class AccessLog implements AutoCloseable {
     private final Sink sink;
     private final LongAdder dropped;
     private final Logger problems;
-    private final ArrayBlockingQueue<Entry> queue;
-    private final AtomicLong queuedChars = new AtomicLong();
+    private final ConcurrentLinkedQueue<Entry> queue;
+    private final AtomicLong queuedWeight = new AtomicLong();
     private final Thread writer;
     private volatile State state = State.RUNNING;
     private volatile boolean reopenRequested;
@@ -146,7 +149,7 @@ final class AccessLog implements AutoCloseable {
         this.sink = sink;
         this.dropped = dropped;
         this.problems = problems;
-        this.queue = new ArrayBlockingQueue<>(MAX_ENTRIES);
+        this.queue = new ConcurrentLinkedQueue<>();
         this.writer = Thread.ofPlatform().name(name).daemon(true).unstarted(this::writeLoop);
     }
 
@@ -179,18 +182,15 @@ final class AccessLog implements AutoCloseable {
         entry.bytesSent = bytesSent;
         entry.nanos = System.nanoTime() - entry.startNanos;
         entry.epochMillis = clock.millis();
-        int chars = entry.chars();
-        if (state != State.RUNNING || queuedChars.addAndGet(chars) > MAX_CHARS) {
+        int weight = entry.weight();
+        if (state != State.RUNNING || queuedWeight.addAndGet(weight) > MAX_CHARS) {
             if (state == State.RUNNING) {
-                queuedChars.addAndGet(-chars);
+                queuedWeight.addAndGet(-weight);
             }
             dropped.increment();
             return;
         }
-        if (!queue.offer(entry)) {
-            queuedChars.addAndGet(-chars);
-            dropped.increment();
-        }
+        queue.offer(entry);
     }
 
     /**
@@ -226,7 +226,7 @@ final class AccessLog implements AutoCloseable {
             while (true) {
                 boolean draining = state == State.DRAINING;
                 maybeReopen();
-                int n = queue.drainTo(batch, MAX_BATCH);
+                int n = drain(batch);
                 if (n > 0) {
                     write(batch);
                     batch.clear();
@@ -249,12 +249,20 @@ final class AccessLog implements AutoCloseable {
         }
     }
 
-    private void write(List<Entry> batch) {
-        long chars = 0;
-        for (Entry e : batch) {
-            chars += e.chars();
+    private int drain(List<Entry> batch) {
+        Entry e;
+        while (batch.size() < MAX_BATCH && (e = queue.poll()) != null) {
+            batch.add(e);
         }
-        queuedChars.addAndGet(-chars);
+        return batch.size();
+    }
+
+    private void write(List<Entry> batch) {
+        long weight = 0;
+        for (Entry e : batch) {
+            weight += e.weight();
+        }
+        queuedWeight.addAndGet(-weight);
         format.format(batch, sink.timestamped());
         sink.write(format.bytes(), format.length());
     }

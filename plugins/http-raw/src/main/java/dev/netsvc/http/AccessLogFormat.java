@@ -128,8 +128,18 @@ final class AccessLogFormat {
         }
     }
 
+    /** A non-negative number's decimal digits, written in place (no String per field). */
     private void number(long n) {
-        ascii(Long.toString(n));
+        int digits = 1;
+        for (long rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        room(digits);
+        for (int i = length + digits - 1; i >= length; i--) {
+            buf[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        length += digits;
     }
 
     private void put(char c) {
