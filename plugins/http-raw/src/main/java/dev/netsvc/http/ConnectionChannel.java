@@ -13,7 +13,8 @@ import java.util.Arrays;
  * as to a socket: it takes everything while nothing is pending (the connection keeps what the socket
  * refuses) and nothing once something is, until the output drains. So a large file moves a chunk at a
  * time as the client reads, and at most one chunk ever waits in memory; or, as a {@link Outbox.FileTarget},
- * goes from the file to the socket by {@code sendfile} and waits in no memory at all.
+ * goes from the file to the socket by {@code sendfile} and waits in no memory at all (but for its first
+ * chunk, which goes with the response head).
  */
 final class ConnectionChannel implements GatheringByteChannel, Outbox.FileTarget {
 
