@@ -12,7 +12,9 @@ START=bench/target/start/results.csv
     sed -e 's/^default,/http-raw default (access log on) vs Netty,/' \
         -e 's/^nolog,/http-raw access log off vs Netty,/' \
         -e 's/^file64k,/64 KiB file vs nginx (sendfile),/' \
-        -e 's/^file1m,/1 MiB file vs nginx (sendfile),/' "$WORK/medians.csv"
+        -e 's/^file1m,/1 MiB file vs nginx (sendfile),/' \
+        -e 's/^logcost,/http-raw access log on vs off (same run),/' \
+        -e 's/^async100,/echo-async vs Netty echo (100 conn.),/' "$WORK/medians.csv"
     if [ -f "$START" ]; then
         awk -F, 'NR == 2 {n = $2} NR == 4 {e = $2} END {if (n > 0) printf "cold start: Netty echo time / netsvc time,%.3f\n", e / n}' "$START"
     fi
