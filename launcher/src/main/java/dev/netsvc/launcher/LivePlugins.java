@@ -42,7 +42,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     static final Duration PROBATION = Duration.ofSeconds(5);
 
     /** A settled, valid jar in plugins/ and its staged copy. */
-    private record Candidate(String jarName, String sha256, Path staged, PluginJarRules.Descriptor descriptor, long order) {
+    private record Candidate(String jarName, String checksum, Path staged, PluginJarRules.Descriptor descriptor, long order) {
     }
 
     private record Unloaded(String plugin, WeakReference<ClassLoader> loader, Instant at) {
@@ -138,13 +138,13 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
     private Candidate candidate(PluginFolderScanner.SettledJar jar) {
         Path staged;
         try {
-            staged = staging.stage(jar.path(), jar.sha256());
+            staged = staging.stage(jar.path(), jar.checksum());
         } catch (IOException e) {
             log.info("plugin jar {}: not loaded yet: {}", jar.name(), e.getMessage());
             return null;
         }
         try {
-            return new Candidate(jar.name(), jar.sha256(), staged, PluginJarRules.check(staged, systemVersion), ++order);
+            return new Candidate(jar.name(), jar.checksum(), staged, PluginJarRules.check(staged, systemVersion), ++order);
         } catch (PluginJarRules.Rejected e) {
             failedDeploys.incrementAndGet();
             log.warn("plugin jar {}: {}", jar.name(), e.getMessage());
@@ -176,7 +176,7 @@ final class LivePlugins implements PluginFolderScanner.Listener, PluginCatalog, 
         }
         Candidate winner = mine.get(0);
         for (Candidate loser : mine.subList(1, mine.size())) {
-            if (reportedIgnored.add(loser.jarName() + "@" + loser.sha256() + ">" + winner.jarName())) {
+            if (reportedIgnored.add(loser.jarName() + "@" + loser.checksum() + ">" + winner.jarName())) {
                 log.warn("plugin {}: ignoring {}, {} is newer", id, loser.jarName(), winner.jarName());
             }
         }

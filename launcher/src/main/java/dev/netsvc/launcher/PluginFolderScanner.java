@@ -8,8 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +16,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Decides, one scan at a time, which jars in the plugins folder have settled, and reports what changed.
- * A jar counts once it has looked the same (size, modification time <em>and</em> SHA-256 of its content)
+ * A jar counts once it has looked the same (size, modification time <em>and</em> checksum of its content)
  * in scans at least {@code settle} apart on the injected clock: a jar still being copied keeps changing,
  * and the content hash catches a rewrite of the same size within the file system's time resolution. The
  * scanner only reads; callers (the watcher thread, tests) decide when to scan.
@@ -43,13 +42,13 @@ final class PluginFolderScanner {
         void removed(String name);
     }
 
-    /** A settled jar: its name in plugins/, its path there and the SHA-256 of its content (hex). */
-    record SettledJar(String name, Path path, String sha256) {
+    /** A settled jar: its name in plugins/, its path there and the checksum of its content. */
+    record SettledJar(String name, Path path, String checksum) {
     }
 
-    private record Look(long size, FileTime modified, String sha256, Instant since) {
+    private record Look(long size, FileTime modified, String checksum, Instant since) {
         boolean sameAs(Look other) {
-            return size == other.size && modified.equals(other.modified) && sha256.equals(other.sha256);
+            return size == other.size && modified.equals(other.modified) && checksum.equals(other.checksum);
         }
     }
 
@@ -122,9 +121,9 @@ final class PluginFolderScanner {
             Look look = entry.getValue();
             Look previous = looks.put(name, look);
             boolean settled = asItIsNow || (previous == look && !now.isBefore(look.since().plus(settle)));
-            if (settled && !look.sha256().equals(reported.get(name))) {
-                boolean known = reported.put(name, look.sha256()) != null;
-                SettledJar jar = new SettledJar(name, dir.resolve(name), look.sha256());
+            if (settled && !look.checksum().equals(reported.get(name))) {
+                boolean known = reported.put(name, look.checksum()) != null;
+                SettledJar jar = new SettledJar(name, dir.resolve(name), look.checksum());
                 if (known) {
                     listener.replaced(jar);
                 } else {
@@ -148,7 +147,7 @@ final class PluginFolderScanner {
         }
         for (Map.Entry<String, Look> entry : looks.entrySet()) {
             Look look = entry.getValue();
-            if (!look.sha256().equals(reported.get(entry.getKey()))) {
+            if (!look.checksum().equals(reported.get(entry.getKey()))) {
                 Instant at = look.since().plus(settle);
                 next = next == null || at.isBefore(next) ? at : next;
             }
@@ -175,26 +174,26 @@ final class PluginFolderScanner {
             if (!attrs.isRegularFile()) {
                 return null;
             }
-            return new Look(attrs.size(), attrs.lastModifiedTime(), sha256(file), now);
+            return new Look(attrs.size(), attrs.lastModifiedTime(), checksum(file), now);
         } catch (NoSuchFileException e) {
             return null;
         }
     }
 
-    /** The SHA-256 of a file's content, in hex. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+    /**
+     * A checksum of a file's content (CRC32C, in hex). Not SHA-256: at start, before the JIT has compiled
+     * it, SHA-256 runs interpreted and the first use loads the security providers (a tenth of the plugins
+     * phase of a start); CRC32C is an intrinsic from the first call. It tells a jar that changed from one
+     * that did not, which is all it is for: whoever can write to plugins/ chooses the code anyway.
+     */
+    static String checksum(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
+                crc.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 }

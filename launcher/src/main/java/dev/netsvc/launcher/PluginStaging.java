@@ -76,14 +76,14 @@ final class PluginStaging {
     }
 
     /**
-     * Copies {@code jar} and returns the copy, or throws when the content no longer has {@code sha256}
+     * Copies {@code jar} and returns the copy, or throws when the content no longer has {@code checksum}
      * (the file changed again after it settled; the next scan will see it).
      */
-    Path stage(Path jar, String sha256) throws IOException {
-        Path copy = dir.resolve(sequence.incrementAndGet() + "-" + sha256.substring(0, 16) + ".jar");
+    Path stage(Path jar, String checksum) throws IOException {
+        Path copy = dir.resolve(sequence.incrementAndGet() + "-" + checksum + ".jar");
         Path partial = dir.resolve(copy.getFileName() + ".part");
         Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
-        if (!PluginFolderScanner.sha256(partial).equals(sha256)) {
+        if (!PluginFolderScanner.checksum(partial).equals(checksum)) {
             Files.deleteIfExists(partial);
             throw new IOException("it changed while being copied");
         }
