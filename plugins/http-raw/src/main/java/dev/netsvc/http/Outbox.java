@@ -281,7 +281,8 @@ final class Outbox {
             tail = SpareBuffers.takeOutput(Math.max(INITIAL_BUFFER, length));
         }
         if (tail.remaining() < length) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(tail.capacity() * 2, tail.position() + length));
+            int grown = Math.max(tail.capacity() * 2, tail.position() + length);
+            ByteBuffer bigger = tail.isDirect() ? ByteBuffer.allocateDirect(grown) : ByteBuffer.allocate(grown);
             tail = bigger.put(tail.flip());
         }
         return tail;

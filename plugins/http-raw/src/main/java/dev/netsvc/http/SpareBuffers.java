@@ -35,12 +35,19 @@ final class SpareBuffers {
         OF_THREAD.get().input = b;
     }
 
-    /** A cleared heap buffer of at least {@code size} bytes for output. */
+    /**
+     * A cleared buffer of at least {@code size} bytes for output: direct on an event loop's thread, where
+     * one spare serves every connection and a heap buffer would be copied into a temporary direct one on
+     * every write; on the heap on a virtual thread, whose spare is its connection's own.
+     */
     static ByteBuffer takeOutput(int size) {
         SpareBuffers spare = OF_THREAD.get();
         ByteBuffer b = spare.output;
         spare.output = null;
-        return b != null && b.capacity() >= size ? b.clear() : ByteBuffer.allocate(size);
+        if (b != null && b.capacity() >= size) {
+            return b.clear();
+        }
+        return Thread.currentThread().isVirtual() ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
     }
 
     /** The thread's direct buffer for file chunks, cleared; its content is used up before the next call. */
