@@ -60,16 +60,27 @@ class StartCacheIT {
         Path logs = Files.createDirectories(tmp.resolve("classes-" + System.nanoTime()));
         java.util.Map<String, String> all = new java.util.HashMap<>(env);
         all.putIfAbsent("NETSVC_START_CACHE", "on");
-        all.put("NETSVC_JAVA_OPTS", "-Xlog:class+load=info:file=" + logs.resolve("%p.log"));
+        all.put("NETSVC_JAVA_OPTS", "-Xlog:class+load=info:file=" + logs.resolve("%p.log") + " -Dnetsvc.startup.trace=true");
         Path classes;
         try (DistProcess netsvc = DistProcess.startIn(home, all, concat("run", PORTS))) {
             classes = logs.resolve(netsvc.pid() + ".log");
             assertEquals(7, netsvc.awaitReady(T));
+            assertTraced(netsvc.awaitLine(T, java.util.regex.Pattern.compile("start took")));
             assertEquals(0, netsvc.terminate(T), netsvc::output);
             String said = withoutAotAssembly(netsvc.stdoutText() + netsvc.stderrText());
             assertFalse(said.contains("cds") || said.contains("CDS") || said.contains("AOT"), netsvc::output);
         }
         return Files.readString(classes);
+    }
+
+    /** The start trace names every phase, and each of the 7 services' own start time. */
+    static void assertTraced(String line) {
+        var m = java.util.regex.Pattern.compile("start took \\d+ ms: bin/netsvc \\d+ ms, JVM start to main \\d+ ms, "
+                + "options and logging [\\d.]+ ms, plugins loaded [\\d.]+ ms, services started [\\d.]+ ms \\((.+)\\)$").matcher(line);
+        assertTrue(m.find(), line);
+        for (String id : List.of("echo-async", "echo-blocking", "echo-selector", "http", "daytime", "time", "qotd")) {
+            assertTrue(java.util.regex.Pattern.compile("(^|, )" + id + " [\\d.]+ ms").matcher(m.group(1)).find(), id + " in " + line);
+        }
     }
 
     /**

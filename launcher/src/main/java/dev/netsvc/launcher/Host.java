@@ -33,8 +33,23 @@ public final class Host implements HostView, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
 
-    /** What the launch found: how many enabled services run, and why the others do not. */
-    record Launch(int enabled, int running, List<Problem> notRunning) {
+    /**
+     * What the launch found: how many enabled services run, why the others do not, and how long each
+     * service's start took (nanoseconds; the starts ran at the same time).
+     */
+    record Launch(int enabled, int running, List<Problem> notRunning, Map<String, Long> startNanos) {
+        Launch(int enabled, int running, List<Problem> notRunning) {
+            this(enabled, running, notRunning, Map.of());
+        }
+
+        /** {@code http 120.4 ms, echo-async 35.0 ms, ...}, the longest first. */
+        String startTimes() {
+            return String.join(", ", startNanos.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%.1f", e.getValue() / 1e6) + " ms")
+                    .toList());
+        }
+
         /** {@code netsvc ready: 6 of 7 services running; http: backoff (port 8080 ... in use)}. */
         String readyLine() {
             StringBuilder line = new StringBuilder("netsvc ready: ").append(running).append(" of ").append(enabled)
@@ -105,8 +120,9 @@ public final class Host implements HostView, AutoCloseable {
         });
         supervisor.udpPorts(plan.udpPorts());
         warnIfShortOfFileDescriptors(plan);
+        Map<String, Long> startNanos;
         try {
-            supervisor.addAll(plan.services());
+            startNanos = supervisor.addAll(plan.services());
         } catch (ConfigException e) {
             supervisor.stopAll();
             throw e;
@@ -123,7 +139,7 @@ public final class Host implements HostView, AutoCloseable {
                 notRunning.add(new Problem(s.id(), Launch.brief(s.state(), s.reason())));
             }
         }
-        return new Launch(plan.enabled().size(), running, notRunning);
+        return new Launch(plan.enabled().size(), running, notRunning, Map.copyOf(startNanos));
     }
 
     /** At start: do the enabled services' max-connections fit in what the process may open? */

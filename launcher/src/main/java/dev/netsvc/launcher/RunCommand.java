@@ -117,7 +117,7 @@ final class RunCommand implements Main.Command {
         host.supervise();
         signals.attach(host);
         log.info("{}", started.readyLine());
-        trace.phase("services started");
+        trace.phase("services started", started::startTimes);
         trace.report();
         PluginFolderWatcher watcher = watch(host, plugins, scanner, pluginsDir, clock);
         String name = await(signals);

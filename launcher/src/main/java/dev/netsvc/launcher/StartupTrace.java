@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Where the start of {@code netsvc run} spends its time: bin/netsvc until it execs the JVM (the script
  * passes its start time when tracing), the JVM's own start until {@code main} (the JVM's start time),
- * then each phase (options and logging, plugins loaded, services started) with its duration. Logged in
+ * then each phase (options and logging, plugins loaded, services started, with each service's own
+ * start time: they start at the same time) with its duration. Logged in
  * one line to the logger {@code netsvc.startup} at debug, or at info with {@code -Dnetsvc.startup.trace=true}.
  * (The process's start instant from /proc is not used: its clock-tick arithmetic was seen hundreds of
  * milliseconds off.)
@@ -41,9 +42,15 @@ final class StartupTrace {
 
     /** Ends the phase called {@code name}, which began when the previous one ended. */
     void phase(String name) {
+        phase(name, () -> "");
+    }
+
+    /** Ends a phase, with {@code detail} (its parts' times; made only when tracing) after its duration. */
+    void phase(String name, java.util.function.Supplier<String> detail) {
         if (on) {
             long now = System.nanoTime();
-            phases.add(name + " " + millis(now - last) + " ms");
+            String parts = detail.get();
+            phases.add(name + " " + millis(now - last) + " ms" + (parts.isEmpty() ? "" : " (" + parts + ")"));
             last = now;
         }
     }

@@ -296,6 +296,8 @@ class SupervisorTest {
     void theReadyLineNamesWhatIsNotRunningAndWhy() {
         assertEquals("netsvc ready: 7 of 7 services running", new Host.Launch(7, 7, List.of()).readyLine());
         assertEquals("netsvc ready: 1 of 1 service running", new Host.Launch(1, 1, List.of()).readyLine());
+        assertEquals("http 120.5 ms, time 3.0 ms, qotd 0.4 ms", new Host.Launch(3, 3, List.of(),
+                Map.of("qotd", 400_000L, "http", 120_450_001L, "time", 3_000_000L)).startTimes(), "the start trace's detail, longest first");
         String backoff = Host.Launch.brief(ServiceState.BACKOFF, "port 8080 on 127.0.0.1 is already in use by another process (tcp)");
         assertEquals("netsvc ready: 6 of 7 services running; http: backoff (port 8080 on 127.0.0.1 is already in use)",
                 new Host.Launch(7, 6, List.of(new Problem("http", backoff))).readyLine());
