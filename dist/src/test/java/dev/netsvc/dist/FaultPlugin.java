@@ -38,6 +38,14 @@ final class FaultPlugin {
 
     /** Builds {@code faults-1.0.0.jar} into {@code plugins}. */
     static Path build(Path work, Path plugins) throws IOException {
+        return build(work, plugins, "1.0.0", "ok");
+    }
+
+    /**
+     * Builds {@code faults-VERSION.jar} into {@code plugins}, its services answering {@code ANSWER LINE}:
+     * the same classes with other code, as a new build of a plugin is.
+     */
+    static Path build(Path work, Path plugins, String version, String answer) throws IOException {
         Path src = Files.createDirectories(work.resolve("faults-src/faults"));
         Path classes = Files.createDirectories(work.resolve("faults-classes"));
         List<String> args = new ArrayList<>(List.of("--release", "21", "-proc:full", "-nowarn", "-d", classes.toString(),
@@ -48,7 +56,8 @@ final class FaultPlugin {
                 if (in == null) {
                     throw new IllegalStateException("test resource faults/" + name + ".java.txt is missing");
                 }
-                Files.write(file, in.readAllBytes());
+                Files.writeString(file, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("(\"ok \" + line", "(\"" + answer + " \" + line"));
             }
             args.add(file.toString());
         }
@@ -60,8 +69,8 @@ final class FaultPlugin {
         Attributes main = mf.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Plugin-Id", "faults");
-        main.putValue("Plugin-Version", "1.0.0");
-        Path jar = plugins.resolve("faults-1.0.0.jar");
+        main.putValue("Plugin-Version", version);
+        Path jar = plugins.resolve("faults-" + version + ".jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, mf);
              Stream<Path> walk = Files.walk(classes)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {

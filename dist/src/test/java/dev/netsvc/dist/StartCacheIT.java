@@ -169,6 +169,49 @@ class StartCacheIT {
         assertTrue(now.getFirst().matches("start-\\d+\\.\\d+\\.tmp") && !now.equals(written), now + " after " + written);
     }
 
+    /**
+     * A plugin replaced while netsvc runs from the cache runs its new code: the cache holds the old
+     * build's classes, and the JVM takes a class from it only when the bytes are the same.
+     */
+    @Test
+    void aPluginReplacedWhileTheCacheIsInUseRunsItsNewCode() throws IOException {
+        Path home = install();
+        Path v1 = FaultPlugin.build(tmp.resolve("v1"), home.resolve("plugins"));
+        Path v2 = FaultPlugin.build(tmp.resolve("v2"), Files.createDirectories(tmp.resolve("v2-jar")), "2.0.0", "v2");
+        String[] run = {"run", "--enable", "flaky-start", "--set", "flaky-start.port=0", "--set", "flaky-start.fail-starts=0",
+                "--set", "plugins.scan-interval=200ms"};
+        Map<String, String> env = Map.of("NETSVC_START_CACHE", "on");
+        try (DistProcess recording = DistProcess.startIn(home, env, run)) {
+            assertEquals(1, recording.awaitReady(T));
+            assertEquals(0, recording.terminate(T), recording::output);
+        }
+        Path logs = Files.createDirectories(tmp.resolve("replaced-classes"));
+        Map<String, String> logged = Map.of("NETSVC_START_CACHE", "on",
+                "NETSVC_JAVA_OPTS", "-Xlog:class+load=info:file=" + logs.resolve("%p.log"));
+        try (DistProcess netsvc = DistProcess.startIn(home, logged, run)) {
+            assertEquals(1, netsvc.awaitReady(T));
+            int port = netsvc.port("flaky-start", "tcp");
+            assertEquals("ok one", askLine(port, "one"));
+            String classes = Files.readString(logs.resolve(netsvc.pid() + ".log"));
+            assertTrue(fromArchive(classes, "faults.FaultService"), "the plugin's classes come from the cache");
+
+            Files.copy(v2, v1, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            netsvc.awaitLine(T, java.util.regex.Pattern.compile("plugin faults: 1.0.0 replaced by 2.0.0"));
+            assertEquals("v2 two", askLine(port, "two"));
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
+
+    static String askLine(int port, String send) throws IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write((send + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     @Test
     void noWritablePlaceMeansNoCacheAndNoComplaint() throws IOException {
         Path home = install();
