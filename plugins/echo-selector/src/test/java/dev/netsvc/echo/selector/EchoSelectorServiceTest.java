@@ -22,7 +22,7 @@ class EchoSelectorServiceTest {
 
     @Test
     void aTakenUdpPortFailsTheStartAndReleasesTheTcpPort() throws Exception {
-        try (DatagramSocket udpTaken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramSocket udpTaken = udpWithFreeTcpTwin()) {
             int port = udpTaken.getLocalPort();
             EchoSelectorService service = new EchoSelectorService();
             ServiceContext context = ServiceContext.builder("echo-selector")
@@ -37,5 +37,22 @@ class EchoSelectorServiceTest {
                 assertEquals(port, again.getLocalPort(), "the TCP port was released");
             }
         }
+    }
+
+    /**
+     * A UDP socket on a port whose TCP twin is free now: an ephemeral UDP port can be some TCP
+     * connection's local port at the same moment (a busy machine has thousands), and then the service's
+     * TCP bind, not its UDP one, would fail. At most 20 tries.
+     */
+    private static DatagramSocket udpWithFreeTcpTwin() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (ServerSocket probe = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return udp; // the probe closes, leaving the TCP port free for the service
+            } catch (java.net.BindException e) {
+                udp.close();
+            }
+        }
+        throw new AssertionError("no UDP port with a free TCP twin in 20 tries");
     }
 }
