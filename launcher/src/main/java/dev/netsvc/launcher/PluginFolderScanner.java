@@ -2,6 +2,7 @@ package dev.netsvc.launcher;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -187,12 +188,18 @@ final class PluginFolderScanner {
      * that did not, which is all it is for: whoever can write to plugins/ chooses the code anyway.
      */
     static String checksum(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return checksum(in, OutputStream.nullOutputStream());
+        }
+    }
+
+    /** Copies {@code in} to {@code out} and returns the checksum of the bytes that went through. */
+    static String checksum(InputStream in, OutputStream out) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                crc.update(buffer, 0, n);
-            }
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            crc.update(buffer, 0, n);
+            out.write(buffer, 0, n);
         }
         return HexFormat.of().toHexDigits((int) crc.getValue());
     }

@@ -1,6 +1,8 @@
 package dev.netsvc.launcher;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,13 +79,17 @@ final class PluginStaging {
 
     /**
      * Copies {@code jar} and returns the copy, or throws when the content no longer has {@code checksum}
-     * (the file changed again after it settled; the next scan will see it).
+     * (the file changed again after it settled; the next scan will see it). The checksum is of the bytes
+     * as they are copied: the copy is not read back.
      */
     Path stage(Path jar, String checksum) throws IOException {
         Path copy = dir.resolve(sequence.incrementAndGet() + "-" + checksum + ".jar");
         Path partial = dir.resolve(copy.getFileName() + ".part");
-        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
-        if (!PluginFolderScanner.checksum(partial).equals(checksum)) {
+        String copied;
+        try (InputStream in = Files.newInputStream(jar); OutputStream out = Files.newOutputStream(partial)) {
+            copied = PluginFolderScanner.checksum(in, out);
+        }
+        if (!copied.equals(checksum)) {
             Files.deleteIfExists(partial);
             throw new IOException("it changed while being copied");
         }

@@ -115,9 +115,9 @@ final class Supervisor {
      * Adds the services of a launch and starts the enabled ones at the same time, one thread each, under
      * this object's lock (each thread starts its own service; nothing else changes meanwhile): a start
      * is mostly waiting for class loading, binding and thread starts, and seven of them one after
-     * another were a third of netsvc's start. Returns when every start has ended. A
-     * {@link dev.netsvc.core.ConfigException} of one start is thrown once all have ended. Returns how long
-     * each enabled service's start took, in nanoseconds (for the start trace).
+     * another were a third of netsvc's start. Returns, once every start has ended, how long each enabled
+     * service's start took in nanoseconds (for the start trace). A {@link dev.netsvc.core.ConfigException}
+     * of one start is thrown once all have ended.
      */
     synchronized Map<String, Long> addAll(List<Configuration.ServicePlan> plans) {
         List<SupervisedService> enabled = new ArrayList<>();

@@ -187,7 +187,7 @@ final class SelectorTransport {
         /** A request in progress must be complete by its deadline; none in progress, no deadline. */
         private void trackDeadline() {
             if (!http.inProgress(inbox.buffer())) {
-                if (requestDeadline != Long.MAX_VALUE) {
+                if (requestDeadline != DeadlineSweep.NONE) {
                     requestDeadline = DeadlineSweep.NONE;
                 }
             } else if (requestDeadline == DeadlineSweep.NONE) {
