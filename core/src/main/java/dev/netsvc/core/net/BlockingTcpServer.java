@@ -7,9 +7,13 @@ import dev.netsvc.core.Transport;
 import org.slf4j.Logger;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,13 +36,22 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Stopping ends the accept loop, then shuts down the input of every open connection: handlers see end
  * of stream, finish what they were doing and return. Whatever is still open after the grace period is
  * closed. The listening socket comes from {@link ServiceContext#listeners()} and goes back there: when a
- * plugin is replaced, the next version accepts from the same socket, so the accept loop waits with a
- * short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of being ended by closing the socket, and a
- * connection it accepted is served even when stop has begun (it has left the shared queue: it is ours).
+ * plugin is replaced, the next version accepts from the same socket, so the accept loop waits on a
+ * selector of its own with a short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of being ended by closing
+ * the socket, and a connection it accepted is served even when stop has begun (it has left the shared
+ * queue: it is ours).
+ *
+ * <p>Each connection is a blocking {@link SocketChannel}; the handler gets it as a {@link Socket} whose
+ * {@link Socket#getChannel()} is that channel, so a file can go to it by {@code sendfile}
+ * ({@link SocketOutput}).
  */
 public final class BlockingTcpServer {
 
-    /** Serves one connection; returns (or throws) when done. The server closes the socket afterwards. */
+    /**
+     * Serves one connection; returns (or throws) when done. The server closes the socket afterwards. Write
+     * buffers and files through {@link SocketOutput#of} rather than {@code getChannel()} directly: the
+     * channel's own writes are not seen by the idle sweep.
+     */
     @FunctionalInterface
     public interface Handler {
         void serve(Socket socket) throws IOException;
@@ -71,7 +84,8 @@ public final class BlockingTcpServer {
     private final Logger log;
     private final Limits limits;
     private final Handler handler;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
+    private final Endpoint endpoint;
     private final Semaphore permits;
     private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
     private final Map<Socket, AcceptPath.Ticket> tickets = new ConcurrentHashMap<>();
@@ -82,14 +96,15 @@ public final class BlockingTcpServer {
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
-    private BlockingTcpServer(ServiceContext context, Limits limits, Handler handler, ServerSocket server) {
+    private BlockingTcpServer(ServiceContext context, Limits limits, Handler handler, ServerSocketChannel server) {
         this.context = context;
         this.log = context.log();
         this.limits = limits;
         this.handler = handler;
         this.server = server;
+        this.endpoint = new Endpoint(Transport.TCP, (InetSocketAddress) server.socket().getLocalSocketAddress());
         this.permits = new Semaphore(limits.maxConnections());
-        this.acceptPath = AcceptPath.of(context, endpoint().toString());
+        this.acceptPath = AcceptPath.of(context, endpoint.toString());
         this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
         this.failed = context.counters().counter(TcpCounters.FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
@@ -97,14 +112,7 @@ public final class BlockingTcpServer {
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
-        ServerSocket server = context.listeners().tcp(new ActivityServerSocket(context.clock()), context.address(),
-                limits.backlog());
-        try {
-            server.setSoTimeout(ACCEPT_POLL_MILLIS);
-        } catch (IOException | RuntimeException e) {
-            context.listeners().release(server);
-            throw e;
-        }
+        ServerSocketChannel server = context.listeners().tcpChannel(context.address(), limits.backlog());
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
         if (!limits.idleTimeout().isZero()) {
             tcp.sweep = DeadlineSweep.idle(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
@@ -115,7 +123,7 @@ public final class BlockingTcpServer {
     }
 
     public Endpoint endpoint() {
-        return new Endpoint(Transport.TCP, (java.net.InetSocketAddress) server.getLocalSocketAddress());
+        return endpoint;
     }
 
     /** Connections being served right now. */
@@ -125,9 +133,10 @@ public final class BlockingTcpServer {
 
     /** The accepting thread: a loop that ends other than by {@link #stop} is the service's death. */
     private void accept() {
-        try {
-            acceptLoop();
-        } catch (RuntimeException | Error e) {
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            acceptLoop(selector);
+        } catch (IOException | RuntimeException | Error e) {
             if (!stopping.get()) {
                 context.failed(e);
             }
@@ -138,7 +147,7 @@ public final class BlockingTcpServer {
         }
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(Selector selector) {
         long n = 0;
         boolean atLimit = false; // count each time the limit is reached, not each poll while at it
         while (!stopping.get()) {
@@ -156,23 +165,34 @@ public final class BlockingTcpServer {
             } catch (InterruptedException e) {
                 return;
             }
-            Socket socket;
+            SocketChannel channel;
             try {
-                socket = server.accept();
-            } catch (SocketTimeoutException e) {
-                permits.release(); // nobody came: look at the stop flag again
-                continue;
+                channel = acceptOrWait(selector);
             } catch (IOException e) {
                 permits.release();
-                if (stopping.get() || server.isClosed()) {
+                if (stopping.get() || !server.isOpen()) {
                     return;
                 }
                 // e.g. EMFILE (too many open files): back off, keep serving the others, retry
                 pause(acceptPath.acceptFailed(e));
                 continue;
             }
-            AcceptPath.Ticket ticket = acceptPath.admit(socket);
+            if (channel == null) {
+                permits.release(); // nobody came: look at the stop flag again
+                continue;
+            }
+            AcceptPath.Ticket ticket = acceptPath.admit(channel);
             if (ticket == null) { // refused: already reset and closed, without a byte
+                permits.release();
+                continue;
+            }
+            Socket socket;
+            try {
+                channel.configureBlocking(true);
+                socket = new ActivitySocket(channel, context.clock());
+            } catch (IOException e) { // it went away meanwhile
+                Sockets.closeQuietly(channel);
+                ticket.release();
                 permits.release();
                 continue;
             }
@@ -181,6 +201,20 @@ public final class BlockingTcpServer {
             open.put(socket, worker);
             worker.start(); // served even if stop() began meanwhile: stop() waits for this loop to end first
         }
+    }
+
+    /**
+     * A connection from the listen queue, waiting for one at most {@link #ACCEPT_POLL_MILLIS}; null when none
+     * came (or another copy of the service sharing the socket took it).
+     */
+    private SocketChannel acceptOrWait(Selector selector) throws IOException {
+        SocketChannel channel = server.accept();
+        if (channel != null) {
+            return channel;
+        }
+        selector.select(ACCEPT_POLL_MILLIS);
+        selector.selectedKeys().clear();
+        return server.accept();
     }
 
     private void serve(Socket socket) {
@@ -291,27 +325,6 @@ public final class BlockingTcpServer {
             thread.join(Duration.ofNanos(left));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Accepts {@link ActivitySocket}s, so the idle sweep can see when each was last used. */
-    private static final class ActivityServerSocket extends ServerSocket {
-        private final java.time.Clock clock;
-
-        ActivityServerSocket(java.time.Clock clock) throws IOException {
-            this.clock = clock;
-        }
-
-        @Override
-        public Socket accept() throws IOException {
-            if (isClosed()) {
-                throw new java.net.SocketException("Socket is closed");
-            }
-            ActivitySocket socket = new ActivitySocket(clock);
-            implAccept(socket);
-            // made before accept blocked: its idle time starts now, or the sweep closes a fresh connection
-            socket.touch();
-            return socket;
         }
     }
 

@@ -68,10 +68,10 @@ class BlockingTcpServerTest {
             seen[0] = ((ActivitySocket) socket).lastActivity();
             echo(socket);
         });
-        // the acceptor is blocked in accept() with the socket it will fill already made
-        Await.until(WAIT, "the acceptor waits in accept", () -> Thread.getAllStackTraces().entrySet().stream()
+        // the acceptor waits for a connection
+        Await.until(WAIT, "the acceptor waits in select", () -> Thread.getAllStackTraces().entrySet().stream()
                 .anyMatch(e -> e.getKey().getName().equals("blocking-test-accept")
-                        && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("implAccept"))));
+                        && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("doSelect"))));
         clock.advance(Duration.ofMinutes(1)); // a quiet minute, far past the 10 s idle timeout
         try (Socket client = connect(address)) {
             client.getOutputStream().write('a');

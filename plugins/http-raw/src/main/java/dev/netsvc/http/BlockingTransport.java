@@ -3,6 +3,7 @@ package dev.netsvc.http;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketOutput;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,10 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * {@code http.io=blocking}: core's {@link BlockingTcpServer}, one virtual thread per connection. Reads
- * wait with socket timeouts (idle, or what is left of the request's time); a write that the client
- * does not take within the idle timeout is ended by the server's idle sweep, which closes the socket (a
- * write that does not complete is no activity).
+ * wait with socket timeouts (idle, or what is left of the request's time); responses go out through
+ * core's {@link SocketOutput} (large files by {@code sendfile}), and a write that the client does not take
+ * within the idle timeout is ended by the server's idle sweep, which closes the socket (a write that does
+ * not complete is no activity).
  */
 final class BlockingTransport {
 
@@ -48,7 +50,7 @@ final class BlockingTransport {
 
     private void serve() throws IOException {
         InputStream in = socket.getInputStream();
-        WritableByteChannel out = new StreamChannel(socket.getOutputStream());
+        WritableByteChannel out = new SocketOutputChannel(SocketOutput.of(socket));
         long requestStarted = -1;
         while (true) {
             HttpConnection.Next next = connection.receive(inbox.buffer(), outbox);

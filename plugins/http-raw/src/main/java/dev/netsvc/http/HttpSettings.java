@@ -46,7 +46,7 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
     static final ConfigKey<String> ACCESS_LOG_FILE = ConfigKey.string("access-log-file", DEFAULT_ACCESS_LOG_FILE,
             "file to append the access log to (relative to the netsvc home; reopened when logrotate moves it); empty: the logger http.access");
     static final ConfigKey<Integer> SENDFILE_THRESHOLD = ConfigKey.size("sendfile-threshold", "256k", 0, 1 << 30,
-            "files larger than this are sent by the kernel (sendfile, selector transport) instead of through memory");
+            "files larger than this are sent by the kernel (sendfile) instead of through memory");
 
     static final List<ConfigKey<?>> KEYS = List.of(ROOT, IO, LOOPS, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT,
             MAX_REQUEST_LINE, MAX_HEADER_SIZE, MAX_HEADERS, MAX_BODY_SIZE, FILE_CACHE_SIZE, FILE_CACHE_MAX_FILE, SENDFILE_THRESHOLD,
