@@ -13,6 +13,8 @@ START=bench/target/start/results.csv
         -e 's/^nolog,/http-raw access log off vs Netty,/' \
         -e 's/^file64k,/64 KiB file vs nginx (sendfile),/' \
         -e 's/^file1m,/1 MiB file vs nginx (sendfile),/' \
+        -e 's/^file64k-blocking,/64 KiB file vs nginx (http.io=blocking),/' \
+        -e 's/^file1m-blocking,/1 MiB file vs nginx (http.io=blocking),/' \
         -e 's/^logcost,/http-raw access log on vs off (same run),/' \
         -e 's/^async100,/echo-async vs Netty echo (100 conn.),/' "$WORK/medians.csv"
     if [ -f "$START" ]; then

@@ -4,6 +4,7 @@
 #   nolog    http-raw with http.access-log=false vs Netty 4.2, index.html, 64 connections
 #   file64k  http-raw vs nginx (1 worker, sendfile on), a 64 KiB file, 16 connections
 #   file1m   http-raw vs nginx (1 worker, sendfile on), a 1 MiB file, 16 connections (http-raw: sendfile)
+#   file64k-blocking, file1m-blocking  the same with http.io=blocking (a virtual thread per connection)
 #   async100 echo-async vs Netty 4.2's echo example, 64-byte request/response on 100 connections
 #            (netsvc bench echo instead of wrk; the rates are messages per second)
 #   logcost  http-raw with its access log vs http-raw without, index.html, 64 connections: what the log
@@ -15,7 +16,7 @@
 # pair, not the result. Writes bench/target/pairs/results.csv; --write also draws
 # docs/benchmarks-issue12.svg (the tables in docs/benchmarks.md are written by hand from results.csv).
 #
-# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,async100,logcost]
+# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,file64k-blocking,file1m-blocking,async100,logcost]
 # Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl.
 set -eu
 if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
@@ -146,11 +147,12 @@ if wanted async100; then
     pairs async100 "echo://127.0.0.1:$p1" "$ours" "echo://127.0.0.1:$p2" "$peer" 100
     stop_all
 fi
-for workload in file64k file1m; do
+for workload in file64k file1m file64k-blocking file1m-blocking; do
     wanted $workload || continue
-    file=$([ $workload = file64k ] && echo 64k.bin || echo 1m.bin)
+    case $workload in file64k*) file=64k.bin ;; *) file=1m.bin ;; esac
+    case $workload in *-blocking) io=blocking ;; *) io=selector ;; esac
     p1=$(free_port); p2=$(free_port)
-    netsvc_http "http-$workload" "$p1" --set http.access-log=false
+    netsvc_http "http-$workload" "$p1" --set http.access-log=false --set http.io=$io
     ours=$LAST
     sed -e "s#@PORT@#$p2#" -e "s#@WORK@#$WORK#g" "$ROOT/bench/nginx.conf" > "$WORK/nginx/nginx.conf"
     serve nginx "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
@@ -159,7 +161,7 @@ for workload in file64k file1m; do
 done
 
 echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
-for w in default nolog logcost async100 file64k file1m; do
+for w in default nolog logcost async100 file64k file1m file64k-blocking file1m-blocking; do
     grep -q "^$w," "$RESULTS" || continue
     m=$(grep "^$w," "$RESULTS" | cut -d, -f5 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     c=$(grep "^$w," "$RESULTS" | awk -F, '{print $6 / $7}' | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}')

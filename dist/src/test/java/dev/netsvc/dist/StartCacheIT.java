@@ -1,5 +1,7 @@
 package dev.netsvc.dist;
 
+import dev.netsvc.testkit.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +104,14 @@ class StartCacheIT {
         return all;
     }
 
+    static int cacheSize(Path home) {
+        try {
+            return cache(home).size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<String> cache(Path home) throws IOException {
         Path dir = home.resolve("var/cache");
         if (!Files.isDirectory(dir)) {
@@ -123,8 +133,7 @@ class StartCacheIT {
         String first = runOnce(home, Map.of());
         assertFalse(fromArchive(first, "dev.netsvc.launcher.Main"), "no archive yet");
         List<String> written = cache(home);
-        assertEquals(1, written.size(), written.toString());
-        assertTrue(written.getFirst().matches("start-\\d+\\.\\d+\\.tmp"), written.toString());
+        assertWrittenByAReadyStart(written);
 
         String second = runOnce(home, Map.of());
         List<String> published = cache(home);
@@ -139,8 +148,7 @@ class StartCacheIT {
         assertFalse(fromArchive(third, "dev.netsvc.launcher.Main") || fromArchive(third, "dev.netsvc.http.HttpService"),
                 "nothing from the old archive after a plugin changed");
         List<String> rewritten = cache(home);
-        assertEquals(1, rewritten.size(), rewritten.toString());
-        assertTrue(rewritten.getFirst().matches("start-\\d+\\.\\d+\\.tmp"), rewritten.toString());
+        assertWrittenByAReadyStart(rewritten);
         assertNotEquals(key(published.getFirst()), key(rewritten.getFirst()), "another key for other jars");
 
         String fourth = runOnce(home, Map.of());
@@ -158,15 +166,42 @@ class StartCacheIT {
         Path home = install();
         runOnce(home, Map.of());
         List<String> written = cache(home);
-        assertEquals(1, written.size(), written.toString());
+        assertWrittenByAReadyStart(written);
         Path cut = home.resolve("var/cache").resolve(written.getFirst());
         Files.writeString(cut.resolveSibling(cut.getFileName() + ".config"), "a recording left behind");
 
         String next = runOnce(home, Map.of());
         assertFalse(fromArchive(next, "dev.netsvc.launcher.Main"), "the half-written archive is not used");
         List<String> now = cache(home);
-        assertEquals(1, now.size(), now.toString());
-        assertTrue(now.getFirst().matches("start-\\d+\\.\\d+\\.tmp") && !now.equals(written), now + " after " + written);
+        assertWrittenByAReadyStart(now);
+        assertNotEquals(written, now);
+    }
+
+    /**
+     * A start that ended before ready (here a mistyped option: usage error) loaded too few classes for a
+     * useful cache: what its JVM wrote is deleted, not published, and the next start records again.
+     */
+    @Test
+    void aStartThatNeverGotReadyIsNotPublished() throws IOException {
+        Path home = install();
+        try (DistProcess usage = DistProcess.startIn(home, Map.of("NETSVC_START_CACHE", "on"), "run", "--enabel", "http")) {
+            assertEquals(2, usage.awaitExit(T), usage::output);
+        }
+        Await.until(T, "the archive of the failed start written (its JVM has exited)", () -> cacheSize(home) == 1);
+        assertTrue(cache(home).getFirst().matches("start-\\d+\\.\\d+\\.tmp"), cache(home).toString());
+
+        String next = runOnce(home, Map.of());
+        assertFalse(fromArchive(next, "dev.netsvc.launcher.Main"), "the failed start's archive is not used");
+        assertWrittenByAReadyStart(cache(home));
+        String then = runOnce(home, Map.of());
+        assertTrue(fromArchive(then, "dev.netsvc.http.HttpService"), "the ready start's archive is");
+    }
+
+    /** The archive a start wrote at exit (NAME.tmp) and its mark that it got to ready (NAME.tmp.ready). */
+    static void assertWrittenByAReadyStart(List<String> cache) {
+        assertEquals(2, cache.size(), cache.toString());
+        assertTrue(cache.getFirst().matches("start-\\d+\\.\\d+\\.tmp"), cache.toString());
+        assertEquals(cache.getFirst() + ".ready", cache.get(1), cache.toString());
     }
 
     /**

@@ -119,6 +119,7 @@ final class RunCommand implements Main.Command {
         log.info("{}", started.readyLine());
         trace.phase("services started", started::startTimes);
         trace.report();
+        markStartCacheRecording();
         PluginFolderWatcher watcher = watch(host, plugins, scanner, pluginsDir, clock);
         String name = await(signals);
         log.info("netsvc stopping on {}", name);
@@ -129,6 +130,22 @@ final class RunCommand implements Main.Command {
         host.close();
         log.info("netsvc stopped");
         return Main.OK;
+    }
+
+    /**
+     * Tells bin/netsvc that the start cache this JVM writes at exit (if it records one) comes from a start
+     * that got to ready: one that ended early (a usage or configuration error) loaded too few classes to be
+     * worth using, and is deleted instead of published.
+     */
+    private static void markStartCacheRecording() {
+        String recording = System.getProperty("netsvc.start-cache.recording");
+        if (recording != null) {
+            try {
+                java.nio.file.Files.createFile(Path.of(recording + ".ready"));
+            } catch (IOException | RuntimeException e) {
+                // then the next start records again: a cache costs only its benefit
+            }
+        }
     }
 
     // The live plugins folder: from now on a jar added, replaced or removed deploys, swaps or removes
