@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,6 +240,27 @@ class HttpIT {
             assertEquals("404", run(curl, "-sS", "-o", "/dev/null", "-w", "%{http_code}", url + "/escape.txt").output());
             Tool ab = run(Tools.require("ab"), "-n", "200", "-c", "20", "-k", url + "/page.txt");
             assertTrue(ab.output().contains("Failed requests:        0"), ab.output());
+            assertEquals(0, own.terminate(T), own::output);
+        }
+    }
+
+    /** Files above sendfile-threshold go by sendfile on both transports: whole, to a fast and a slow client. */
+    @ParameterizedTest
+    @ValueSource(strings = {"selector", "blocking"})
+    void aLargeFileArrivesWholeOnEitherTransport(String io, @TempDir Path tmp) throws Exception {
+        String curl = Tools.require("curl");
+        Path root = Files.createDirectories(tmp.resolve("site"));
+        byte[] big = new byte[(6 << 20) + 7];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        try (DistProcess own = DistProcess.run("--enable", "http", "--set", "http.port=0", "--set", "http.io=" + io,
+                "--set", "http.root=" + root)) {
+            String url = "http://127.0.0.1:" + own.port("http", "tcp") + "/big.bin";
+            Path fast = tmp.resolve("fast.bin");
+            Path slow = tmp.resolve("slow.bin");
+            run(curl, "-sS", "-o", fast.toString(), url, "--next", "-sS", "--limit-rate", "4M", "-o", slow.toString(), url);
+            assertArrayEquals(big, Files.readAllBytes(fast), "fast client");
+            assertArrayEquals(big, Files.readAllBytes(slow), "slow client");
             assertEquals(0, own.terminate(T), own::output);
         }
     }
