@@ -1,11 +1,11 @@
 #!/bin/sh
 # Cold-start benchmark: how long 'bin/netsvc run' (all 7 services, every port 0) takes from exec to its
 # 'netsvc ready' line, against the bare JVM ('java -version' ... to exit) and Netty's echo example (to
-# its first line). Each of the RUNS rounds starts the three back to back on core 0; the median of each
-# is reported, and the ratio of the medians. netsvc runs with its start cache (the archive of the
+# its first line). Each of the RUNS rounds starts the three back to back on core 0 (CPUS=0,1: on both
+# cores, as a user's start runs); the median of each is reported, and the ratio of the medians. netsvc runs with its start cache (the archive of the
 # previous start) unless NETSVC_START_CACHE=off; the first, archive-writing start is not counted.
 #
-# Usage: bench/start.sh [RUNS]            (default 11)
+# Usage: bench/start.sh [RUNS]            (default 11; CPUS=0,1 bench/start.sh [RUNS] unpinned)
 # Needs: 'mvn -DskipTests package' first; taskset. Writes bench/target/start/results.csv.
 set -eu
 if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
@@ -14,6 +14,7 @@ fi
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=${1:-11}
+CPUS=${CPUS:-0}
 DIST=$(ls -d "$ROOT"/dist/target/netsvc-*/ 2>/dev/null | head -1)
 [ -n "$DIST" ] && [ -d "$ROOT/bench/target/lib" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
 JAVA=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
@@ -31,7 +32,7 @@ time_to_line() {
     pattern=$1; shift
     rm -f "$WORK/out"; mkfifo "$WORK/out"
     start=$(now_ms)
-    taskset -c 0 "$@" >"$WORK/out" 2>&1 &
+    taskset -c "$CPUS" "$@" >"$WORK/out" 2>&1 &
     pid=$!
     if grep -m1 -q "$pattern" "$WORK/out"; then echo $(( $(now_ms) - start )); else echo 0; fi
     kill "$pid" 2>/dev/null || true
@@ -44,7 +45,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # shellcheck disable=SC2086
 # a first start writes the start cache when it exits: with its output to a file, as the JVM that
 # assembles a Java 25 AOT cache dies on the closed pipe time_to_line leaves it
-taskset -c 0 "$DIST/bin/netsvc" run $PORTS >"$WORK/first.log" 2>&1 &
+taskset -c "$CPUS" "$DIST/bin/netsvc" run $PORTS >"$WORK/first.log" 2>&1 &
 first=$!
 i=0
 until grep -q "netsvc ready" "$WORK/first.log"; do
