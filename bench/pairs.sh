@@ -90,7 +90,7 @@ rps() {
     after=$(ticks "$4")
     echo "$out" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '
         /^Requests\/sec/ {r = $2} / requests in / {n = $1}
-        END {printf "%s %.1f\n", r, (n > 0 ? t * 1e6 / hz / n : 0)}'
+        END {printf "%s %.2f\n", r, (n > 0 ? t * 1e6 / hz / n : 0)}'
 }
 # pairs WORKLOAD NETSVC_URL NETSVC_PID PEER_URL PEER_PID CONNECTIONS
 pairs() {

@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,11 +15,12 @@ import java.util.concurrent.locks.LockSupport;
  * The access log: one line per response, written when the response is complete or cut short (the
  * client went away, the server stopped), with the body bytes actually sent and the time taken.
  *
- * <p>Event loops never format or write: a connection hands over one {@link Entry} to a bounded,
- * lock-free queue and goes on; one writer thread ({@code <service>-access-log}) drains the queue every
- * {@link #FLUSH_INTERVAL}, formats the lines ({@link AccessLogFormat}) and writes them in one call
- * (nginx's {@code access_log ... buffer= flush=}). When the queue is full ({@link #MAX_ENTRIES}
- * entries or {@link #MAX_CHARS} characters of request text) the entry is dropped and counted in
+ * <p>Event loops never format or write: a connection pushes its {@link Entry} onto a bounded,
+ * lock-free stack (one compare-and-set, no node: the entries link themselves) and goes on; one writer
+ * thread ({@code <service>-access-log}) takes the whole stack in one exchange every
+ * {@link #FLUSH_INTERVAL}, puts it back in arrival order, formats the lines ({@link AccessLogFormat})
+ * and writes them a batch per call (nginx's {@code access_log ... buffer= flush=}). When the stack is
+ * full ({@link #MAX_ENTRIES} entries or {@link #MAX_CHARS} characters of request text) the entry is dropped and counted in
  * {@code http.access-log.dropped}: a slow disk never stalls the event loops. One counter bounds both:
  * an entry weighs its characters, and at least {@code MAX_CHARS / MAX_ENTRIES}.
  * <pre>
@@ -69,6 +70,10 @@ final class AccessLog implements AutoCloseable {
         long bytesSent;
         long nanos;
         long epochMillis;
+        /** The entry queued before this one, while it waits for the writer. */
+        Entry next;
+        /** {@link #weight()}, as counted when it was queued. */
+        int queuedWeight;
 
         Entry(String remote, String requestLine, int status, String referer, String userAgent, long startNanos) {
             this.remote = remote;
@@ -79,7 +84,7 @@ final class AccessLog implements AutoCloseable {
             this.startNanos = startNanos;
         }
 
-        /** Its share of the queue's bound: its text, and at least {@code MAX_CHARS / MAX_ENTRIES}. */
+        /** Its share of the stack's bound: its text, and at least {@code MAX_CHARS / MAX_ENTRIES}. */
         int weight() {
             return Math.max(MIN_WEIGHT, length(requestLine) + length(referer) + length(userAgent) + 64);
         }
@@ -125,7 +130,7 @@ final class AccessLog implements AutoCloseable {
     private final Sink sink;
     private final LongAdder dropped;
     private final Logger problems;
-    private final ConcurrentLinkedQueue<Entry> queue;
+    private final AtomicReference<Entry> queued; // the newest first, linked by Entry.next
     private final AtomicLong queuedWeight = new AtomicLong();
     private final Thread writer;
     private volatile State state = State.RUNNING;
@@ -138,7 +143,7 @@ final class AccessLog implements AutoCloseable {
         this.sink = null;
         this.dropped = null;
         this.problems = null;
-        this.queue = null;
+        this.queued = null;
         this.writer = null;
         this.state = State.CLOSED;
     }
@@ -149,7 +154,7 @@ final class AccessLog implements AutoCloseable {
         this.sink = sink;
         this.dropped = dropped;
         this.problems = problems;
-        this.queue = new ConcurrentLinkedQueue<>();
+        this.queued = new AtomicReference<>();
         this.writer = Thread.ofPlatform().name(name).daemon(true).unstarted(this::writeLoop);
     }
 
@@ -183,6 +188,7 @@ final class AccessLog implements AutoCloseable {
         entry.nanos = System.nanoTime() - entry.startNanos;
         entry.epochMillis = clock.millis();
         int weight = entry.weight();
+        entry.queuedWeight = weight;
         if (state != State.RUNNING || queuedWeight.addAndGet(weight) > MAX_CHARS) {
             if (state == State.RUNNING) {
                 queuedWeight.addAndGet(-weight);
@@ -190,7 +196,11 @@ final class AccessLog implements AutoCloseable {
             dropped.increment();
             return;
         }
-        queue.offer(entry);
+        Entry newest;
+        do {
+            newest = queued.get();
+            entry.next = newest;
+        } while (!queued.compareAndSet(newest, entry));
     }
 
     /**
@@ -226,14 +236,19 @@ final class AccessLog implements AutoCloseable {
             while (true) {
                 boolean draining = state == State.DRAINING;
                 maybeReopen();
-                int n = drain(batch);
-                if (n > 0) {
-                    write(batch);
-                    batch.clear();
-                    if (n == MAX_BATCH) {
-                        continue;
-                    }
+                // newest first; one pass over the entries before formatting, which is where the
+                // time goes (they are cold by now)
+                long weight = 0;
+                for (Entry e = queued.getAndSet(null); e != null; e = e.next) {
+                    batch.add(e);
+                    weight += e.queuedWeight;
                 }
+                queuedWeight.addAndGet(-weight);
+                for (int to = batch.size(); to > 0; to -= MAX_BATCH) { // the oldest are at the end
+                    format.formatReversed(batch, Math.max(0, to - MAX_BATCH), to, sink.timestamped());
+                    sink.write(format.bytes(), format.length());
+                }
+                batch.clear(); // the entries link older ones only: once unreferenced, the whole chain is garbage
                 if (draining) {
                     return; // read the state before draining: nothing queued before close() is lost
                 }
@@ -243,28 +258,11 @@ final class AccessLog implements AutoCloseable {
             problems.error("access log writer failed; access logging stops", t);
         } finally {
             state = State.CLOSED;
-            dropped.add(queue.size());
-            queue.clear();
+            for (Entry e = queued.getAndSet(null); e != null; e = e.next) {
+                dropped.increment();
+            }
             sink.close();
         }
-    }
-
-    private int drain(List<Entry> batch) {
-        Entry e;
-        while (batch.size() < MAX_BATCH && (e = queue.poll()) != null) {
-            batch.add(e);
-        }
-        return batch.size();
-    }
-
-    private void write(List<Entry> batch) {
-        long weight = 0;
-        for (Entry e : batch) {
-            weight += e.weight();
-        }
-        queuedWeight.addAndGet(-weight);
-        format.format(batch, sink.timestamped());
-        sink.write(format.bytes(), format.length());
     }
 
     private void maybeReopen() {

@@ -16,6 +16,11 @@ import java.util.Locale;
  * {@code $request_time}); parsers of the two standard formats ignore a trailing field. Lines for the
  * logger, which stamps its own time, leave out the bracketed time. Client text (request line, referer,
  * user agent) is escaped ({@link #escape}) so a client cannot forge lines. Used by one thread.
+ *
+ * <p>Every string here is ISO-8859-1 text, one char per byte: the request's fields as parsed
+ * ({@link HttpBytes#text}), the client's address and the time. So each is copied as its bytes in one
+ * block, and a field that then turns out to hold a byte needing escape (rare: a forged line, a
+ * non-ASCII agent) is written again, escaped.
  */
 final class AccessLogFormat {
 
@@ -48,6 +53,14 @@ final class AccessLogFormat {
         }
     }
 
+    /** Formats {@code newestFirst} from index {@code to - 1} down to {@code from}: oldest first. */
+    void formatReversed(List<AccessLog.Entry> newestFirst, int from, int to, boolean withTime) {
+        length = 0;
+        for (int i = to - 1; i >= from; i--) {
+            line(newestFirst.get(i), withTime);
+        }
+    }
+
     byte[] bytes() {
         return buf;
     }
@@ -57,12 +70,12 @@ final class AccessLogFormat {
     }
 
     private void line(AccessLog.Entry e, boolean withTime) {
-        ascii(e.remote);
-        ascii(" - - ");
+        latin1(e.remote);
+        latin1(" - - ");
         if (withTime) {
             put('[');
-            ascii(timeOf(e.epochMillis));
-            ascii("] ");
+            latin1(timeOf(e.epochMillis));
+            latin1("] ");
         }
         quoted(e.requestLine);
         put(' ');
@@ -105,27 +118,47 @@ final class AccessLogFormat {
         if (text == null) {
             put('-');
         } else {
-            room(text.length() * 4);
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                    buf[length++] = (byte) c;
-                } else {
-                    buf[length++] = '\\';
-                    buf[length++] = 'x';
-                    buf[length++] = HEX[(c >> 4) & 0xf];
-                    buf[length++] = HEX[c & 0xf];
-                }
+            int start = length;
+            latin1(text);
+            if (needsEscape(start, length)) {
+                length = start;
+                escaped(text);
             }
         }
         put('"');
     }
 
-    private void ascii(String s) {
-        room(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            buf[length++] = (byte) s.charAt(i);
+    private boolean needsEscape(int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = buf[i]; // signed: bytes from 0x80 up are negative
+            if (b < 0x20 || b == 0x7f || b == '"' || b == '\\') {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private void escaped(String text) {
+        room(text.length() * 4);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                buf[length++] = (byte) c;
+            } else {
+                buf[length++] = '\\';
+                buf[length++] = 'x';
+                buf[length++] = HEX[(c >> 4) & 0xf];
+                buf[length++] = HEX[c & 0xf];
+            }
+        }
+    }
+
+    /** An ISO-8859-1 string's bytes, copied in one block. */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) takes each char's low byte: exact for ISO-8859-1
+    private void latin1(String s) {
+        room(s.length());
+        s.getBytes(0, s.length(), buf, length);
+        length += s.length();
     }
 
     /** A non-negative number's decimal digits, written in place (no String per field). */

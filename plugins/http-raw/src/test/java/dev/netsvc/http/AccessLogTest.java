@@ -61,6 +61,14 @@ class AccessLogTest {
                         entry(null, 400, 10, null, null)));
     }
 
+    /** Every byte outside printable ASCII is escaped, wherever it is in the field; plain text is kept whole. */
+    @Test
+    void bytesFromDelAndUpAndBackslashesAreEscapedToo() {
+        assertEquals("127.0.0.1 - - \"GET /caf\\xe9 HTTP/1.1\" 200 1 \"\\x5ca\\x7f\" \"Mozilla/5.0 (X11; Linux x86_64) \\xff\" 2.345\n",
+                format(AccessLogFormat.Kind.COMBINED, false, entry("GET /caf\u00e9 HTTP/1.1", 200, 1, "\\a\u007f",
+                        "Mozilla/5.0 (X11; Linux x86_64) \u00ff")));
+    }
+
     @Test
     void theLoggerLineCarriesNoSecondTimestamp() {
         assertEquals("127.0.0.1 - - \"GET / HTTP/1.1\" 200 1 2.345\n",
@@ -121,6 +129,10 @@ class AccessLogTest {
         log.close(); // drains the queue first
         assertEquals(1 + AccessLog.MAX_ENTRIES, sink.lines.size());
         assertTrue(sink.lines.getLast().contains("GET /" + (AccessLog.MAX_ENTRIES - 1) + " "), sink.lines.getLast());
+        // in the order they finished, across the writer's batches
+        List<String> order = sink.lines.subList(1, sink.lines.size()).stream()
+                .map(l -> l.substring(l.indexOf("GET /") + 5, l.indexOf(" HTTP/"))).toList();
+        assertEquals(java.util.stream.IntStream.range(0, AccessLog.MAX_ENTRIES).mapToObj(String::valueOf).toList(), order);
         log.finish(new AccessLog.Entry("a", "GET /late HTTP/1.1", 200, null, null, 0), 1);
         assertEquals(101, dropped.sum(), "after close, entries are dropped");
     }
