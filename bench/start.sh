@@ -2,8 +2,9 @@
 # Cold-start benchmark: how long 'bin/netsvc run' (all 7 services, every port 0) takes from exec to its
 # 'netsvc ready' line, against the bare JVM ('java -version' ... to exit) and Netty's echo example (to
 # its first line). Each of the RUNS rounds starts the three back to back on core 0 (CPUS=0,1: on both
-# cores, as a user's start runs); the median of each is reported, and the ratio of the medians. netsvc runs with its start cache (the archive of the
-# previous start) unless NETSVC_START_CACHE=off; the first, archive-writing start is not counted.
+# cores, as a user's start runs); the median of each is reported, and the ratio of the medians. netsvc
+# runs with its start cache (the archive of the previous start) unless NETSVC_START_CACHE=off; the
+# first, archive-writing start is not counted.
 #
 # Usage: bench/start.sh [RUNS]            (default 11; CPUS=0,1 bench/start.sh [RUNS] unpinned)
 # Needs: 'mvn -DskipTests package' first; taskset. Writes bench/target/start/results.csv.

@@ -72,8 +72,6 @@ final class AccessLog implements AutoCloseable {
         long epochMillis;
         /** The entry queued before this one, while it waits for the writer. */
         Entry next;
-        /** {@link #weight()}, as counted when it was queued. */
-        int queuedWeight;
 
         Entry(String remote, String requestLine, int status, String referer, String userAgent, long startNanos) {
             this.remote = remote;
@@ -188,7 +186,6 @@ final class AccessLog implements AutoCloseable {
         entry.nanos = System.nanoTime() - entry.startNanos;
         entry.epochMillis = clock.millis();
         int weight = entry.weight();
-        entry.queuedWeight = weight;
         if (state != State.RUNNING || queuedWeight.addAndGet(weight) > MAX_CHARS) {
             if (state == State.RUNNING) {
                 queuedWeight.addAndGet(-weight);
@@ -236,12 +233,10 @@ final class AccessLog implements AutoCloseable {
             while (true) {
                 boolean draining = state == State.DRAINING;
                 maybeReopen();
-                // newest first; one pass over the entries before formatting, which is where the
-                // time goes (they are cold by now)
                 long weight = 0;
-                for (Entry e = queued.getAndSet(null); e != null; e = e.next) {
+                for (Entry e = queued.getAndSet(null); e != null; e = e.next) { // newest first
                     batch.add(e);
-                    weight += e.queuedWeight;
+                    weight += e.weight();
                 }
                 queuedWeight.addAndGet(-weight);
                 for (int to = batch.size(); to > 0; to -= MAX_BATCH) { // the oldest are at the end

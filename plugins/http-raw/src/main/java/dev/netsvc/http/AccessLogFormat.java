@@ -45,15 +45,10 @@ final class AccessLogFormat {
         return kind == Kind.COMBINED;
     }
 
-    /** Formats {@code entries} into {@link #bytes()}, replacing what was there. */
-    void format(List<AccessLog.Entry> entries, boolean withTime) {
-        length = 0;
-        for (AccessLog.Entry e : entries) {
-            line(e, withTime);
-        }
-    }
-
-    /** Formats {@code newestFirst} from index {@code to - 1} down to {@code from}: oldest first. */
+    /**
+     * Formats {@code newestFirst} from index {@code to - 1} down to {@code from}, oldest first, into
+     * {@link #bytes()}, replacing what was there.
+     */
     void formatReversed(List<AccessLog.Entry> newestFirst, int from, int to, boolean withTime) {
         length = 0;
         for (int i = to - 1; i >= from; i--) {
@@ -130,8 +125,7 @@ final class AccessLogFormat {
 
     private boolean needsEscape(int from, int to) {
         for (int i = from; i < to; i++) {
-            byte b = buf[i]; // signed: bytes from 0x80 up are negative
-            if (b < 0x20 || b == 0x7f || b == '"' || b == '\\') {
+            if (!plain(buf[i] & 0xff)) {
                 return true;
             }
         }
@@ -142,7 +136,7 @@ final class AccessLogFormat {
         room(text.length() * 4);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            if (plain(c)) {
                 buf[length++] = (byte) c;
             } else {
                 buf[length++] = '\\';
@@ -151,6 +145,11 @@ final class AccessLogFormat {
                 buf[length++] = HEX[c & 0xf];
             }
         }
+    }
+
+    /** Printable ASCII other than the quote and the backslash: written as it is; all else as {@code \xHH}. */
+    private static boolean plain(int c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 
     /** An ISO-8859-1 string's bytes, copied in one block. */
@@ -191,7 +190,7 @@ final class AccessLogFormat {
         StringBuilder out = null;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            boolean plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+            boolean plain = plain(c);
             if (!plain && out == null) {
                 out = new StringBuilder(line.length() + 16).append(line, 0, i);
             }

@@ -43,7 +43,7 @@ class AccessLogTest {
 
     static String format(AccessLogFormat.Kind kind, boolean withTime, AccessLog.Entry... entries) {
         AccessLogFormat f = new AccessLogFormat(kind, ZoneOffset.UTC);
-        f.format(List.of(entries), withTime);
+        f.formatReversed(List.of(entries).reversed(), 0, entries.length, withTime);
         return new String(f.bytes(), 0, f.length(), StandardCharsets.US_ASCII);
     }
 
