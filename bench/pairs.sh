@@ -81,6 +81,11 @@ stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/
 # second is steadier than the first on a loaded machine: it does not count time waiting for a core)
 # (an echo://HOST:PORT URL is measured with netsvc bench echo, 64-byte messages, instead of wrk)
 rps() {
+    # The access log grows by ~100 bytes a request. Emptied before each run (logrotate's copytruncate: the
+    # server appends, so it goes on at the new end), its page cache is recycled as on a machine that has
+    # run for a while; otherwise a fresh VM makes each new page of it cost a first touch of guest memory
+    # (dd here: 0.5 GB/s the first time a GB is written, 5 GB/s after), a cost of the VM, not of the log.
+    [ ! -f "$DIST/logs/http-access.log" ] || : > "$DIST/logs/http-access.log"
     before=$(ticks "$4")
     case $1 in
         echo://*) out=$(taskset -c 1 "$DIST/bin/netsvc" bench echo "${1#echo://}" --connections "$2" --size 64 \

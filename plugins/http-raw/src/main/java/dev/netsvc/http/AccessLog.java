@@ -64,22 +64,23 @@ final class AccessLog implements AutoCloseable {
         final int status;
         final String referer;
         final String userAgent;
-        final long startNanos;
+        /** When the response began (the clock's epoch milliseconds; also its Date header's time). */
+        final long startMillis;
         long bodyStart;
         long bodyEnd;
         long bytesSent;
-        long nanos;
+        /** When it was complete or cut. */
         long epochMillis;
         /** The entry queued before this one, while it waits for the writer. */
         Entry next;
 
-        Entry(String remote, String requestLine, int status, String referer, String userAgent, long startNanos) {
+        Entry(String remote, String requestLine, int status, String referer, String userAgent, long startMillis) {
             this.remote = remote;
             this.requestLine = requestLine;
             this.status = status;
             this.referer = referer;
             this.userAgent = userAgent;
-            this.startNanos = startNanos;
+            this.startMillis = startMillis;
         }
 
         /** Its share of the stack's bound: its text, and at least {@code MAX_CHARS / MAX_ENTRIES}. */
@@ -183,8 +184,7 @@ final class AccessLog implements AutoCloseable {
             return;
         }
         entry.bytesSent = bytesSent;
-        entry.nanos = System.nanoTime() - entry.startNanos;
-        entry.epochMillis = clock.millis();
+        entry.epochMillis = clock.millis(); // the one clock read per entry: its time and duration
         int weight = entry.weight();
         if (state != State.RUNNING || queuedWeight.addAndGet(weight) > MAX_CHARS) {
             if (state == State.RUNNING) {

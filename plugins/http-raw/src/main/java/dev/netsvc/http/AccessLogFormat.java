@@ -88,7 +88,7 @@ final class AccessLogFormat {
             quoted(e.userAgent);
         }
         put(' ');
-        long millis = Math.max(0, e.nanos / 1_000_000);
+        long millis = Math.max(0, e.epochMillis - e.startMillis); // never negative when the clock steps back
         number(millis / 1000);
         put('.');
         long ms = millis % 1000;

@@ -66,26 +66,26 @@ final class FileServer {
     /** Appends the response to {@code request}; returns whether the connection stays open. */
     boolean respond(Request request, Outbox out, String remote) {
         requests.increment();
-        long started = accessLog.enabled() ? System.nanoTime() : 0;
+        long now = dates.now();
         boolean keepAlive = request.keepAlive() && !draining;
         if (!request.method().isImplemented()) {
-            long bytes = text(out, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
-            return done(out, remote, request, started, Status.METHOD_NOT_ALLOWED, bytes, keepAlive);
+            long bytes = text(out, now, Status.METHOD_NOT_ALLOWED, keepAlive, request, ALLOW, "only GET and HEAD are allowed");
+            return done(out, remote, request, now, Status.METHOD_NOT_ALLOWED, bytes, keepAlive);
         }
         DocumentRoot.Resource resource = root.find(request.target().path());
         return switch (resource) {
-            case StaticFile file -> file(request, file, out, remote, started);
+            case StaticFile file -> file(request, file, out, remote, now);
             case DocumentRoot.Outcome.ADD_SLASH -> {
                 RequestTarget t = request.target();
                 String location = t.rawPath() + "/" + (t.rawQuery() == null ? "" : "?" + t.rawQuery());
-                long bytes = text(out, Status.MOVED_PERMANENTLY, keepAlive, request,
+                long bytes = text(out, now, Status.MOVED_PERMANENTLY, keepAlive, request,
                         HttpBytes.ascii("Location: " + location + "\r\n"), "moved to " + location);
-                yield done(out, remote, request, started, Status.MOVED_PERMANENTLY, bytes, keepAlive);
+                yield done(out, remote, request, now, Status.MOVED_PERMANENTLY, bytes, keepAlive);
             }
-            case DocumentRoot.Outcome.FORBIDDEN -> done(out, remote, request, started, Status.FORBIDDEN,
-                    text(out, Status.FORBIDDEN, keepAlive, request, NONE, "the file is not readable"), keepAlive);
-            case DocumentRoot.Outcome.NOT_FOUND -> done(out, remote, request, started, Status.NOT_FOUND,
-                    text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
+            case DocumentRoot.Outcome.FORBIDDEN -> done(out, remote, request, now, Status.FORBIDDEN,
+                    text(out, now, Status.FORBIDDEN, keepAlive, request, NONE, "the file is not readable"), keepAlive);
+            case DocumentRoot.Outcome.NOT_FOUND -> done(out, remote, request, now, Status.NOT_FOUND,
+                    text(out, now, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
         };
     }
 
@@ -98,50 +98,50 @@ final class FileServer {
      */
     void fail(HttpException failure, String requestLine, boolean head, Outbox out, String remote) {
         Status status = failure.status();
-        long started = accessLog.enabled() ? System.nanoTime() : 0;
-        long bytes = text(out, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
+        long now = dates.now();
+        long bytes = text(out, now, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
         count(status);
         if (accessLog.enabled()) {
-            out.log(entry(out, new AccessLog.Entry(remote, requestLine, status.code(), null, null, started), bytes));
+            out.log(entry(out, new AccessLog.Entry(remote, requestLine, status.code(), null, null, now), bytes));
         }
     }
 
-    private boolean file(Request request, StaticFile file, Outbox out, String remote, long started) {
+    private boolean file(Request request, StaticFile file, Outbox out, String remote, long now) {
         boolean keepAlive = request.keepAlive();
         if (Conditional.notModified(request, file)) {
-            head(out, Status.NOT_MODIFIED, keepAlive, request.version());
+            head(out, Status.NOT_MODIFIED, keepAlive, request.version(), now);
             out.put(file.validators());
             out.put(CRLF);
-            return done(out, remote, request, started, Status.NOT_MODIFIED, 0, keepAlive);
+            return done(out, remote, request, now, Status.NOT_MODIFIED, 0, keepAlive);
         }
         FileChannel channel = null;
         if (request.method() == Method.GET && file.body() == null && file.size() > 0) {
             try {
                 channel = file.open();
             } catch (IOException e) {
-                return done(out, remote, request, started, Status.NOT_FOUND,
-                        text(out, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
+                return done(out, remote, request, now, Status.NOT_FOUND,
+                        text(out, now, Status.NOT_FOUND, keepAlive, request, NONE, "nothing here"), keepAlive);
             }
         }
-        head(out, Status.OK, keepAlive, request.version());
+        head(out, Status.OK, keepAlive, request.version(), now);
         out.put(file.entity());
         out.put(CRLF);
         if (request.method() == Method.HEAD) {
-            return done(out, remote, request, started, Status.OK, 0, keepAlive);
+            return done(out, remote, request, now, Status.OK, 0, keepAlive);
         }
         if (channel != null) {
             out.put(channel, file.size(), file.size() > sendfileThreshold);
         } else if (file.body() != null) {
             out.put(file.body());
         }
-        return done(out, remote, request, started, Status.OK, file.size(), keepAlive);
+        return done(out, remote, request, now, Status.OK, file.size(), keepAlive);
     }
 
     /** Status line, Server, Date and, where the default does not say it, Connection. */
-    private void head(Outbox out, Status status, boolean keepAlive, Version version) {
+    private void head(Outbox out, Status status, boolean keepAlive, Version version, long now) {
         out.put(status.statusLine());
         out.put(SERVER);
-        out.put(dates.dateLine());
+        out.put(dates.dateLine(now));
         if (!keepAlive) {
             out.put(CLOSE);
         } else if (version == Version.HTTP_1_0) {
@@ -150,15 +150,15 @@ final class FileServer {
     }
 
     /** A short plain-text response; returns the body bytes written (none for HEAD). */
-    private long text(Outbox out, Status status, boolean keepAlive, Request request, byte[] headers, String message) {
-        return text(out, status, keepAlive, request.version(), request.method() == Method.HEAD, headers, message);
+    private long text(Outbox out, long now, Status status, boolean keepAlive, Request request, byte[] headers, String message) {
+        return text(out, now, status, keepAlive, request.version(), request.method() == Method.HEAD, headers, message);
     }
 
-    private long text(Outbox out, Status status, boolean keepAlive, Version version, boolean headRequest,
+    private long text(Outbox out, long now, Status status, boolean keepAlive, Version version, boolean headRequest,
                       byte[] headers, String message) {
         // the message may quote the client's bytes: escaped, they cannot inject anything
         byte[] body = (status + ": " + AccessLogFormat.escape(message) + "\n").getBytes(StandardCharsets.US_ASCII);
-        head(out, status, keepAlive, version);
+        head(out, status, keepAlive, version, now);
         out.put(TEXT);
         out.put(headers);
         out.put(HttpBytes.ascii("Content-Length: " + body.length + "\r\n"));
@@ -171,12 +171,12 @@ final class FileServer {
     }
 
     /** Counts the response and hands its log entry to the outbox, which logs it once it is sent. */
-    private boolean done(Outbox out, String remote, Request request, long started, Status status, long bodyBytes,
+    private boolean done(Outbox out, String remote, Request request, long now, Status status, long bodyBytes,
                          boolean keepAlive) {
         count(status);
         if (accessLog.enabled()) {
             out.log(entry(out, new AccessLog.Entry(remote, request.line(), status.code(), request.referer(),
-                    request.userAgent(), started), bodyBytes));
+                    request.userAgent(), now), bodyBytes));
         }
         return keepAlive;
     }

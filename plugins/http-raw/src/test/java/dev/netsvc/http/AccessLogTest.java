@@ -34,9 +34,8 @@ class AccessLogTest {
     Path tmp;
 
     static AccessLog.Entry entry(String line, int status, long bytes, String referer, String agent) {
-        AccessLog.Entry e = new AccessLog.Entry("127.0.0.1", line, status, referer, agent, 0);
+        AccessLog.Entry e = new AccessLog.Entry("127.0.0.1", line, status, referer, agent, T.toEpochMilli() - 2345);
         e.bytesSent = bytes;
-        e.nanos = 2_345_000_000L;
         e.epochMillis = T.toEpochMilli();
         return e;
     }
@@ -118,11 +117,11 @@ class AccessLogTest {
         LongAdder dropped = new LongAdder();
         AccessLog log = AccessLog.start("t-access-log", Clock.systemUTC(), new AccessLogFormat(AccessLogFormat.Kind.COMMON, ZoneOffset.UTC),
                 sink, dropped, LoggerFactory.getLogger("t"));
-        log.finish(new AccessLog.Entry("a", "GET /first HTTP/1.1", 200, null, null, System.nanoTime()), 1);
+        log.finish(new AccessLog.Entry("a", "GET /first HTTP/1.1", 200, null, null, 0), 1);
         sink.entered.await(); // the writer is stuck in a write: nothing more leaves the queue
         int offered = AccessLog.MAX_ENTRIES + 100;
         for (int i = 0; i < offered; i++) {
-            log.finish(new AccessLog.Entry("a", "GET /" + i + " HTTP/1.1", 200, null, null, System.nanoTime()), 1);
+            log.finish(new AccessLog.Entry("a", "GET /" + i + " HTTP/1.1", 200, null, null, 0), 1);
         }
         assertEquals(100, dropped.sum());
         sink.release.countDown();
@@ -135,6 +134,24 @@ class AccessLogTest {
         assertEquals(java.util.stream.IntStream.range(0, AccessLog.MAX_ENTRIES).mapToObj(String::valueOf).toList(), order);
         log.finish(new AccessLog.Entry("a", "GET /late HTTP/1.1", 200, null, null, 0), 1);
         assertEquals(101, dropped.sum(), "after close, entries are dropped");
+    }
+
+    /** The line's time is when the response finished, its duration from its start, both on the injected clock. */
+    @Test
+    void timeAndDurationComeFromTheClockAndAClockSteppingBackGivesZero() {
+        HeldSink sink = new HeldSink();
+        sink.release.countDown();
+        ManualClock clock = new ManualClock(T);
+        AccessLog log = AccessLog.start("t-access-log", clock, new AccessLogFormat(AccessLogFormat.Kind.COMMON, ZoneOffset.UTC),
+                sink, new LongAdder(), LoggerFactory.getLogger("t"));
+        AccessLog.Entry slow = new AccessLog.Entry("a", "GET /slow HTTP/1.1", 200, null, null, clock.millis());
+        AccessLog.Entry stepped = new AccessLog.Entry("a", "GET /stepped HTTP/1.1", 200, null, null, clock.millis() + 90_000);
+        clock.advance(Duration.ofMillis(61_007));
+        log.finish(slow, 1);
+        log.finish(stepped, 1); // started "after" it finished: NTP stepped the clock back meanwhile
+        log.close();
+        assertEquals(List.of("a - - [06/Nov/1994:08:50:38 +0000] \"GET /slow HTTP/1.1\" 200 1 61.007",
+                "a - - [06/Nov/1994:08:50:38 +0000] \"GET /stepped HTTP/1.1\" 200 1 0.000"), sink.lines);
     }
 
     @Test
