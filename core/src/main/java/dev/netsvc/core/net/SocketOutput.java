@@ -1,5 +1,7 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.TcpCork;
+
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -91,7 +93,7 @@ public final class SocketOutput implements GatheringByteChannel {
             channel.write(NOTHING);
             wrote = true;
         }
-        long n = file.transferTo(position, count, channel);
+        long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
             touch();
             return n;

@@ -1,5 +1,7 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.internal.TcpCork;
+
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.SocketErrors;
 
@@ -279,7 +281,7 @@ final class NioConnection implements Connection {
         if (pending != null) {
             return 0; // what waits goes first; onOutputDrained follows
         }
-        long n = file.transferTo(position, count, channel);
+        long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
             loop.touch(this);
         }
