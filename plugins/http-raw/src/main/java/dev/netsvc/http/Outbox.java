@@ -214,65 +214,27 @@ final class Outbox {
     }
 
     /**
-     * Writes the queued buffers in one (gathering) write. When a file to be sent by {@code sendfile}
-     * follows them, its first {@link SpareBuffers#FILE_CHUNK} bytes go in the same write ({@link #lead}).
+     * Writes the queued buffers up to the next file in one (gathering) write. A file by {@code sendfile}
+     * follows as a write of its own: core sends it with TCP_CORK on (nginx's {@code tcp_nopush}), in
+     * full-sized segments.
      */
     private long writeBuffers(WritableByteChannel channel) throws IOException {
-        int buffers = 0;
-        FileRegion file = null;
+        int n = 0;
         for (Object o : queue) {
-            if (buffers == MAX_GATHER - 1) {
+            if (n == MAX_GATHER || !(o instanceof ByteBuffer b)) {
                 break;
             }
-            if (o instanceof ByteBuffer b) {
-                gather[buffers++] = b;
-                continue;
-            }
-            if (o instanceof FileRegion region && region.sendfile && region.position == 0 && channel instanceof FileTarget) {
-                file = region;
-            }
-            break;
-        }
-        ByteBuffer lead = file == null ? null : lead(file);
-        int n = buffers;
-        if (lead != null) {
-            gather[n++] = lead;
+            gather[n++] = b;
         }
         long written = n > 1 && channel instanceof GatheringByteChannel g ? g.write(gather, 0, n) : channel.write(gather[0]);
-        int done = 0;
-        while (done < buffers && !gather[done].hasRemaining()) {
+        for (int done = 0; done < n && !gather[done].hasRemaining(); done++) {
             ByteBuffer sent = (ByteBuffer) queue.poll();
             if (!sent.isReadOnly()) {
                 SpareBuffers.giveOutput(sent); // one of our tails (bodies are queued read-only)
             }
-            done++;
-        }
-        if (lead != null) {
-            file.position += lead.position();
-            if (file.position == file.end) { // a file no larger than the lead: the region is done
-                queue.poll();
-                file.file.close();
-            }
         }
         java.util.Arrays.fill(gather, 0, n, null);
         return written;
-    }
-
-    /**
-     * The first chunk of a file about to go by {@code sendfile}, read into the thread's chunk buffer, or
-     * null when nothing could be read ({@code sendfile} then reports why). Written with the response head,
-     * so head and body start in one full-sized segment, as TCP_CORK (nginx's {@code tcp_nopush}) would
-     * send them, which Java cannot set: sent as a small segment of its own, the head made a 1 MiB download
-     * cost the client a third more (bench/pairs.sh --only file1m: 0.77 of nginx, with the lead 1.0).
-     */
-    private static ByteBuffer lead(FileRegion region) {
-        ByteBuffer chunk = SpareBuffers.fileChunk();
-        chunk.limit((int) Math.min(chunk.capacity(), region.end));
-        try {
-            return region.file.read(chunk, 0) > 0 ? chunk.flip() : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** The tail with room for {@code length} more bytes. */

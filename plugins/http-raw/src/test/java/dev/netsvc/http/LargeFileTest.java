@@ -110,22 +110,22 @@ class LargeFileTest {
     }
 
     /**
-     * With every file sent by the kernel, files around the size of the first chunk, which goes out with
-     * the response head (Outbox's lead): some end within it, some just after it.
+     * With every file sent by the kernel, files around the size of one chunk (64 KiB, what sendfile moves
+     * at a time): some end within it, some just after it.
      */
     @ParameterizedTest
     @ValueSource(longs = {1, SpareBuffers.FILE_CHUNK - 1, SpareBuffers.FILE_CHUNK, SpareBuffers.FILE_CHUNK + 1})
-    void filesEndingInOrJustAfterTheLeadChunk(long size) throws IOException {
+    void filesEndingInOrJustAfterTheFirstChunk(long size) throws IOException {
         http.close();
         http = ServiceHarness.of(new HttpService()).set("root", www.toString()).set("io", io)
                 .set("file-cache-max-file", "0").set("sendfile-threshold", "0")
                 .set("access-log-file", log.toString()).grace(Duration.ofMillis(300)).start();
-        Path f = file("lead" + size + ".bin", size);
+        Path f = file("chunk" + size + ".bin", size);
         try (Download d = new Download(http.tcp(), 0).get("/" + f.getFileName())) {
             assertEquals(200, d.status);
             assertEquals(sha256(f), d.readBody(Long.MAX_VALUE, 1 << 16, 0));
             assertEquals(size, d.bodyRead);
-            d.bodyRead = 0; // again on the same connection: a file the lead completed left nothing queued
+            d.bodyRead = 0; // again on the same connection: the first file left nothing queued
             d.get("/" + f.getFileName());
             assertEquals(sha256(f), d.readBody(Long.MAX_VALUE, 1 << 16, 0));
         }
