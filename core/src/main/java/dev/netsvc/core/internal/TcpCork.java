@@ -1,5 +1,8 @@
 package dev.netsvc.core.internal;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -8,6 +11,7 @@ import java.lang.reflect.Array;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Linux's {@code TCP_CORK} on a socket channel: while it is on, the kernel sends full segments only;
@@ -28,7 +32,10 @@ public final class TcpCork {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_CORK = 3;
 
+    private static final Logger LOG = LoggerFactory.getLogger(TcpCork.class);
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
     private static final Native NATIVE = Native.lookUp();
+    private static final AtomicBoolean REPORTED = new AtomicBoolean();
 
     private TcpCork() {
     }
@@ -59,6 +66,11 @@ public final class TcpCork {
      * rest as the cork comes off when it returns.
      */
     public static long transferTo(FileChannel file, long position, long count, SocketChannel channel) throws IOException {
+        if (NATIVE == null && LINUX && !REPORTED.getAndSet(true)) {
+            LOG.info("files are sent without TCP_CORK, in more packets than they need: setting it takes Java 22 or later "
+                    + "and the JVM options --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED "
+                    + "(bin/netsvc run passes them); this JVM is Java {}", Runtime.version().feature());
+        }
         boolean corked = set(channel, true);
         try {
             return file.transferTo(position, count, channel);
@@ -93,7 +105,7 @@ public final class TcpCork {
                           MethodHandle getInt, Object one, Object zero, Object value, Object length) {
 
         static Native lookUp() {
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            if (!LINUX) {
                 return null;
             }
             try {
