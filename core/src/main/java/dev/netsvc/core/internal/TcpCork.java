@@ -11,7 +11,6 @@ import java.lang.reflect.Array;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Linux's {@code TCP_CORK} on a socket channel: while it is on, the kernel sends full segments only;
@@ -35,7 +34,15 @@ public final class TcpCork {
     private static final Logger LOG = LoggerFactory.getLogger(TcpCork.class);
     private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
     private static final Native NATIVE = Native.lookUp();
-    private static final AtomicBoolean REPORTED = new AtomicBoolean();
+
+    static {
+        // said once: the class is initialised by the first file sent, or a test
+        if (NATIVE == null && LINUX) {
+            LOG.info("files are sent without TCP_CORK, in more packets than they need: setting it takes Java 22 or later "
+                    + "and the JVM options --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED "
+                    + "(bin/netsvc run passes them); this JVM is Java {}", Runtime.version().feature());
+        }
+    }
 
     private TcpCork() {
     }
@@ -66,11 +73,6 @@ public final class TcpCork {
      * rest as the cork comes off when it returns.
      */
     public static long transferTo(FileChannel file, long position, long count, SocketChannel channel) throws IOException {
-        if (NATIVE == null && LINUX && !REPORTED.getAndSet(true)) {
-            LOG.info("files are sent without TCP_CORK, in more packets than they need: setting it takes Java 22 or later "
-                    + "and the JVM options --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED "
-                    + "(bin/netsvc run passes them); this JVM is Java {}", Runtime.version().feature());
-        }
         boolean corked = set(channel, true);
         try {
             return file.transferTo(position, count, channel);
