@@ -131,7 +131,7 @@ class StartCacheIT {
     void writtenOnceUsedNextAndNeverStaleAfterAPluginChanges() throws IOException {
         Path home = install();
         String first = runOnce(home, Map.of());
-        assertFalse(fromArchive(first, "dev.netsvc.launcher.Main"), "no archive yet");
+        assertFalse(fromArchive(first, "dev.netsvc.launcher.cli.Main"), "no archive yet");
         List<String> written = cache(home);
         assertWrittenByAReadyStart(written);
 
@@ -140,12 +140,12 @@ class StartCacheIT {
         assertEquals(1, published.size(), published.toString());
         assertTrue(published.getFirst().matches("start-\\d+\\.(jsa|aot)"), published.toString());
         String kind = published.getFirst().substring(published.getFirst().lastIndexOf('.') + 1);
-        assertTrue(fromArchive(second, "dev.netsvc.launcher.Main"), "the launcher's classes come from the archive");
+        assertTrue(fromArchive(second, "dev.netsvc.launcher.cli.Main"), "the launcher's classes come from the archive");
         assertTrue(fromArchive(second, "dev.netsvc.http.HttpService"), "and the plugins' classes");
 
         changePlugin(home.resolve("plugins"));
         String third = runOnce(home, Map.of());
-        assertFalse(fromArchive(third, "dev.netsvc.launcher.Main") || fromArchive(third, "dev.netsvc.http.HttpService"),
+        assertFalse(fromArchive(third, "dev.netsvc.launcher.cli.Main") || fromArchive(third, "dev.netsvc.http.HttpService"),
                 "nothing from the old archive after a plugin changed");
         List<String> rewritten = cache(home);
         assertWrittenByAReadyStart(rewritten);
@@ -171,7 +171,7 @@ class StartCacheIT {
         Files.writeString(cut.resolveSibling(cut.getFileName() + ".config"), "a recording left behind");
 
         String next = runOnce(home, Map.of());
-        assertFalse(fromArchive(next, "dev.netsvc.launcher.Main"), "the half-written archive is not used");
+        assertFalse(fromArchive(next, "dev.netsvc.launcher.cli.Main"), "the half-written archive is not used");
         List<String> now = cache(home);
         assertWrittenByAReadyStart(now);
         assertNotEquals(written, now);
@@ -191,7 +191,7 @@ class StartCacheIT {
         assertTrue(cache(home).getFirst().matches("start-\\d+\\.\\d+\\.tmp"), cache(home).toString());
 
         String next = runOnce(home, Map.of());
-        assertFalse(fromArchive(next, "dev.netsvc.launcher.Main"), "the failed start's archive is not used");
+        assertFalse(fromArchive(next, "dev.netsvc.launcher.cli.Main"), "the failed start's archive is not used");
         assertWrittenByAReadyStart(cache(home));
         String then = runOnce(home, Map.of());
         assertTrue(fromArchive(then, "dev.netsvc.http.HttpService"), "the ready start's archive is");
@@ -254,7 +254,7 @@ class StartCacheIT {
         Files.writeString(home.resolve("var/cache"), "not a directory"); // as root, permissions would not stop us
         Path notADir = Files.writeString(tmp.resolve("xdg"), "x");
         String log = runOnce(home, Map.of("XDG_CACHE_HOME", notADir.toString()));
-        assertFalse(fromArchive(log, "dev.netsvc.launcher.Main"));
+        assertFalse(fromArchive(log, "dev.netsvc.launcher.cli.Main"));
         assertEquals("not a directory", Files.readString(home.resolve("var/cache")));
     }
 

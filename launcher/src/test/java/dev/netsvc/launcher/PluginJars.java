@@ -1,5 +1,8 @@
 package dev.netsvc.launcher;
 
+import dev.netsvc.launcher.plugins.PluginCatalog;
+import dev.netsvc.launcher.text.Problem;
+
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.IOException;
@@ -20,7 +23,32 @@ import java.util.stream.Stream;
  * Builds real plugin jars in a temporary folder, the way PF4J's own tests do: compiles the sources with
  * PF4J's annotation processor (so extensions.idx is written) and packs them with a plugin manifest.
  */
-final class PluginJars {
+public final class PluginJars {
+
+    /** A plugin catalog report that says nothing (tests look at the catalog itself). */
+    public static final PluginCatalog.Report QUIET = new PluginCatalog.Report() {
+        @Override
+        public void problem(Problem problem) {
+        }
+
+        @Override
+        public void info(String line) {
+        }
+    };
+
+    /** A report that keeps every problem's line in {@code lines}. */
+    public static PluginCatalog.Report collecting(List<String> lines) {
+        return new PluginCatalog.Report() {
+            @Override
+            public void problem(Problem problem) {
+                lines.add(problem.toString());
+            }
+
+            @Override
+            public void info(String line) {
+            }
+        };
+    }
 
     private PluginJars() {
     }
@@ -29,7 +57,7 @@ final class PluginJars {
      * @param sources class name to Java source
      * @param manifest extra manifest entries (Plugin-Id, Plugin-Version default from {@code id})
      */
-    static Path build(Path dir, String id, Map<String, String> sources, Map<String, String> manifest) {
+    public static Path build(Path dir, String id, Map<String, String> sources, Map<String, String> manifest) {
         try {
             Path src = Files.createDirectories(dir.resolve(id + "-src"));
             Path classes = Files.createDirectories(dir.resolve(id + "-classes"));
@@ -70,7 +98,7 @@ final class PluginJars {
     }
 
     /** Source of a NetService that listens on TCP at its context address and echoes nothing. */
-    static String listeningService(String pkg, String cls, String id, String startBody) {
+    public static String listeningService(String pkg, String cls, String id, String startBody) {
         return """
                 package %s;
                 import dev.netsvc.core.*;

@@ -2,7 +2,7 @@ package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BindFailure;
-import dev.netsvc.launcher.HostView;
+
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,8 +1,8 @@
 package dev.netsvc.launcher.admin;
 
-import dev.netsvc.launcher.HostView;
-import dev.netsvc.launcher.ServiceState;
-import dev.netsvc.launcher.ServiceStatus;
+
+import dev.netsvc.launcher.supervisor.ServiceState;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
 
 import java.util.List;
 

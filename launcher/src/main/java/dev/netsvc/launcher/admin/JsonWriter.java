@@ -1,6 +1,6 @@
 package dev.netsvc.launcher.admin;
 
-import dev.netsvc.launcher.Json;
+import dev.netsvc.launcher.text.Json;
 
 /**
  * Just enough JSON output for the status document: objects, arrays, strings, numbers and booleans, with

@@ -1,9 +1,9 @@
 package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.Endpoint;
-import dev.netsvc.launcher.HostView;
-import dev.netsvc.launcher.PluginStatus;
-import dev.netsvc.launcher.ServiceStatus;
+
+import dev.netsvc.launcher.plugins.PluginStatus;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,9 +1,9 @@
 package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.Endpoint;
-import dev.netsvc.launcher.HostView;
-import dev.netsvc.launcher.ServiceState;
-import dev.netsvc.launcher.ServiceStatus;
+
+import dev.netsvc.launcher.supervisor.ServiceState;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.net.BindFailure;
 import dev.netsvc.core.net.SocketErrors;
-import dev.netsvc.launcher.HostView;
-import dev.netsvc.launcher.ServiceStatus;
+
+import dev.netsvc.launcher.supervisor.ServiceStatus;
 import dev.netsvc.testkit.Await;
 
 import org.junit.jupiter.api.AfterEach;

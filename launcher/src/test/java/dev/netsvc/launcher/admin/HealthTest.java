@@ -1,7 +1,7 @@
 package dev.netsvc.launcher.admin;
 
-import dev.netsvc.launcher.ServiceState;
-import dev.netsvc.launcher.ServiceStatus;
+import dev.netsvc.launcher.supervisor.ServiceState;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
 
 import org.junit.jupiter.api.Test;
 

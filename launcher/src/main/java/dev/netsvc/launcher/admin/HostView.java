@@ -1,0 +1,51 @@
+package dev.netsvc.launcher.admin;
+
+import dev.netsvc.launcher.plugins.PluginStatus;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the admin endpoint and {@code netsvc status} read from a running host; safe from any thread. */
+public interface HostView {
+
+    /** The netsvc version, as {@code netsvc --version} prints it. */
+    String version();
+
+    /** When this host started. */
+    Instant startedAt();
+
+    /** Every service the host knows, enabled or not, in a stable order (by id). */
+    List<ServiceStatus> services();
+
+    /** Every plugin running now, by id (the live plugins folder). */
+    default List<PluginStatus> plugins() {
+        return List.of();
+    }
+
+    /** Plugins deployed or replaced since the host started: {@code netsvc_plugin_deploys_total}. */
+    default long pluginDeploys() {
+        return 0;
+    }
+
+    /** Jars refused and replacements that failed: {@code netsvc_plugin_deploy_failures_total}. */
+    default long pluginDeployFailures() {
+        return 0;
+    }
+
+    /**
+     * Unloaded plugins whose class loader was not collected within a minute, a leak:
+     * {@code netsvc_plugin_class_loaders_uncollected} (a gauge).
+     */
+    default int uncollectedPluginClassLoaders() {
+        return 0;
+    }
+
+    /**
+     * Unloaded plugins whose class loader was not collected yet, however recent the unload ({@code netsvc
+     * status --json}): after a full GC it drops to 0 unless a plugin leaks.
+     */
+    default int pluginClassLoadersAwaitingCollection() {
+        return 0;
+    }
+}

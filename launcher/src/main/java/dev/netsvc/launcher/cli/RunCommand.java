@@ -1,0 +1,189 @@
+package dev.netsvc.launcher.cli;
+
+import dev.netsvc.core.Netsvc;
+import dev.netsvc.core.UsageException;
+import dev.netsvc.launcher.config.ConfigSources;
+import dev.netsvc.launcher.control.ControlServer;
+import dev.netsvc.launcher.control.ExitStatus;
+import dev.netsvc.launcher.host.Host;
+import dev.netsvc.launcher.host.HostControl;
+import dev.netsvc.launcher.host.HostSignals;
+import dev.netsvc.launcher.host.Launch;
+import dev.netsvc.launcher.plugins.Deployment;
+import dev.netsvc.launcher.plugins.PluginCatalog;
+import dev.netsvc.launcher.plugins.PluginFolderScanner;
+import dev.netsvc.launcher.plugins.PluginStaging;
+import dev.netsvc.launcher.text.PlainCause;
+import dev.netsvc.launcher.text.Problem;
+
+import org.apache.commons.cli.CommandLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code netsvc run}: loads the plugins, makes the long-lived {@link Host}, wires it to the signals and
+ * the control socket, reports the launch and waits for SIGINT or SIGTERM.
+ */
+final class RunCommand implements Main.Command {
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc");
+
+    /** The running host says what the plugin catalog did in its log. */
+    private static final PluginCatalog.Report LOG = new PluginCatalog.Report() {
+        @Override
+        public void problem(Problem problem) {
+            log.warn("{}", problem);
+        }
+
+        @Override
+        public void info(String line) {
+            log.info("{}", line);
+        }
+    };
+
+    private final Main.Launch launch;
+
+    RunCommand(Main.Launch launch) {
+        this.launch = launch;
+    }
+
+    @Override
+    public int run(List<String> args) {
+        StartupTrace trace = StartupTrace.begin();
+        CommandLine cl = Cli.parse(RunOptions.options(), args);
+        if (cl.hasOption(Cli.HELP)) {
+            launch.out().print(Cli.help("netsvc run [options]",
+                    "Starts every enabled service under the supervisor and runs until SIGINT or SIGTERM.\n"
+                            + "SIGHUP reloads the configuration, SIGUSR1 logs the status (docs/operators.md).\n"
+                            + "Configuration: service defaults < conf/netsvc.properties < --config < --set.",
+                    RunOptions.options()));
+            return ExitStatus.OK;
+        }
+        if (!cl.getArgList().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+        }
+        Path pluginsDir = RunOptions.pluginsDir(cl, launch);
+        ConfigSources sources = RunOptions.sources(cl, launch);
+        if (!Files.isDirectory(pluginsDir)) {
+            throw new UsageException("plugins folder " + pluginsDir + " does not exist");
+        }
+        HostSignals signals = HostSignals.install();
+        // a plugin thread that dies of an exception nobody caught: one line, not a page of stack trace
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            log.error("thread {} ended with {}: {}", t.getName(), e.getClass().getSimpleName(), PlainCause.of(e));
+            log.debug("stack trace of thread {}", t.getName(), e);
+        });
+        trace.phase("options and logging");
+        Clock clock = Clock.systemUTC();
+        PluginStaging staging;
+        try {
+            staging = PluginStaging.forProcess(launch.layout().runDir());
+        } catch (IOException e) {
+            log.error("netsvc: cannot make a folder for the plugins' private copies under {}: {}", launch.layout().runDir(),
+                    e.getMessage());
+            return ExitStatus.FAILURE;
+        }
+        PluginCatalog plugins = new PluginCatalog(staging, Netsvc.version(), clock, LOG);
+        PluginFolderScanner scanner = new PluginFolderScanner(pluginsDir, Duration.ofSeconds(1), clock);
+        try {
+            plugins.apply(scanner.scan(true), Deployment.LOAD_ONLY);
+            trace.phase("plugins loaded");
+            if (plugins.services().isEmpty()) {
+                log.error("no services: no plugin in {} provides one", pluginsDir);
+                return ExitStatus.FAILURE;
+            }
+            Host host = new Host(plugins, scanner, sources, clock);
+            try (ControlServer control = openControl(host)) {
+                if (control == null) {
+                    return ExitStatus.FAILURE;
+                }
+                return serve(host, signals, trace);
+            }
+        } catch (IOException e) {
+            log.error("netsvc: plugins folder {} cannot be read: {}", pluginsDir, e.getMessage());
+            return ExitStatus.FAILURE;
+        } finally {
+            closeQuietly(plugins);
+            staging.close();
+        }
+    }
+
+    private static ControlServer openControl(Host host) {
+        Path socket = host.controlSocket();
+        try {
+            return ControlServer.open(socket, new HostControl(host));
+        } catch (IOException e) {
+            log.error("netsvc: cannot open the control socket {} (admin.socket): {}", socket, e.getMessage());
+            return null;
+        }
+    }
+
+    private static int serve(Host host, HostSignals signals, StartupTrace trace) {
+        Launch started;
+        try {
+            started = host.launch();
+        } catch (RuntimeException e) { // a ConfigException exits 2 through Main, with nothing left running
+            host.close();
+            throw e;
+        }
+        if (started.running() == 0) {
+            log.error("netsvc: no service could start: {}", String.join("; ",
+                    started.notRunning().stream().map(Problem::toString).toList()));
+            host.close();
+            return ExitStatus.FAILURE;
+        }
+        host.supervise();
+        signals.attach(host);
+        log.info("{}", started.readyLine());
+        trace.phase("services started", started::startTimes);
+        trace.report();
+        markStartCacheRecording();
+        String name = await(signals);
+        log.info("netsvc stopping on {}", name);
+        host.close();
+        log.info("netsvc stopped");
+        return ExitStatus.OK;
+    }
+
+    /**
+     * Tells bin/netsvc that the start cache this JVM writes at exit (if it records one) comes from a start
+     * that got to ready: one that ended early (a usage or configuration error) loaded too few classes to be
+     * worth using, and is deleted instead of published.
+     */
+    private static void markStartCacheRecording() {
+        String recording = System.getProperty("netsvc.start-cache.recording");
+        if (recording != null) {
+            try {
+                Files.createFile(Path.of(recording + ".ready"));
+            } catch (IOException | RuntimeException e) {
+                // then the next start records again: a cache costs only its benefit
+            }
+        }
+    }
+
+    // The plugins' own stop() is third-party code: give it a moment, then leave it (main exits the JVM).
+    private static void closeQuietly(PluginCatalog plugins) {
+        Thread t = Thread.ofPlatform().name("plugins-close").daemon(true).start(plugins::close);
+        try {
+            t.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String await(HostSignals signals) {
+        try {
+            return signals.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupt";
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.netsvc.launcher.config;
+
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Settings;
+import dev.netsvc.launcher.text.Suggest;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The layered configuration of a run: service defaults &lt; conf/netsvc.properties &lt; --config FILE
+ * &lt; --set KEY=VALUE, with --bind, --enable and --disable on top, and the {@link Plan} it makes for the
+ * loaded services. Every key is checked against what the loaded services declare, so a typo is an error
+ * that names the key, never silently ignored.
+ */
+public final class Configuration {
+
+    private final Map<String, ServiceInfo> services;
+    private final Map<String, Value> values = new LinkedHashMap<>();
+    private List<String> enableOnly;
+    private final List<String> disable = new ArrayList<>();
+
+    public Configuration(Map<String, ServiceInfo> services) {
+        this.services = services;
+    }
+
+    /** Adds the properties of the installation's own {@code file}, over what is there. */
+    public Configuration addFile(Path file) {
+        return addFile(file, null, file.toString());
+    }
+
+    /** Adds the properties of {@code file}, named by {@code option} ({@code --config}), over what is there. */
+    public Configuration addFile(Path file, String option) {
+        return addFile(file, option, option + " " + file);
+    }
+
+    /**
+     * Adds the properties of {@code file}, over what is there. {@code option} ({@code --config}) is the
+     * option that named the file, or null for the installation's own file; {@code source} names the file
+     * in messages and in {@code netsvc check}.
+     */
+    public Configuration addFile(Path file, String option, String source) {
+        PropertiesFile.read(file, option).forEach((key, text) -> values.put(key, new Value(text, source)));
+        return this;
+    }
+
+    /** Adds one {@code KEY=VALUE} from the command line. */
+    public Configuration addSetting(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException(assignment, "--set expects KEY=VALUE, got '" + assignment + "'");
+        }
+        values.put(assignment.substring(0, eq).strip(), new Value(assignment.substring(eq + 1), "--set"));
+        return this;
+    }
+
+    /** --bind: the default bind address, below any {@code <id>.bind}. */
+    public Configuration defaultBind(String address) {
+        values.put(HostKeys.NETSVC + "." + HostKeys.BIND.name(), new Value(address, "--bind"));
+        return this;
+    }
+
+    /** --enable: run only these services. */
+    public Configuration enableOnly(List<String> ids) {
+        this.enableOnly = List.copyOf(ids);
+        return this;
+    }
+
+    /** --disable: run all but these. */
+    public Configuration disable(List<String> ids) {
+        this.disable.addAll(ids);
+        return this;
+    }
+
+    /** The value configured for {@code key} (such as {@code http.port}), if any layer sets it. */
+    public Optional<Value> configured(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /** Whether --enable or --disable decides about {@code id}, and how ({@code --enable}, {@code --disable}). */
+    Optional<Effective> enabledByOption(String id) {
+        String key = id + ".enabled";
+        if (disable.contains(id)) {
+            return Optional.of(new Effective(key, "false", "--disable"));
+        }
+        if (enableOnly != null) {
+            return Optional.of(new Effective(key, Boolean.toString(enableOnly.contains(id)), "--enable"));
+        }
+        return Optional.empty();
+    }
+
+    Map<String, ServiceInfo> services() {
+        return services;
+    }
+
+    /** Validates everything and returns the plan; the first problem found is a {@link ConfigException}. */
+    public Plan plan() {
+        Map<String, Map<String, String>> perService = new LinkedHashMap<>();
+        services.keySet().forEach(id -> perService.put(id, new LinkedHashMap<>()));
+        Map<String, Map<String, String>> host = new LinkedHashMap<>();
+        HostKeys.PREFIXES.forEach(prefix -> host.put(prefix, new LinkedHashMap<>()));
+
+        for (Map.Entry<String, Value> entry : values.entrySet()) {
+            String key = entry.getKey();
+            Value value = entry.getValue();
+            int dot = key.indexOf('.');
+            String prefix = dot < 0 ? key : key.substring(0, dot);
+            String name = dot < 0 ? "" : key.substring(dot + 1);
+            if (HostKeys.PREFIXES.contains(prefix)) {
+                checkName(key, name, names(HostKeys.under(prefix)), value, prefix);
+                host.get(prefix).put(name, value.text());
+            } else if (services.containsKey(prefix)) {
+                Set<String> known = new LinkedHashSet<>(CommonKeys.NAMES);
+                known.addAll(names(services.get(prefix).keys()));
+                checkName(key, name, known, value, prefix);
+                perService.get(prefix).put(name, value.text());
+            } else {
+                throw new ConfigException(key, "unknown key '" + key + "' in " + value.source() + ": no loaded service is called '"
+                        + prefix + "'" + Suggest.hint(prefix, allPrefixes()) + " Services: " + String.join(", ", services.keySet()));
+            }
+        }
+
+        Settings netsvc = parse(HostKeys.NETSVC, HostKeys.NETSVC_KEYS, host.get(HostKeys.NETSVC));
+        Settings admin = parse(HostKeys.ADMIN, HostKeys.ADMIN_KEYS, host.get(HostKeys.ADMIN));
+        Settings plugins = parse(HostKeys.PLUGINS, HostKeys.PLUGINS_KEYS, host.get(HostKeys.PLUGINS));
+        InetAddress defaultBind = netsvc.get(HostKeys.BIND);
+        checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
+        checkIds("--disable", disable);
+
+        List<ServicePlan> plans = new ArrayList<>();
+        for (ServiceInfo service : services.values()) {
+            plans.add(planOne(service, perService.get(service.id()), defaultBind));
+        }
+        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), admin.get(HostKeys.ADMIN_ENABLED),
+                admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT), admin.get(HostKeys.ADMIN_SOCKET),
+                plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
+        AddressClash.check(plans, settings);
+        return new Plan(plans, settings);
+    }
+
+    private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind) {
+        Map<String, String> common = new LinkedHashMap<>();
+        Map<String, String> own = new LinkedHashMap<>();
+        raw.forEach((k, v) -> (CommonKeys.NAMES.contains(k) ? common : own).put(k, v));
+        CommonKeys keys = CommonKeys.of(service);
+        Settings commonSettings = parse(service.id(), keys.all(), common);
+        Settings settings = parse(service.id(), service.keys(), own);
+        boolean enabled = enabledByOption(service.id()).map(e -> Boolean.parseBoolean(e.value()))
+                .orElse(commonSettings.get(keys.enabled()));
+        InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
+        RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
+                commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
+        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, Map.copyOf(own), restart);
+    }
+
+    /**
+     * Every key the loaded services and the host know, with its effective value and where that came
+     * from, sorted by key ({@code netsvc check}). Call after {@link #plan()} succeeded.
+     */
+    public List<Effective> effective() {
+        return EffectiveKeys.of(this, values);
+    }
+
+    private Settings parse(String id, List<ConfigKey<?>> keys, Map<String, String> raw) {
+        try {
+            return Settings.parse(id, keys, raw);
+        } catch (ConfigException e) {
+            Value v = values.get(e.key());
+            throw new ConfigException(e.key(), e.getMessage() + (v == null ? "" : " (in " + v.source() + ")"));
+        }
+    }
+
+    private static void checkName(String key, String name, Set<String> known, Value value, String prefix) {
+        if (!known.contains(name)) {
+            Set<String> full = new TreeSet<>();
+            known.forEach(n -> full.add(prefix + "." + n));
+            throw new ConfigException(key, "unknown key '" + key + "' (in " + value.source() + ")" + Suggest.hint(key, full)
+                    + " Valid keys: " + String.join(", ", full));
+        }
+    }
+
+    private void checkIds(String option, List<String> ids) {
+        for (String id : ids) {
+            if (!services.containsKey(id)) {
+                throw new ConfigException(option, option + ": no loaded service is called '" + id + "'"
+                        + Suggest.hint(id, services.keySet()) + " Services: " + String.join(", ", services.keySet()));
+            }
+        }
+    }
+
+    private Set<String> allPrefixes() {
+        Set<String> all = new TreeSet<>(services.keySet());
+        all.addAll(HostKeys.PREFIXES);
+        return all;
+    }
+
+    static Set<String> names(List<ConfigKey<?>> keys) {
+        Set<String> names = new LinkedHashSet<>();
+        keys.forEach(k -> names.add(k.name()));
+        return names;
+    }
+}

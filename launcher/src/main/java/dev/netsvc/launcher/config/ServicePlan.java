@@ -1,0 +1,24 @@
+package dev.netsvc.launcher.config;
+
+import dev.netsvc.core.Settings;
+
+import java.net.InetAddress;
+import java.util.Map;
+
+/**
+ * One service as it will run.
+ *
+ * @param ownText the service's own keys as configured (text), to tell whether a reload changed them
+ */
+public record ServicePlan(ServiceInfo service, boolean enabled, InetAddress bind, int port, Settings settings,
+                          Map<String, String> ownText, RestartPolicy restart) {
+
+    public String id() {
+        return service.id();
+    }
+
+    /** Whether running this plan instead of {@code other} needs a new instance (the restart policy does not). */
+    public boolean sameRuntime(ServicePlan other) {
+        return bind.equals(other.bind) && port == other.port && ownText.equals(other.ownText);
+    }
+}

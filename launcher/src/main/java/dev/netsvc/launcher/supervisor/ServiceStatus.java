@@ -1,0 +1,37 @@
+package dev.netsvc.launcher.supervisor;
+
+import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.Transport;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One supervised service as status, metrics and the control socket report it: a snapshot, safe to read
+ * from any thread.
+ *
+ * @param id            service id
+ * @param pluginId      the plugin that provides it
+ * @param pluginVersion that plugin's version
+ * @param enabled       whether the configuration enables it
+ * @param state         lifecycle state
+ * @param since         when it entered {@code state}
+ * @param reason        why it is not running (the last failure, in plain words), or empty
+ * @param transports    the transports it serves
+ * @param endpoints     where it listens now (empty unless running)
+ * @param restarts      restarts since the host started
+ * @param counters      its counters, totals across restarts ({@code tcp.connections.accepted}, ...)
+ */
+public record ServiceStatus(String id, String pluginId, String pluginVersion, boolean enabled, ServiceState state,
+                            Instant since, String reason, Set<Transport> transports, List<Endpoint> endpoints,
+                            int restarts, Map<String, Long> counters) {
+
+    public ServiceStatus {
+        transports = Set.copyOf(transports);
+        endpoints = List.copyOf(endpoints);
+        counters = Map.copyOf(counters);
+        reason = reason == null ? "" : reason;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.netsvc.launcher.host;
+
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.launcher.PluginJars;
+import dev.netsvc.launcher.config.ConfigSources;
+import dev.netsvc.launcher.config.Layout;
+import dev.netsvc.launcher.plugins.Deployment;
+import dev.netsvc.launcher.plugins.JarStore;
+import dev.netsvc.launcher.plugins.PluginCatalog;
+import dev.netsvc.launcher.plugins.PluginFolderScanner;
+import dev.netsvc.launcher.supervisor.ServiceState;
+import dev.netsvc.launcher.supervisor.ServiceStatus;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The long-lived host with real plugin jars: launch, orders, reload. */
+class HostTest {
+
+    @TempDir
+    static Path jars;
+    @TempDir
+    Path plugins;
+    @TempDir
+    Path home;
+
+    private PluginCatalog catalog;
+    private Host host;
+
+    @BeforeAll
+    static void buildPlugins() {
+        PluginJars.build(jars, "alpha", Map.of("t.alpha.Alpha", PluginJars.listeningService("t.alpha", "Alpha", "alpha", "")),
+                Map.of());
+        PluginJars.build(jars, "beta", Map.of("t.beta.Beta", PluginJars.listeningService("t.beta", "Beta", "beta", "")),
+                Map.of());
+    }
+
+    @BeforeEach
+    void launch() throws IOException {
+        try (var files = Files.list(jars)) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        writeConf("alpha.port=0\nbeta.port=0\n");
+        PluginFolderScanner scanner = new PluginFolderScanner(plugins, Duration.ZERO, Clock.systemUTC());
+        catalog = new PluginCatalog(JarStore.IN_PLACE, "0.1.0", Clock.systemUTC(), PluginJars.QUIET);
+        catalog.apply(scanner.scan(true), Deployment.LOAD_ONLY);
+        host = new Host(catalog, scanner, ConfigSources.installation(new Layout(home, home.resolve("conf"), plugins,
+                home.resolve("run"))), Clock.systemUTC());
+        Launch launch = host.launch();
+        assertEquals("netsvc ready: 2 of 2 services running", launch.readyLine());
+    }
+
+    @AfterEach
+    void close() {
+        host.close();
+        catalog.close();
+    }
+
+    private void writeConf(String text) throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/netsvc.properties"), text);
+    }
+
+    private ServiceStatus status(String id) {
+        return host.services().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private int port(String id) {
+        return status(id).endpoints().get(0).port();
+    }
+
+    private static boolean listens(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void reloadRestartsOnlyWhatChangedAndStartsOrStopsOnEnabled() throws IOException {
+        int alpha = port("alpha");
+        int beta = port("beta");
+        assertEquals(List.of(), host.reload().changes(), "nothing changed");
+        assertEquals(alpha, port("alpha"));
+
+        writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
+        assertEquals(List.of("alpha restarted (settings changed)"), host.reload().changes());
+        assertNotEquals(alpha, port("alpha"), "restarted: a new port 0");
+        assertEquals(beta, port("beta"), "beta untouched");
+
+        writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\nbeta.enabled=false\nalpha.restart=never\n");
+        assertEquals(List.of("alpha restart policy changed", "beta stopped (disabled)"), host.reload().changes());
+        assertEquals(ServiceState.STOPPED, status("beta").state());
+        assertTrue(!listens(beta));
+
+        writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
+        assertEquals(List.of("alpha restart policy changed", "beta started (enabled)"), host.reload().changes());
+        assertEquals(ServiceState.RUNNING, status("beta").state());
+        assertTrue(listens(port("beta")));
+    }
+
+    @Test
+    void aReloadThatDoesNotValidateChangesNothing() throws IOException {
+        int alpha = port("alpha");
+        writeConf("alpha.port=0\nalpha.level=70\nbeta.enabled=false\n");
+        ConfigException e = host.reload().refused().orElseThrow();
+        assertEquals("alpha.level", e.key());
+        assertEquals(alpha, port("alpha"));
+        assertEquals(ServiceState.RUNNING, status("beta").state(), "refused whole: beta not stopped either");
+    }
+
+    @Test
+    void ordersActOnOneServiceAndUnknownIdsNameTheKnownOnes() {
+        host.stop("beta");
+        assertEquals(ServiceState.STOPPED, status("beta").state());
+        assertEquals(ServiceState.RUNNING, status("alpha").state());
+        host.start("beta");
+        assertEquals(ServiceState.RUNNING, status("beta").state());
+        host.restart("alpha");
+        assertEquals(ServiceState.RUNNING, status("alpha").state());
+        UnknownServiceException e = assertThrows(UnknownServiceException.class, () -> host.stop("alhpa"));
+        assertEquals("no service is called 'alhpa'; did you mean alpha? Services: alpha, beta", e.getMessage());
+        assertTrue(host.statusDump().lines().anyMatch(l -> l.matches("alpha +running +tcp 127\\.0\\.0\\.1:\\d+ .*alpha 1\\.0\\.0.*")),
+                host.statusDump());
+    }
+
+    @Test
+    void removingAPluginStopsItsServices() throws IOException {
+        int alpha = port("alpha");
+        Files.delete(plugins.resolve("alpha-1.0.0.jar"));
+        assertEquals(List.of("plugin alpha 1.0.0 removed"), host.reload().changes());
+        assertTrue(!listens(alpha));
+        assertEquals(List.of("beta"), host.services().stream().map(ServiceStatus::id).toList());
+    }
+}
