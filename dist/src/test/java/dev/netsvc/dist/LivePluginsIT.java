@@ -165,7 +165,7 @@ class LivePluginsIT {
             }
             // logged once its services run, a moment after daytime answers
             netsvc.awaitLine(T, Pattern.compile("plugin tcp-time 0.2.0 loaded from tcp-time.jar"));
-            assertFalse(netsvc.output().contains("not deployed"), netsvc.output());
+            assertFalse(netsvc.output().contains("plugin jar tcp-time.jar"), netsvc.output());
 
             // removed and added again while ab -k runs against http: not one request of it fails
             int http = netsvc.port("http", "tcp");
@@ -422,7 +422,7 @@ class LivePluginsIT {
             assertEquals("ok two", askLine(port, "two"));
 
             Files.copy(throwing, faults, StandardCopyOption.REPLACE_EXISTING);
-            netsvc.awaitLine(T, Pattern.compile("plugin faults: faults-1.0.0.jar not deployed: .*flaky start 1 of 1 fails on purpose"
+            netsvc.awaitLine(T, Pattern.compile("plugin jar faults-1.0.0.jar: .*flaky start 1 of 1 fails on purpose"
                     + ".*; 1.0.0 from faults-1.0.0.jar keeps serving"));
             assertEquals("ok three", askLine(port, "three"));
             assertTrue(netsvc.control("status").stdout().contains("faults 1.0.0"), netsvc.output());
@@ -450,7 +450,7 @@ class LivePluginsIT {
             assertEquals("ok a", askLine(port, "a"));
             assertEquals("ok b", askLine(port, "b"));
             askLine(port, "c"); // 2.0.0's third connection: its accept loop dies
-            netsvc.awaitLine(T, Pattern.compile("plugin faults: 2.0.0 from faults-1.0.0.jar died \\d+ s after replacing 1.0.0"
+            netsvc.awaitLine(T, Pattern.compile("plugin jar faults-1.0.0.jar: 2.0.0 died \\d+ s after replacing 1.0.0"
                     + " \\(dies: accept loop lost on purpose after 3 connections\\); 1.0.0 from faults-1.0.0.jar serves again"));
             assertEquals("ok back", askLine(port, "back"), "1.0.0 serves again, on the same port");
             assertTrue(netsvc.control("status").stdout().contains("faults 1.0.0"), netsvc.output());

@@ -30,28 +30,15 @@ final class Stopper {
         if (running == null) {
             return true;
         }
-        Thread t = begin(id, running, grace);
-        return await(id, t, System.nanoTime() + grace.plus(MARGIN).toNanos(), grace);
-    }
-
-    /** Starts stopping {@code running} on a daemon thread; {@link #await} waits for it. */
-    static Thread begin(String id, RunningService running, Duration grace) {
-        return Thread.ofPlatform().name("stop-" + id).daemon(true).start(() -> {
+        Thread stopping = Thread.ofPlatform().name("stop-" + id).daemon(true).start(() -> {
             try {
                 running.stop(grace);
             } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 log.warn("{} failed to stop cleanly: {}", id, PlainCause.of(e));
             }
         });
-    }
-
-    /** Waits for a stopping thread until {@code deadline} (System.nanoTime); false, logged, if it is still alive. */
-    static boolean await(String id, Thread stopping, long deadline, Duration grace) {
-        long left = deadline - System.nanoTime();
         try {
-            if (left > 0) {
-                stopping.join(Duration.ofNanos(left));
-            }
+            stopping.join(grace.plus(MARGIN));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

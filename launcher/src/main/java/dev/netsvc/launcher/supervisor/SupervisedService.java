@@ -101,10 +101,6 @@ final class SupervisedService {
         return plan.service().id();
     }
 
-    String pluginId() {
-        return plan.service().pluginId();
-    }
-
     ServicePlan plan() {
         return plan;
     }
@@ -228,24 +224,6 @@ final class SupervisedService {
         ServiceInfo info = plan.service();
         return new ServiceStatus(id(), info.pluginId(), info.pluginVersion(), plan.enabled(), state, since, reason,
                 info.transports(), endpoints, restarts, counters.snapshot());
-    }
-
-    /** The running instance, for the host's shutdown (which stops every service in parallel). */
-    RunningService runningInstance() {
-        return running;
-    }
-
-    void markStopping() {
-        generation++;
-        if (state == ServiceState.RUNNING) {
-            enter(ServiceState.STOPPING, "");
-        }
-    }
-
-    void markStopped() {
-        running = null;
-        endpoints = List.of();
-        enter(ServiceState.STOPPED, "");
     }
 
     private void afterFailure(String cause) {
