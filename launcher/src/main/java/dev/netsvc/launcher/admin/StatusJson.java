@@ -36,6 +36,8 @@ public final class StatusJson {
         for (ServiceStatus service : view.services()) {
             service(json, service);
         }
+        json.endArray().name("problems").beginArray();
+        view.problems().forEach(json::value);
         json.endArray().name("plugins").beginObject()
                 .name("deploys").value(view.pluginDeploys())
                 .name("failedDeploys").value(view.pluginDeployFailures())

@@ -42,6 +42,7 @@ final class CheckCommand implements Main.Command {
         try (PluginCatalog plugins = Cli.loadPlugins(RunOptions.pluginsDir(cl, launch), launch)) {
             Configuration config = RunOptions.sources(cl, launch).read(plugins.services());
             Plan plan = config.plan(); // a ConfigException exits 2 through Main
+            plan.warnings().forEach(w -> launch.err().println("netsvc: warning: " + w));
             print(config.effective(), launch.out());
             launch.out().printf("%nconfiguration ok: %d of %d services enabled, %d plugins%n",
                     plan.enabled().size(), plan.services().size(), plugins.generations().size());

@@ -77,6 +77,7 @@ public final class PluginCatalog implements AutoCloseable {
     private final String systemVersion;
     private final Clock clock;
     private final Report report;
+    private List<Problem> failures; // what went wrong during an apply, while one runs
     private final Map<String, Candidate> candidates = new TreeMap<>();
     private final Set<Candidate> failed = new HashSet<>();
     private final Set<String> reportedLosers = new HashSet<>();
@@ -115,9 +116,28 @@ public final class PluginCatalog implements AutoCloseable {
 
     /**
      * Takes in what the scanner found changed, then makes the best jar of each plugin id it touched the one
-     * that runs, through {@code deployment}.
+     * that runs, through {@code deployment}. Returns the problems it reported meanwhile (each also went to
+     * the report), for a reload to answer with.
      */
-    public synchronized void apply(List<JarChange> changes, Deployment deployment) {
+    public synchronized List<Problem> apply(List<JarChange> changes, Deployment deployment) {
+        failures = new ArrayList<>();
+        try {
+            applyChanges(changes, deployment);
+            return failures;
+        } finally {
+            failures = null;
+        }
+    }
+
+    // A jar refused or a deploy that failed: reported, and kept for apply's answer
+    private void fail(Problem problem) {
+        if (failures != null) {
+            failures.add(problem);
+        }
+        report.problem(problem);
+    }
+
+    private void applyChanges(List<JarChange> changes, Deployment deployment) {
         Map<String, String> touched = new LinkedHashMap<>(); // plugin id -> a jar it lost (or null)
         for (JarChange change : changes) {
             switch (change.kind()) {
@@ -164,7 +184,7 @@ public final class PluginCatalog implements AutoCloseable {
             return new Candidate(change.name(), change.checksum(), staged, PluginJarCheck.check(staged, systemVersion));
         } catch (PluginJarCheck.Rejected e) {
             failedDeploys.incrementAndGet();
-            report.problem(new Problem("plugin jar " + change.name(), e.getMessage()));
+            fail(new Problem("plugin jar " + change.name(), e.getMessage()));
             store.discard(staged);
             return null;
         }
@@ -276,7 +296,7 @@ public final class PluginCatalog implements AutoCloseable {
     private void refuse(Candidate candidate, PluginGeneration current, String cause) {
         failed.add(candidate);
         failedDeploys.incrementAndGet();
-        report.problem(new Problem("plugin jar " + candidate.jarName(), cause
+        fail(new Problem("plugin jar " + candidate.jarName(), cause
                 + (current == null ? "" : "; " + current.version() + " from " + current.jarName() + " keeps serving")));
     }
 

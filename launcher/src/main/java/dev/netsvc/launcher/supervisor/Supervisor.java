@@ -212,9 +212,144 @@ public final class Supervisor {
         s.start();
     }
 
+    /**
+     * Applies new settings to running services as one transaction: every service in {@code renew} gets a
+     * new instance beside its running one ({@link SupervisedService#renew}), every one in {@code start}
+     * starts; {@code replan} only takes new plans (a stopped service, a changed restart policy). When one
+     * new instance cannot start, the ones started so far stop again and nothing changed: the returned
+     * renewal is {@link Renewal#refused()}. Otherwise the old instances serve on beside the new ones until
+     * {@link Renewal#finish()}, after the probation, stops them and the services in {@code stop}.
+     */
+    public synchronized Renewal reconfigure(List<ServicePlan> renew, List<ServicePlan> start, List<String> stop,
+                                            List<ServicePlan> replan) {
+        Renewal renewal = new Renewal(stop);
+        for (ServicePlan p : start) {
+            if (!services.containsKey(p.id())) { // a new service (a new instance): supervised from now on, unless refused
+                register(fresh(p, new ServiceCounters()));
+                renewal.added.add(p.id());
+            }
+        }
+        for (ServicePlan p : renew) {
+            SupervisedService s = require(p.id());
+            String failure = s.renew(p);
+            if (failure != null) {
+                renewal.abandon(p.id(), failure);
+                return renewal;
+            }
+            renewal.renewing.add(s);
+        }
+        for (ServicePlan p : start) {
+            SupervisedService s = require(p.id());
+            ServicePlan before = s.plan();
+            s.plan(p);
+            s.forgetRestarts();
+            String failure;
+            try {
+                s.start();
+                failure = s.state() == ServiceState.RUNNING ? null : s.reason();
+            } catch (ConfigException e) {
+                failure = e.getMessage();
+            }
+            if (failure != null) {
+                s.stop(grace);
+                s.plan(before);
+                renewal.abandon(p.id(), failure);
+                return renewal;
+            }
+            renewal.started.add(s);
+        }
+        replan.forEach(p -> require(p.id()).plan(p));
+        return renewal;
+    }
+
+    /** A reconfiguration on probation, or refused. */
+    public final class Renewal {
+        private final List<String> removing = new ArrayList<>();
+
+        /** Also stops and forgets {@code ids} (no longer configured) when it finishes. */
+        public Renewal removing(List<String> ids) {
+            removing.addAll(ids);
+            return this;
+        }
+
+        private final List<SupervisedService> renewing = new ArrayList<>();
+        private final List<SupervisedService> started = new ArrayList<>();
+        private final List<String> added = new ArrayList<>();
+        private final List<String> stopping;
+        private String refusedId;
+        private String refusedCause;
+
+        private Renewal(List<String> stopping) {
+            this.stopping = List.copyOf(stopping);
+        }
+
+        // Under the supervisor's lock: undo what started, the old instances serve on
+        private void abandon(String id, String cause) {
+            refusedId = id;
+            refusedCause = cause;
+            renewing.forEach(s -> s.abandonRenewal(grace));
+            started.forEach(s -> s.stop(grace));
+            added.forEach(Supervisor.this::forget);
+            renewing.clear();
+            started.clear();
+        }
+
+        /** The service whose new instance could not start, and why; empty when the renewal went ahead. */
+        public Optional<Problem> refused() {
+            return refusedId == null ? Optional.empty() : Optional.of(new Problem(refusedId, refusedCause));
+        }
+
+        /** Whether a renewed service still has its previous instance standing by (its new one has not died). */
+        public boolean onProbation() {
+            synchronized (Supervisor.this) {
+                return renewing.stream().anyMatch(SupervisedService::renewing);
+            }
+        }
+
+        /**
+         * Ends the probation: the previous instances of the renewed services stop (draining within the
+         * grace) and so do the services to stop, all at the same time. Returns the services whose new
+         * instance died on probation, and why: their previous instance serves on.
+         */
+        public List<Problem> finish() {
+            synchronized (Supervisor.this) {
+                List<Problem> rolledBack = new ArrayList<>();
+                Map<String, String> why = new java.util.concurrent.ConcurrentHashMap<>();
+                List<SupervisedService> stop = new ArrayList<>();
+                for (String id : stopping) {
+                    SupervisedService s = services.get(id);
+                    if (s != null) {
+                        stop.add(s);
+                    }
+                }
+                removing.forEach(Supervisor.this::forget); // stopped below, no longer supervised
+                Duration g = grace;
+                List<SupervisedService> all = new ArrayList<>(renewing);
+                all.addAll(stop);
+                Parallel.run("finish", all, s -> {
+                    if (stop.contains(s)) {
+                        s.stop(g);
+                    } else {
+                        String cause = s.finishRenewal(g);
+                        if (cause != null) {
+                            why.put(s.id(), cause);
+                        }
+                    }
+                }, g.plus(Stopper.MARGIN).plus(Stopper.MARGIN));
+                renewing.stream().filter(s -> why.containsKey(s.id())).forEach(s -> rolledBack.add(new Problem(s.id(), why.get(s.id()))));
+                return rolledBack;
+            }
+        }
+    }
+
     /** Gives a service a new plan (a reload) that takes effect at its next start. */
     public synchronized void replan(ServicePlan plan) {
         require(plan.id()).plan(plan);
+    }
+
+    /** The plan of every supervised service, by id; no lock. */
+    public List<ServicePlan> plans() {
+        return view.stream().map(SupervisedService::plan).toList();
     }
 
     /** The plan the service {@code id} runs (or will run at its next start), if it is supervised. */
