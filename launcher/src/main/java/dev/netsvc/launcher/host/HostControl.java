@@ -29,6 +29,8 @@ public final class HostControl implements ControlServer.Handler {
             case "status" -> status(args);
             case "start", "stop", "restart" -> act(request.get(0), args);
             case "reload" -> reload();
+            case "listening" -> new Reply(ExitStatus.OK, String.join("", host.services().stream()
+                    .flatMap(s -> s.endpoints().stream()).map(e -> e + "\n").toList()), "");
             default -> new Reply(ExitStatus.USAGE, "", "netsvc: the host does not know the request '" + request.get(0) + "'\n");
         };
     }
