@@ -120,8 +120,20 @@ final class DistProcess implements AutoCloseable {
         return launchIn(home(), args);
     }
 
+    /** Like {@link #run}, with more environment variables (NETSVC_JAVA_OPTS, say). */
+    static DistProcess runWith(Map<String, String> env, String... args) {
+        DistProcess p = launchIn(home(), env, args);
+        p.awaitReady(Duration.ofSeconds(30));
+        return p;
+    }
+
     /** Like {@link #launch}, for another distribution. */
     static DistProcess launchIn(Path home, String... args) {
+        return launchIn(home, Map.of(), args);
+    }
+
+    /** Like {@link #launch}, for another distribution and with more environment variables. */
+    static DistProcess launchIn(Path home, Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(Arrays.asList(args));
         String joined = String.join(" ", args);
@@ -137,7 +149,7 @@ final class DistProcess implements AutoCloseable {
         if (!joined.contains("admin.port=")) {
             all.addAll(List.of("--set", "admin.port=0"));
         }
-        DistProcess p = startIn(home, Map.of(), all.toArray(String[]::new));
+        DistProcess p = startIn(home, env, all.toArray(String[]::new));
         p.controlSocket = socket;
         return p;
     }
@@ -366,6 +378,19 @@ final class DistProcess implements AutoCloseable {
 
     static Result exec(Duration timeout, String... args) {
         return exec(timeout, new byte[0], args);
+    }
+
+    /** Like {@link #exec}, with more environment variables (NETSVC_JAVA_OPTS, say). */
+    static Result execWith(Map<String, String> env, Duration timeout, String... args) {
+        try (DistProcess p = startIn(home(), env, args)) {
+            try {
+                p.stdin().close();
+            } catch (IOException e) {
+                // nothing to say to it
+            }
+            int code = p.awaitExit(timeout);
+            return new Result(code, p.stdoutText(), p.stderrText());
+        }
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------

@@ -351,7 +351,8 @@ public final class Host implements HostView, AutoCloseable {
             Problem p = renewal.refused().get();
             List<String> lines = new ArrayList<>(List.of(p.subject() + ": not applied: " + p.cause()));
             lines.addAll(notes);
-            return new Reload(lines, ExitStatus.FAILURE, p + "; nothing was changed, every service serves as before");
+            return new Reload(lines, renewal.refusedByConfiguration() ? ExitStatus.USAGE : ExitStatus.FAILURE,
+                    p + "; nothing was changed, every service serves as before");
         }
         awaitProbation(renewal, host.probation());
         List<Problem> rolledBack = renewal.finish();

@@ -205,8 +205,9 @@ final class SupervisedService {
     /**
      * Starts an instance of {@code next} beside the running one, which keeps serving: they share the
      * listening sockets of the addresses they have in common, and the new one binds those it moved to. Until
-     * {@link #finishRenewal} the old one stands by: if the new one dies meanwhile, the old one simply goes on
-     * ({@link #died}). Returns null when the new instance runs, else why not (nothing changed).
+     * {@link #commitRenewal} the old one stands by: if the new one dies meanwhile, the old one simply goes on
+     * ({@link #died}). Returns null when the new instance runs, else why not (nothing changed); a
+     * {@link ConfigException} of its start propagates (nothing changed either).
      */
     String renew(ServicePlan next) {
         if (state != ServiceState.RUNNING || running == null || standby != null) {
@@ -218,7 +219,7 @@ final class SupervisedService {
             fresh = startInstance(next, gen);
         } catch (ConfigException e) {
             log.error("{}: its new settings are refused: {}", id(), e.getMessage());
-            return e.getMessage();
+            throw e;
         } catch (StartFailure e) {
             log.error("{}: a new instance failed to start: {}{}; the running one keeps serving", id(), e.cause, e.hint);
             return e.cause;
@@ -233,21 +234,21 @@ final class SupervisedService {
         return null;
     }
 
+    /** How a renewal ended: the previous instance to stop (null when none is left), or why it was rolled back. */
+    record Commit(RunningService previous, String rolledBack) {
+    }
+
     /**
-     * Ends a renewal's probation: the previous instance stops (draining within {@code grace}) and the new
-     * one is the service. Returns null, or why the renewal was rolled back (the new instance died on
-     * probation and the previous one serves on).
+     * Ends a renewal's probation: the new instance is the service, and the previous one is handed back
+     * to be stopped (it drains meanwhile); or the renewal was rolled back (the new instance died on
+     * probation and the previous one serves on), and why.
      */
-    String finishRenewal(Duration grace) {
+    Commit commitRenewal() {
         String why = rolledBack;
         rolledBack = null;
         Standby previous = standby;
         standby = null;
-        if (previous != null) {
-            boolean stopped = Stopper.stop(id(), previous.running(), grace);
-            log.info("{}: previous instance stopped{}", id(), stopped ? "" : " (abandoned: stop did not return in time)");
-        }
-        return why;
+        return new Commit(previous == null ? null : previous.running(), why);
     }
 
     /** Ends a renewal at once, the new instance stopped and the previous one the service again (a refused transaction). */

@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.supervisor;
 
 import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.text.PlainCause;
@@ -49,6 +50,7 @@ public final class Supervisor {
     private volatile Duration grace;
     private volatile Set<Integer> udpPorts = Set.of();
     private volatile Thread thread;
+    private final List<Thread> retiring = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public Supervisor(Clock clock, Path home, Duration grace) {
@@ -231,7 +233,13 @@ public final class Supervisor {
         }
         for (ServicePlan p : renew) {
             SupervisedService s = require(p.id());
-            String failure = s.renew(p);
+            String failure;
+            try {
+                failure = s.renew(p);
+            } catch (ConfigException e) {
+                renewal.configuration = true;
+                failure = e.getMessage();
+            }
             if (failure != null) {
                 renewal.abandon(p.id(), failure);
                 return renewal;
@@ -248,6 +256,7 @@ public final class Supervisor {
                 s.start();
                 failure = s.state() == ServiceState.RUNNING ? null : s.reason();
             } catch (ConfigException e) {
+                renewal.configuration = true;
                 failure = e.getMessage();
             }
             if (failure != null) {
@@ -278,6 +287,7 @@ public final class Supervisor {
         private final List<String> stopping;
         private String refusedId;
         private String refusedCause;
+        private boolean configuration;
 
         private Renewal(List<String> stopping) {
             this.stopping = List.copyOf(stopping);
@@ -299,6 +309,11 @@ public final class Supervisor {
             return refusedId == null ? Optional.empty() : Optional.of(new Problem(refusedId, refusedCause));
         }
 
+        /** Whether the refusal was the configuration's (a service refused its settings as it started): exit 2. */
+        public boolean refusedByConfiguration() {
+            return configuration;
+        }
+
         /** Whether a renewed service still has its previous instance standing by (its new one has not died). */
         public boolean onProbation() {
             synchronized (Supervisor.this) {
@@ -307,14 +322,21 @@ public final class Supervisor {
         }
 
         /**
-         * Ends the probation: the previous instances of the renewed services stop (draining within the
-         * grace) and so do the services to stop, all at the same time. Returns the services whose new
-         * instance died on probation, and why: their previous instance serves on.
+         * Ends the probation: each renewed service's previous instance stops taking new connections now and
+         * drains within the grace in the background ({@link #retire}); the services to stop stop. Returns the
+         * services whose new instance died on probation, and why: their previous instance serves on.
          */
         public List<Problem> finish() {
             synchronized (Supervisor.this) {
                 List<Problem> rolledBack = new ArrayList<>();
-                Map<String, String> why = new java.util.concurrent.ConcurrentHashMap<>();
+                for (SupervisedService s : renewing) {
+                    SupervisedService.Commit commit = s.commitRenewal();
+                    if (commit.rolledBack() != null) {
+                        rolledBack.add(new Problem(s.id(), commit.rolledBack()));
+                    } else if (commit.previous() != null) {
+                        retire(s.id(), commit.previous());
+                    }
+                }
                 List<SupervisedService> stop = new ArrayList<>();
                 for (String id : stopping) {
                     SupervisedService s = services.get(id);
@@ -322,24 +344,32 @@ public final class Supervisor {
                         stop.add(s);
                     }
                 }
-                removing.forEach(Supervisor.this::forget); // stopped below, no longer supervised
-                Duration g = grace;
-                List<SupervisedService> all = new ArrayList<>(renewing);
-                all.addAll(stop);
-                Parallel.run("finish", all, s -> {
-                    if (stop.contains(s)) {
-                        s.stop(g);
-                    } else {
-                        String cause = s.finishRenewal(g);
-                        if (cause != null) {
-                            why.put(s.id(), cause);
-                        }
+                removing.forEach(id -> {
+                    SupervisedService s = forget(id);
+                    if (s != null) {
+                        stop.add(s);
                     }
-                }, g.plus(Stopper.MARGIN).plus(Stopper.MARGIN));
-                renewing.stream().filter(s -> why.containsKey(s.id())).forEach(s -> rolledBack.add(new Problem(s.id(), why.get(s.id()))));
+                });
+                stopAll(stop);
                 return rolledBack;
             }
         }
+    }
+
+    /**
+     * Stops an instance that a newer one replaced, on a thread of its own: it stops taking new connections
+     * at once, and its open connections get the grace to finish, so whoever waits for the change (a reload)
+     * need not wait for them. {@link #stopAll()} waits for every instance still retiring.
+     */
+    private void retire(String id, RunningService previous) {
+        Duration g = grace;
+        previous.stopAccepting();
+        Thread t = Thread.ofPlatform().name("retire-" + id).daemon(true).start(() -> {
+            boolean stopped = Stopper.stop(id, previous, g);
+            log.info("{}: previous instance stopped{}", id, stopped ? "" : " (abandoned: stop did not return in time)");
+        });
+        retiring.add(t);
+        retiring.removeIf(r -> !r.isAlive());
     }
 
     /** Gives a service a new plan (a reload) that takes effect at its next start. */
@@ -410,5 +440,17 @@ public final class Supervisor {
     public synchronized void stopAll() {
         closed = true;
         stopAll(List.copyOf(services.values()));
+        long deadline = System.nanoTime() + grace.plus(Stopper.MARGIN).toNanos();
+        for (Thread t : retiring) { // instances replaced a moment ago, still draining
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try {
+                    t.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }
