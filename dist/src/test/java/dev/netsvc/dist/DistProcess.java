@@ -425,6 +425,25 @@ final class DistProcess implements AutoCloseable {
         }
     }
 
+    /** A copy of the distribution (bin, lib, plugins, conf, www, ...) in {@code home}, without var/ and logs/. */
+    static Path copyOfDistribution(Path home) throws IOException {
+        try (var all = Files.walk(home())) {
+            for (Path from : all.toList()) {
+                Path rel = home().relativize(from);
+                if (rel.startsWith("var") || rel.startsWith("logs") || rel.startsWith("run")) {
+                    continue;
+                }
+                Path to = home.resolve(rel.toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return home;
+    }
+
     /** A scratch copy of the distribution's plugins folder, for tests that add or break jars. */
     static Path copyOfPlugins(Path into) throws IOException {
         Path dir = Files.createDirectories(into.resolve("plugins"));

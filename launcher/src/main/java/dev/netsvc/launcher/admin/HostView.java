@@ -61,4 +61,9 @@ public interface HostView {
     default List<String> problems() {
         return List.of();
     }
+
+    /** The plugins (id and version) whose unloaded class loader was not collected yet. */
+    default List<String> pluginsAwaitingCollection() {
+        return List.of();
+    }
 }

@@ -43,6 +43,9 @@ public final class StatusJson {
                 .name("failedDeploys").value(view.pluginDeployFailures())
                 .name("uncollectedClassLoaders").value(view.uncollectedPluginClassLoaders())
                 .name("classLoadersAwaitingCollection").value(view.pluginClassLoadersAwaitingCollection())
+                .name("awaitingCollection").beginArray();
+        view.pluginsAwaitingCollection().forEach(json::value);
+        json.endArray()
                 .name("running").beginArray();
         for (PluginStatus plugin : view.plugins()) {
             json.beginObject().name("id").value(plugin.id()).name("version").value(plugin.version())

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -64,6 +65,8 @@ public final class Host implements HostView, AutoCloseable {
     private Plan launchPlan; // until launch()
     private volatile AdminServer admin;
     private volatile PluginFolderWatcher watcher;
+    private volatile CompletableFuture<?> pluginsOpen = CompletableFuture.completedFuture(null);
+    private boolean closed;
     private final Map<String, Long> reloads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -87,6 +90,7 @@ public final class Host implements HostView, AutoCloseable {
         this.settings = plan.host();
         this.supervisor = new Supervisor(clock, sources.layout().home(), plan.shutdownGrace());
         this.deployment = new ServiceDeployment(supervisor, sources::planPart);
+        plugins.probation(plan.host().probation());
         supervisor.addDeathListener(plugins::died);
     }
 
@@ -132,9 +136,23 @@ public final class Host implements HostView, AutoCloseable {
      * and jars added to, replaced in or removed from the plugins folder are deployed, swapped or removed.
      */
     public void supervise() {
+        supervise(CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #supervise()}, but the plugins folder is watched, and a reload looks at it, only once
+     * {@code pluginsOpen} completes: a JVM recording the start cache keeps every class it loaded (so every
+     * plugin's class loader) until the recording ends, so no plugin is loaded or unloaded before then.
+     */
+    public void supervise(CompletableFuture<?> pluginsOpen) {
         supervisor.startThread();
         admin = startAdmin(settings);
-        if (settings.pluginsWatch()) {
+        this.pluginsOpen = pluginsOpen;
+        pluginsOpen.whenComplete((done, failure) -> watchPlugins());
+    }
+
+    private synchronized void watchPlugins() {
+        if (settings.pluginsWatch() && !closed) {
             scanner.settle(settings.pluginsScanInterval());
             PluginFolderWatcher w = new PluginFolderWatcher(scanner, changes -> plugins.apply(changes, deployment),
                     settings.pluginsScanInterval(), true, clock);
@@ -208,6 +226,11 @@ public final class Host implements HostView, AutoCloseable {
     @Override
     public int pluginClassLoadersAwaitingCollection() {
         return plugins.classLoadersAwaitingCollection();
+    }
+
+    @Override
+    public List<String> pluginsAwaitingCollection() {
+        return plugins.classLoadersAwaitingCollectionOf();
     }
 
     @Override
@@ -290,6 +313,7 @@ public final class Host implements HostView, AutoCloseable {
      * say so), each its own all-or-nothing swap.
      */
     public Reload reload() {
+        awaitPluginsOpen();
         List<String> lines = new ArrayList<>();
         String failure = "";
         List<PluginStatus> before = plugins.plugins();
@@ -385,6 +409,7 @@ public final class Host implements HostView, AutoCloseable {
             lines.add("netsvc.shutdown-grace is now " + next.shutdownGrace().toMillis() + " ms");
         }
         if (!next.probation().equals(was.probation())) {
+            plugins.probation(next.probation());
             lines.add("netsvc.probation is now " + next.probation().toMillis() + " ms");
         }
         if (was.adminDiffers(next)) {
@@ -408,9 +433,23 @@ public final class Host implements HostView, AutoCloseable {
         return Map.copyOf(reloads);
     }
 
+    // A reload during the start cache's recording waits for it (bounded: the JDK needs a few seconds)
+    private void awaitPluginsOpen() {
+        try {
+            pluginsOpen.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the recording failed or hangs: plugins change all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops watching the plugins folder, the admin endpoint and every service (within the grace plus a margin). */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         PluginFolderWatcher w = watcher;
         if (w != null) {
             w.close();
