@@ -304,4 +304,34 @@ class ReloadIT {
             assertEquals(0, again.terminate(T), again::output);
         }
     }
+
+    @Test
+    void aVanishedPluginsFolderIsSaidOnceShownEverywhereAndFailsAReload() throws Exception {
+        Path plugins = DistProcess.copyOfPlugins(tmp);
+        try (DistProcess netsvc = DistProcess.run("-p", plugins.toString(), "--enable", "daytime", "--set", "daytime.port=0",
+                "--set", "plugins.scan-interval=200ms")) {
+            int daytime = netsvc.port("daytime", "tcp");
+            Path aside = tmp.resolve("plugins-aside");
+            Files.move(plugins, aside);
+            netsvc.awaitLine(T, java.util.regex.Pattern.compile("plugins folder " + java.util.regex.Pattern.quote(plugins.toString())
+                    + " cannot be read: it does not exist; the plugins loaded keep running"));
+            Await.until(T, "status shows it", () -> netsvc.control("status").stdout().contains(
+                    "problem: plugins folder " + plugins + " cannot be read: it does not exist"));
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(netsvc.adminUri().resolve("/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode());
+            assertTrue(health.body().contains("plugins folder " + plugins + " cannot be read"), health.body());
+            DistProcess.Result reload = netsvc.control("reload");
+            assertEquals(1, reload.exitCode(), reload::toString);
+            assertTrue(reload.stderr().contains("cannot be read: it does not exist"), reload::toString);
+            assertTrue(listens(daytime), "the loaded plugins keep running");
+            Files.move(aside, plugins);
+            netsvc.awaitLine(T, java.util.regex.Pattern.compile("plugins folder .* can be read again"));
+            assertEquals(1, netsvc.stderrLines().stream().filter(l -> l.contains("cannot be read: it does not exist; the")).count(),
+                    "said once, not at every scan:\n" + netsvc.output());
+            Await.until(T, "healthy again", () -> !netsvc.control("status").stdout().contains("problem:"));
+            assertEquals(0, netsvc.control("reload").exitCode());
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+        }
+    }
 }
