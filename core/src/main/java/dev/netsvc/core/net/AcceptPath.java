@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@code max-connections} is not decided here: each engine takes a permit <em>before</em> accept, so
  * clients beyond it wait in the listen backlog; the engine reports reaching it with {@link #limitReached}.
  * Failed accepts (out of file descriptors) go through {@link #acceptFailed}. Counter names are in
- * {@link TcpCounters}. Thread-safe.
+ * {@link Counters}. Thread-safe.
  */
 public final class AcceptPath {
 
@@ -70,17 +71,17 @@ public final class AcceptPath {
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
         this.policy = policy;
-        this.gate = new SourceGate(policy, context.clock(), counters, TcpCounters.SOURCES_FORGOTTEN);
+        this.gate = new SourceGate(policy, context.clock(), counters, Counters.TCP_SOURCES_FORGOTTEN);
         this.refusals = new RefusalLog(context.log(), context.clock(), "connections");
-        this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(TcpCounters.ACCEPT_FAILED));
+        this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(Counters.TCP_ACCEPT_FAILED));
         for (RefusalReason reason : RefusalReason.values()) {
-            refused.put(reason, counters.counter(TcpCounters.refused(reason)));
+            refused.put(reason, counters.counter(Counters.TCP_REFUSED.member(reason.label())));
         }
-        this.accepted = counters.counter(TcpCounters.ACCEPTED);
-        this.active = counters.counter(TcpCounters.ACTIVE);
-        this.limitReached = counters.counter(TcpCounters.LIMIT_REACHED);
-        counters.counter(TcpCounters.IDLE_TIMEOUT);
-        counters.counter(TcpCounters.FAILED);
+        this.accepted = counters.counter(Counters.TCP_ACCEPTED);
+        this.active = counters.counter(Counters.TCP_ACTIVE);
+        this.limitReached = counters.counter(Counters.TCP_LIMIT_REACHED);
+        counters.counter(Counters.TCP_IDLE_TIMEOUT);
+        counters.counter(Counters.TCP_FAILED);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
@@ -105,8 +106,8 @@ public final class BlockingTcpServer {
         this.endpoint = new Endpoint(Transport.TCP, (InetSocketAddress) server.socket().getLocalSocketAddress());
         this.permits = new Semaphore(limits.maxConnections());
         this.acceptPath = AcceptPath.of(context, endpoint.toString());
-        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
-        this.failed = context.counters().counter(TcpCounters.FAILED);
+        this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
+        this.failed = context.counters().counter(Counters.TCP_FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
     }
 

@@ -1,12 +1,12 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
-import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -62,10 +62,10 @@ public final class NioTcpServer {
         this.channel = channel;
         this.acceptPath = AcceptPath.of(context, new Endpoint(Transport.TCP,
                 (InetSocketAddress) channel.socket().getLocalSocketAddress()).toString());
-        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
-        this.failed = context.counters().counter(TcpCounters.FAILED);
-        this.inputLimit = context.counters().counter(TcpCounters.INPUT_LIMIT);
-        this.backpressure = context.counters().counter(TcpCounters.BACKPRESSURE_PAUSES);
+        this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
+        this.failed = context.counters().counter(Counters.TCP_FAILED);
+        this.inputLimit = context.counters().counter(Counters.TCP_INPUT_LIMIT);
+        this.backpressure = context.counters().counter(Counters.TCP_BACKPRESSURE_PAUSES);
         this.loops = new EventLoop[options.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {

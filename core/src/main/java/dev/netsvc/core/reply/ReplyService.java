@@ -1,6 +1,7 @@
 package dev.netsvc.core.reply;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -94,7 +95,7 @@ public abstract class ReplyService implements NetService {
     public final RunningService start(ServiceContext context) throws IOException {
         Supplier<byte[]> replies = open(context);
         Duration linger = context.get(LINGER);
-        LongAdder tcpReplied = context.counters().counter("tcp.replied");
+        LongAdder tcpReplied = context.counters().counter(Counters.TCP_REPLIED);
         BlockingTcpServer tcp = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), linger),
                 socket -> {

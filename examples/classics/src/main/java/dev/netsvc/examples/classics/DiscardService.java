@@ -1,6 +1,7 @@
 package dev.netsvc.examples.classics;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counter;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -27,6 +28,8 @@ public final class DiscardService implements NetService {
     static final int PORT = 9009;
     static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(1000);
     static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("1m");
+    /** A counter of this plugin's own: /metrics shows it as netsvc_service_events_total{event="tcp.bytes.discarded"}. */
+    static final Counter DISCARDED = Counter.of("tcp.bytes.discarded");
 
     @Override
     public String id() {
@@ -59,7 +62,7 @@ public final class DiscardService implements NetService {
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {
-        LongAdder bytes = context.counters().counter("tcp.bytes.discarded");
+        LongAdder bytes = context.counters().counter(DISCARDED);
         BlockingTcpServer tcp = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
                 socket -> discard(socket, bytes));

@@ -1,5 +1,6 @@
 package dev.netsvc.echo.async;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
@@ -9,7 +10,6 @@ import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
-import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -88,9 +88,9 @@ final class AsyncEchoServer {
         this.timer = timer;
         this.buffers = new BufferBudget(limits.maxBuffer(), limits.bufferBudget());
         this.acceptPath = AcceptPath.of(context, endpoint().toString());
-        this.echoed = context.counters().counter("tcp.bytes.echoed");
-        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
-        this.failed = context.counters().counter(TcpCounters.FAILED);
+        this.echoed = context.counters().counter(Counters.TCP_BYTES_ECHOED);
+        this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
+        this.failed = context.counters().counter(Counters.TCP_FAILED);
     }
 
     static AsyncEchoServer start(ServiceContext context, Limits limits) throws IOException {

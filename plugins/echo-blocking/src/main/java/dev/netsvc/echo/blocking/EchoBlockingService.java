@@ -1,6 +1,7 @@
 package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -64,7 +65,7 @@ public final class EchoBlockingService implements NetService {
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         BufferBudget buffers = new BufferBudget(context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET));
-        LongAdder bytes = context.counters().counter("tcp.bytes.echoed");
+        LongAdder bytes = context.counters().counter(Counters.TCP_BYTES_ECHOED);
         BlockingTcpServer server = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
                 socket -> echo(socket, buffers, bytes));
