@@ -19,7 +19,7 @@ import java.nio.channels.NetworkChannel;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -40,7 +40,7 @@ public final class AcceptPath {
     /** An admitted connection's hold on its source's count and on {@code tcp.connections.active}. */
     public final class Ticket {
         private final SourceKey source;
-        private final AtomicBoolean released = new AtomicBoolean();
+        volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
         private Ticket(SourceKey source) {
             this.source = source;
@@ -48,7 +48,7 @@ public final class AcceptPath {
 
         /** The connection closed; calling it again is harmless. */
         public void release() {
-            if (released.compareAndSet(false, true)) {
+            if (RELEASED.compareAndSet(this, 0, 1)) {
                 // the source's count first: whoever sees 'active' drop may count on the slot being free
                 if (source != null) {
                     perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
@@ -57,6 +57,9 @@ public final class AcceptPath {
             }
         }
     }
+
+    private static final AtomicIntegerFieldUpdater<Ticket> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
     private final AccessPolicy policy;
     private final SourceGate gate;

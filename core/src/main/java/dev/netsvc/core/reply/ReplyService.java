@@ -12,6 +12,7 @@ import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * A service whose answer does not depend on the question, like inetd's daytime, time and qotd. Over TCP
- * it sends the reply as soon as a client connects, ignores any input and closes (without losing the
- * reply: see {@link TcpReply}); over UDP it answers each datagram the {@link dev.netsvc.core.udp.UdpGuard}
+ * it sends the reply as soon as a client connects, ignores any input and closes without losing the
+ * reply ({@link dev.netsvc.core.net.TcpConnection#closeLingering}, for at most {@link #LINGER}); over UDP it answers each datagram the {@link dev.netsvc.core.udp.UdpGuard}
  * admits, whatever it contains. Both listen on the service's port.
  *
  * <p>A subclass passes its id, description, default port and largest reply to the constructor, and
@@ -98,10 +99,10 @@ public abstract class ReplyService implements NetService {
         LongAdder tcpReplied = context.counters().counter(Counters.TCP_REPLIED);
         BlockingTcpServer tcp = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), linger),
-                socket -> {
-                    TcpReply.write(socket, replies.get());
+                connection -> {
+                    connection.write(ByteBuffer.wrap(replies.get()));
                     tcpReplied.increment();
-                    TcpReply.discardUntilClosed(socket, linger);
+                    connection.closeLingering(linger); // what the client sent must not reset the reply away
                 });
         try {
             UdpServer udp = UdpServer.start(context, maxReply, (request, source, reply) -> {

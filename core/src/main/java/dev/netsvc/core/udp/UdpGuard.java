@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>Per-source token bucket ({@code udp-rate}, {@code udp-burst}), then the service-wide one
  *     ({@code udp-global-rate}): a forged source cannot turn the service into an amplifier.</li>
  * </ol>
- * Every drop is counted by reason ({@link DropReason#counter()}). Thread-safe.
+ * Every drop is counted by reason ({@link dev.netsvc.core.Counters#UDP_DROPPED}). Thread-safe.
  */
 public final class UdpGuard {
 

@@ -7,14 +7,14 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 import dev.netsvc.core.udp.UdpLimits;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +69,10 @@ public final class DiscardService implements NetService {
         return Serving.tcpAndUdp(context, tcp, 0, (request, source, reply) -> false);
     }
 
-    static void discard(Socket socket, LongAdder bytes) throws IOException {
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
+    static void discard(TcpConnection connection, LongAdder bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
         int n;
-        while ((n = in.read(buffer)) >= 0) {
+        while ((n = connection.read(buffer.clear())) >= 0) {
             bytes.add(n);
         }
     }
