@@ -237,11 +237,7 @@ public final class BlockingTcpServer {
         if (open.remove(connection)) {
             connection.ticket.release();
             permits.release();
-            if (stopping.get() && open.isEmpty()) {
-                synchronized (open) {
-                    open.notifyAll(); // stop() waits for the last connection
-                }
-            }
+            GracefulStop.removed(open); // stop() may wait for the last one
         }
     }
 
@@ -295,18 +291,7 @@ public final class BlockingTcpServer {
 
         @Override
         public boolean awaitConnections(long deadlineNanos) {
-            synchronized (open) {
-                long left;
-                while (!open.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(open, left);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-                return open.isEmpty();
-            }
+            return GracefulStop.awaitEmpty(open, deadlineNanos);
         }
 
         @Override

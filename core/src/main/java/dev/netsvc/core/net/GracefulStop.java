@@ -1,6 +1,8 @@
 package dev.netsvc.core.net;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The order in which every TCP engine stops, and its deadlines: stop accepting; if the listening socket
@@ -39,6 +41,35 @@ public final class GracefulStop {
     }
 
     private GracefulStop() {
+    }
+
+    /**
+     * For engines that keep their open connections in a concurrent set: waits until {@code open} is empty
+     * or the deadline ({@link System#nanoTime}) passes; true if it is empty. Whoever removes a connection
+     * calls {@link #removed}.
+     */
+    public static boolean awaitEmpty(Set<?> open, long deadlineNanos) {
+        synchronized (open) {
+            long left;
+            while (!open.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(open, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return open.isEmpty();
+        }
+    }
+
+    /** A connection left {@code open}: wakes {@link #awaitEmpty} once it is empty. */
+    public static void removed(Set<?> open) {
+        if (open.isEmpty()) {
+            synchronized (open) {
+                open.notifyAll();
+            }
+        }
     }
 
     /** Runs {@code steps} within {@code grace}; returns false if threads were still running at the end. */
