@@ -61,9 +61,6 @@ public final class AsyncTcpServer {
         }
     }
 
-    /** The sweep's tick when there is no idle timeout to derive it from. */
-    private static final Duration DEFAULT_TICK = Duration.ofMillis(250);
-
     private final ServiceContext context;
     private final Logger log;
     private final AsyncHandler.Factory handlers;
@@ -117,8 +114,7 @@ public final class AsyncTcpServer {
         this.failed = context.counters().counter(Counters.TCP_FAILED);
         long idleMillis = limits.idleTimeout().toMillis();
         this.sweep = DeadlineSweep.start(context.serviceId() + "-idle", context.clock(),
-                idleMillis == 0 ? DEFAULT_TICK : DeadlineSweep.tickFor(limits.idleTimeout()), open,
-                c -> c.deadline(idleMillis), this::closeIdle);
+                DeadlineSweep.tickFor(limits.idleTimeout()), open, c -> c.deadline(idleMillis), this::closeIdle);
     }
 
     /** Listens on {@code context.address()} and starts accepting; on failure nothing is left open. */
@@ -161,10 +157,9 @@ public final class AsyncTcpServer {
     }
 
     private void serve(AsynchronousSocketChannel channel) {
-        AcceptPath.Ticket ticket = acceptPath.admit(channel);
-        if (ticket == null) { // refused: already reset and closed, without a byte
-            permits.release();
-            return;
+        AcceptPath.Ticket ticket = acceptPath.admit(channel, permits);
+        if (ticket == null) {
+            return; // refused: reset and closed without a byte, its permit given back
         }
         ChannelConnection connection;
         try {
@@ -173,7 +168,6 @@ public final class AsyncTcpServer {
         } catch (IOException e) { // it went away meanwhile
             Sockets.closeQuietly(channel);
             ticket.release();
-            permits.release();
             return;
         }
         // stop() releases the listener before it looks at the open connections, and no connection is
@@ -216,7 +210,6 @@ public final class AsyncTcpServer {
     void closed(ChannelConnection connection) {
         if (open.remove(connection)) {
             connection.ticket().release();
-            permits.release();
             GracefulStop.removed(open); // stop() may wait for the last one
         }
     }
@@ -249,7 +242,11 @@ public final class AsyncTcpServer {
     }
 
     /** The stop steps of a channel group the host holds. */
-    private final class Stopping implements GracefulStop.Steps {
+    private final class Stopping extends GracefulStop.ConnectionSet<ChannelConnection> {
+        Stopping() {
+            super(open, sweep);
+        }
+
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
             // returns once no connection is being handed to us; true when a replacing version accepts now
@@ -257,21 +254,16 @@ public final class AsyncTcpServer {
         }
 
         @Override
-        public void endInput() {
-            sweep.stop(); // after a handover's drain: it closed idle ones meanwhile
-            open.forEach(ChannelConnection::endInput);
+        protected void endInput(ChannelConnection connection) {
+            connection.endInput();
         }
 
         @Override
-        public boolean awaitConnections(long deadlineNanos) {
-            return GracefulStop.awaitEmpty(open, deadlineNanos);
+        protected void close(ChannelConnection connection) {
+            connection.closeNow();
         }
 
-        @Override
-        public void closeAll() {
-            open.forEach(ChannelConnection::closeNow);
-        }
-
+        /** The group's threads are the host's: what is ours is the accept back-off, if one waits. */
         @Override
         public boolean awaitThreads(long deadlineNanos) {
             Thread waiting = retry;

@@ -252,6 +252,6 @@ final class ChannelConnection implements AsyncConnection {
 
     /** The idle timeout's deadline (clock millis), or none. */
     long deadline(long idleMillis) {
-        return idleMillis == 0 ? DeadlineSweep.NONE : lastActivity + idleMillis;
+        return DeadlineSweep.after(lastActivity, idleMillis);
     }
 }

@@ -74,8 +74,6 @@ public final class BlockingTcpServer {
 
     /** How often the accept loop looks up from accept() to see whether it should stop. */
     static final int ACCEPT_POLL_MILLIS = 200;
-    /** The sweep's tick when there is no idle timeout to derive it from (read deadlines still need one). */
-    private static final Duration DEFAULT_TICK = Duration.ofMillis(250);
 
     private final ServiceContext context;
     private final Logger log;
@@ -107,8 +105,7 @@ public final class BlockingTcpServer {
         this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
         this.failed = context.counters().counter(Counters.TCP_FAILED);
         this.sweep = DeadlineSweep.start(context.serviceId() + "-deadlines", context.clock(),
-                idleMillis == 0 ? DEFAULT_TICK : DeadlineSweep.tickFor(limits.idleTimeout()), open,
-                c -> c.deadline(idleMillis), this::expire);
+                DeadlineSweep.tickFor(limits.idleTimeout()), open, c -> c.deadline(idleMillis), this::expire);
     }
 
     /** Binds {@code context.address()} and starts accepting. */
@@ -193,10 +190,9 @@ public final class BlockingTcpServer {
 
     /** Admits {@code channel} and starts its thread; a refused or broken one gives its permit back. */
     private void serve(SocketChannel channel) {
-        AcceptPath.Ticket ticket = acceptPath.admit(channel);
-        if (ticket == null) { // refused: already reset and closed, without a byte
-            permits.release();
-            return;
+        AcceptPath.Ticket ticket = acceptPath.admit(channel, permits);
+        if (ticket == null) {
+            return; // refused: reset and closed without a byte, its permit given back
         }
         TcpConnection connection;
         try {
@@ -206,7 +202,6 @@ public final class BlockingTcpServer {
         } catch (IOException e) { // it went away meanwhile
             Sockets.closeQuietly(channel);
             ticket.release();
-            permits.release();
             return;
         }
         open.add(connection);
@@ -236,7 +231,6 @@ public final class BlockingTcpServer {
         connection.close();
         if (open.remove(connection)) {
             connection.ticket.release();
-            permits.release();
             GracefulStop.removed(open); // stop() may wait for the last one
         }
     }
@@ -270,7 +264,11 @@ public final class BlockingTcpServer {
     }
 
     /** The stop steps of threads per connection. */
-    private final class Stopping implements GracefulStop.Steps {
+    private final class Stopping extends GracefulStop.ConnectionSet<TcpConnection> {
+        Stopping() {
+            super(open, sweep);
+        }
+
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
             // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
@@ -284,24 +282,13 @@ public final class BlockingTcpServer {
         }
 
         @Override
-        public void endInput() {
-            sweep.stop();
-            open.forEach(TcpConnection::endInput);
+        protected void endInput(TcpConnection connection) {
+            connection.endInput();
         }
 
         @Override
-        public boolean awaitConnections(long deadlineNanos) {
-            return GracefulStop.awaitEmpty(open, deadlineNanos);
-        }
-
-        @Override
-        public void closeAll() {
-            open.forEach(TcpConnection::close);
-        }
-
-        @Override
-        public boolean awaitThreads(long deadlineNanos) {
-            return awaitConnections(deadlineNanos);
+        protected void close(TcpConnection connection) {
+            connection.close();
         }
     }
 

@@ -40,6 +40,50 @@ public final class GracefulStop {
         boolean awaitThreads(long deadlineNanos);
     }
 
+    /**
+     * The steps of an engine that keeps its open connections in a concurrent set, each of which ends on
+     * its own once its input ends (a thread per connection, a channel's completion handlers), and that
+     * times them out with a {@link DeadlineSweep}. The engine says how to stop accepting, end one
+     * connection's input and close one; whoever removes a connection from the set calls {@link #removed}.
+     */
+    public abstract static class ConnectionSet<C> implements Steps {
+        private final Set<C> open;
+        private final DeadlineSweep<?> sweep;
+
+        protected ConnectionSet(Set<C> open, DeadlineSweep<?> sweep) {
+            this.open = open;
+            this.sweep = sweep;
+        }
+
+        /** Ends {@code connection}'s input: it finishes what it has and closes. */
+        protected abstract void endInput(C connection);
+
+        /** Closes {@code connection} now. */
+        protected abstract void close(C connection);
+
+        @Override
+        public void endInput() {
+            sweep.stop(); // only now: during a handover's drain it still closed idle connections
+            open.forEach(this::endInput);
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            return awaitEmpty(open, deadlineNanos);
+        }
+
+        @Override
+        public void closeAll() {
+            open.forEach(this::close);
+        }
+
+        /** By default the connections are the threads: waits for the set to empty. */
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            return awaitConnections(deadlineNanos);
+        }
+    }
+
     private GracefulStop() {
     }
 

@@ -1,6 +1,7 @@
 package dev.netsvc.core.net;
 
 import dev.netsvc.core.ClientException;
+import dev.netsvc.core.ClientInvocation;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -12,8 +13,8 @@ import java.time.Duration;
  * explained in plain words that name the target ({@link ClientException#explain}), which netsvc prints
  * (exit 1).
  * <pre>{@code
- * HostPort target = call.target(0, DEFAULT_PORT);               // HOST[:PORT], or a usage error
- * String answer = TcpClient.exchange(target, call.timeout(), socket -> {
+ * // the first argument is HOST[:PORT] (a malformed one is a usage error), the timeout --timeout
+ * String answer = TcpClient.exchange(call, DEFAULT_PORT, (socket, target) -> {
  *     socket.getOutputStream().write(request);
  *     return SocketIo.readLine(new BufferedInputStream(socket.getInputStream()), 1024);
  * });
@@ -21,13 +22,28 @@ import java.time.Duration;
  */
 public final class TcpClient {
 
-    /** What a client does over its connection; a {@link ClientException} it throws goes through as it is. */
+    /**
+     * What a client does over its connection to {@code target} (for its messages); a
+     * {@link ClientException} it throws goes through as it is.
+     */
     @FunctionalInterface
     public interface Exchange<T> {
-        T over(Socket socket) throws IOException;
+        T over(Socket socket, HostPort target) throws IOException;
     }
 
     private TcpClient() {
+    }
+
+    /**
+     * The client steps for a client whose first argument is {@code HOST[:PORT]}: reads it
+     * ({@link ClientInvocation#target}), then {@link #exchange(HostPort, Duration, Exchange)} within
+     * {@code --timeout}.
+     *
+     * @throws dev.netsvc.core.UsageException for a malformed target
+     * @throws ClientException                naming the target when connecting or talking fails
+     */
+    public static <T> T exchange(ClientInvocation call, int defaultPort, Exchange<T> exchange) {
+        return exchange(call.target(0, defaultPort), call.timeout(), exchange);
     }
 
     /**
@@ -37,7 +53,7 @@ public final class TcpClient {
      */
     public static <T> T exchange(HostPort target, Duration timeout, Exchange<T> exchange) {
         try (Socket socket = connect(target, timeout)) {
-            return exchange.over(socket);
+            return exchange.over(socket, target);
         } catch (IOException e) {
             throw ClientException.explain(e, target);
         }

@@ -256,8 +256,7 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
 
     /** The earlier of the idle timeout's deadline and the read deadline (clock millis). */
     long deadline(long idleMillis) {
-        long idle = idleMillis == 0 ? DeadlineSweep.NONE : lastActivity + idleMillis;
-        return Math.min(idle, readDeadline);
+        return Math.min(DeadlineSweep.after(lastActivity, idleMillis), readDeadline);
     }
 
     private void shutdownInputQuietly() {

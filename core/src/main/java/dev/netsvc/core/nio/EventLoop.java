@@ -235,17 +235,16 @@ final class EventLoop implements Runnable {
         } catch (IOException ignored) {
             // it was never ours to serve
         }
-        ticket.release();
         load.decrementAndGet();
-        server.permits().release();
+        ticket.release();
     }
 
     /** Bookkeeping once a connection has closed. */
     void closed(NioConnection connection, CloseReason reason) {
-        connection.ticket().release();
         connections.remove(connection);
         load.decrementAndGet();
         server.connectionClosed(reason);
+        connection.ticket().release(); // last: it frees the permit, and the acceptor may take it at once
     }
 
     /** The server is stopping: every open connection's input ends; the loop ends with its last connection. */

@@ -226,10 +226,9 @@ public final class NioTcpServer {
      * released) and hands it to the live loop with the fewest connections.
      */
     void assign(SocketChannel accepted) {
-        AcceptPath.Ticket ticket = acceptPath.admit(accepted);
+        AcceptPath.Ticket ticket = acceptPath.admit(accepted, permits);
         if (ticket == null) {
-            permits.release();
-            return;
+            return; // refused: reset and closed without a byte, its permit given back
         }
         EventLoop target = null;
         int start = nextLoop.getAndIncrement();
@@ -242,7 +241,6 @@ public final class NioTcpServer {
         if (target == null) {
             Sockets.closeQuietly(accepted);
             ticket.release();
-            permits.release();
             return;
         }
         target.load.incrementAndGet();
@@ -262,7 +260,6 @@ public final class NioTcpServer {
             default -> {
             }
         }
-        permits.release();
     }
 
     long acceptFailed(IOException e) {

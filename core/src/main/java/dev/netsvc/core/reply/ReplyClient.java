@@ -192,7 +192,7 @@ public abstract class ReplyClient implements NetClient {
 
     private Answer overTcp(HostPort target, ClientInvocation invocation) {
         Clock clock = invocation.clock();
-        return TcpClient.exchange(target, invocation.timeout(), socket -> {
+        return TcpClient.exchange(target, invocation.timeout(), (socket, to) -> {
             // the server answers once it has accepted, half a round trip after connect returned here: the
             // middle of this and the answer's arrival is when it answered
             Instant sent = clock.instant();

@@ -63,7 +63,7 @@ public final class HttpClient implements NetClient {
         boolean head = call.has(HEAD.longName());
         byte[] request = request(url, head, call.values(HEADER.longName()));
         try (BodyFile file = call.value(OUTPUT.longName()).map(Path::of).map(BodyFile::create).orElse(null)) {
-            return TcpClient.exchange(url.hostPort(), call.timeout(), socket -> {
+            return TcpClient.exchange(url.hostPort(), call.timeout(), (socket, target) -> {
                 socket.getOutputStream().write(request);
                 try {
                     return show(new ResponseReader(socket.getInputStream()), head, file, call, url);

@@ -60,7 +60,7 @@ public final class ChargenClient implements NetClient {
             }
             return 0;
         }
-        return TcpClient.exchange(target, call.timeout(), socket -> {
+        return TcpClient.exchange(target, call.timeout(), (socket, to) -> {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (int i = 0; i < lines; i++) {
                 String line = SocketIo.readLine(in, 1024);

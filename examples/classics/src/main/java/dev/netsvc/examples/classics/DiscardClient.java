@@ -60,7 +60,7 @@ public final class DiscardClient implements NetClient {
             }
         } else {
             InputStream in = text.equals("-") ? call.in() : lineOf(text);
-            sent = TcpClient.exchange(target, call.timeout(), socket -> send(socket, in, target));
+            sent = TcpClient.exchange(target, call.timeout(), (socket, to) -> send(socket, in, to));
         }
         call.out().println("discarded " + sent + " bytes at " + target);
         return 0;

@@ -37,10 +37,10 @@ public final class GreetingClient implements NetClient {
 
     @Override
     public int run(ClientInvocation call) {
-        HostPort target = call.target(0, GreetingService.PORT);
+        call.argument(0, "HOST[:PORT]");
         call.argument(1, "NAME");
         List<String> names = call.arguments().subList(1, call.arguments().size());
-        return TcpClient.exchange(target, call.timeout(), socket -> {
+        return TcpClient.exchange(call, GreetingService.PORT, (socket, target) -> {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             call.out().println(answer(in, target));

@@ -2,7 +2,6 @@ package dev.netsvc.examples.classics;
 
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.NetClient;
-import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketIo;
 import dev.netsvc.core.net.TcpClient;
 
@@ -32,9 +31,8 @@ public final class OneShotClient implements NetClient {
     @Override
     public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target = call.target(0, OneShotService.PORT);
         String message = call.arguments().size() > 1 ? call.arguments().get(1) : "I am client.";
-        byte[] answer = TcpClient.exchange(target, call.timeout(), socket -> {
+        byte[] answer = TcpClient.exchange(call, OneShotService.PORT, (socket, target) -> {
             socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
             return SocketIo.readAll(socket.getInputStream(), 4096);
         });

@@ -50,9 +50,8 @@ public final class EchoClient implements NetClient {
     @Override
     public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target = call.target(0, DEFAULT_PORT);
         String message = call.arguments().size() > 1 ? call.arguments().get(1) : "-";
-        return TcpClient.exchange(target, call.timeout(), socket -> {
+        return TcpClient.exchange(call, DEFAULT_PORT, (socket, target) -> {
             if (message.equals("-")) {
                 stream(socket, call.in(), call.out(), call.timeout(), target);
             } else {

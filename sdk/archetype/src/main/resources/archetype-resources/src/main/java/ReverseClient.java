@@ -3,7 +3,6 @@ package ${package};
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.NetClient;
-import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketIo;
 import dev.netsvc.core.net.TcpClient;
 
@@ -35,18 +34,19 @@ public final class ReverseClient implements NetClient {
     @Override
     public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target = call.target(0, ReverseService.DEFAULT_PORT); // HOST[:PORT]; a bad one: exit 2, with the usage line
         String text = call.argument(1, "TEXT");
-        // connects, talks, closes; a failure is explained in plain words with the address and a hint:
+        // the first argument is HOST[:PORT] (a bad one: exit 2, with the usage line); this connects within
+        // --timeout, talks, closes, and explains a failure in plain words with the address and a hint:
         // "connection refused by 127.0.0.1:7700: nothing is listening on that port"
-        String answer = TcpClient.exchange(target, call.timeout(), socket -> {
+        String answer = TcpClient.exchange(call, ReverseService.DEFAULT_PORT, (socket, target) -> {
             socket.getOutputStream().write((text + "\n").getBytes(StandardCharsets.UTF_8));
             socket.shutdownOutput();
-            return SocketIo.readLine(new BufferedInputStream(socket.getInputStream()), 65_536);
+            String line = SocketIo.readLine(new BufferedInputStream(socket.getInputStream()), 65_536);
+            if (line == null) {
+                throw new ClientException(target + " closed the connection without answering");
+            }
+            return line;
         });
-        if (answer == null) {
-            throw new ClientException(target + " closed the connection without answering");
-        }
         call.out().println(new String(answer.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         return 0;
     }
