@@ -49,6 +49,7 @@ final class BlockingTransport {
                 });
     }
 
+    // tag::serve[]
     private void serve() throws IOException {
         while (true) {
             HttpConnection.Next next = http.receive(inbox.buffer(), outbox);
@@ -81,6 +82,7 @@ final class BlockingTransport {
             }
         }
     }
+    // end::serve[]
 
     /** Writes the outbox; the idle sweep closes the connection if the client takes nothing for the idle timeout. */
     private void write() throws IOException {

@@ -60,6 +60,7 @@ public final class EchoAsyncService implements NetService {
         return List.of(THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, BUFFER_BUDGET);
     }
 
+    // tag::start[]
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         int threads = context.get(THREADS) == 0 ? Runtime.getRuntime().availableProcessors() : context.get(THREADS);
@@ -80,4 +81,5 @@ public final class EchoAsyncService implements NetService {
             connection.write(input);
         };
     }
+    // end::start[]
 }

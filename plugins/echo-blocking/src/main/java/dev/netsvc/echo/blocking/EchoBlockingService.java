@@ -61,6 +61,7 @@ public final class EchoBlockingService implements NetService {
         return List.of(MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, BUFFER_BUDGET);
     }
 
+    // tag::start[]
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         Echo echo = new Echo(new BufferBudget(context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)),
@@ -102,4 +103,5 @@ public final class EchoBlockingService implements NetService {
             connection.shutdownOutput();
         }
     }
+    // end::start[]
 }
