@@ -197,7 +197,6 @@ public final class BlockingTcpServer {
         TcpConnection connection;
         try {
             channel.configureBlocking(true);
-            Sockets.tuneAccepted(channel);
             connection = new TcpConnection(channel, this, ticket);
         } catch (IOException e) { // it went away meanwhile
             Sockets.closeQuietly(channel);
@@ -210,6 +209,7 @@ public final class BlockingTcpServer {
 
     private void serve(TcpConnection connection) {
         try {
+            connection.tune(); // here rather than on the one accepting thread
             handler.serve(connection);
         } catch (SocketTimeoutException e) {
             idleClosed.increment(); // a read deadline of the handler's passed, and it gave up
