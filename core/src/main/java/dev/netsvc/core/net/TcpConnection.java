@@ -241,9 +241,8 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
 
     // ---- for the server ------------------------------------------------------------------------------
 
-    /** Options for an accepted connection ({@link Sockets#tuneAccepted}). */
-    void tune() throws IOException {
-        Sockets.tuneAccepted(channel);
+    SocketChannel channel() {
+        return channel;
     }
 
     /** The server is stopping: end of input, so the handler finishes what it has and returns. */
