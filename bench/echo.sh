@@ -10,6 +10,9 @@
 #   bench/echo.sh                                   # the full run, about 7 minutes
 #   DURATION=3s WARMUP=1s IDLE=2000 bench/echo.sh   # a quick look
 #   SERVERS="netty echo-selector" bench/echo.sh     # a subset (the first server is the peer for ratios)
+#   ONLY=idle SERVERS="netty echo-blocking" bench/echo.sh   # memory per idle connection alone, with a class
+#                                                  # histogram per server (what each connection holds);
+#                                                  # docs/benchmarks.md is left as it is
 #
 # Runs under flock /tmp/netsvc-bench.lock, so two benchmarks never overlap. Builds first unless
 # NETSVC_NO_BUILD=1.
@@ -26,6 +29,7 @@ WARMUP=${WARMUP:-3s}
 IDLE=${IDLE:-10000}
 BULK_SIZE=${BULK_SIZE:-1m}
 SERVERS=${SERVERS:-"netty echo-blocking echo-selector echo-async"}
+ONLY=${ONLY:-}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch"}
 SYSCALL_MESSAGES=${SYSCALL_MESSAGES:-300000}
 # echo-blocking and echo-async hold one read buffer per connection, up to buffer-size (256k by default,
@@ -176,9 +180,11 @@ idle() {
     open_idle "$name" && close_idle
     "$jcmd" "$server_pid" GC.run >/dev/null
     h0=$(heap_kib "$server_pid"); r0=$(rss_kib "$server_pid")
+    "$jcmd" "$server_pid" GC.class_histogram >"$out/$name.histogram0.txt"
     open_idle "$name"
     "$jcmd" "$server_pid" GC.run >/dev/null
     h1=$(heap_kib "$server_pid"); r1=$(rss_kib "$server_pid")
+    "$jcmd" "$server_pid" GC.class_histogram >"$out/$name.histogram1.txt"
     close_idle
     local heap=$(( (h1 - h0) * 1024 / IDLE )) outside=$(( (r1 - r0) * 1024 / IDLE ))
     # resident memory the first round left behind may be handed back meanwhile: never count below zero
@@ -232,28 +238,40 @@ fi
 } >"$out/env.txt"
 
 for name in $SERVERS; do
-    start_server "$name"
-    load "$name" rr1 1 64
-    load "$name" rr100 100 64
-    load "$name" bulk 1 "$BULK_SIZE"
-    stop_server
-    case $name in
-        echo-blocking|echo-async)
-            start_server "$name" --set "$name.buffer-size=$ALT_BUFFER"
-            load "$name" bulkalt 1 "$BULK_SIZE"
-            stop_server ;;
-    esac
+    if [ "$ONLY" != idle ]; then
+        start_server "$name"
+        load "$name" rr1 1 64
+        load "$name" rr100 100 64
+        load "$name" bulk 1 "$BULK_SIZE"
+        stop_server
+        case $name in
+            echo-blocking|echo-async)
+                start_server "$name" --set "$name.buffer-size=$ALT_BUFFER"
+                load "$name" bulkalt 1 "$BULK_SIZE"
+                stop_server ;;
+        esac
+    fi
     start_server "$name"
     warm
     idle "$name"
     stop_server
-    if [ -n "$can_count_syscalls" ]; then
+    if [ -n "$can_count_syscalls" ] && [ "$ONLY" != idle ]; then
         start_server "$name"
         warm
         syscalls "$name"
         stop_server
     fi
 done
+if [ "$ONLY" = idle ]; then
+    # bytes per connection by class: what the heap gained with the idle connections open
+    for name in $SERVERS; do
+        say "$name: bytes per idle connection by class (top 12)"
+        awk -v n="$IDLE" 'FNR == NR { if ($1 ~ /:$/) before[$4] = $3; next }
+                          $1 ~ /:$/ { d = ($3 - before[$4]) / n; if (d >= 8) printf "%8.0f  %s\n", d, $4 }' \
+            "$out/$name.histogram0.txt" "$out/$name.histogram1.txt" | sort -rn | head -n 12 >&2
+    done
+    exit 0
+fi
 
 "$java" -cp "$cp" dev.netsvc.bench.echo.EchoReport "$results" "$out/env.txt" "$root/docs/echo-bench.svg" \
     >"$out/echo-section.md"

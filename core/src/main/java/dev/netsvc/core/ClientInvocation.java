@@ -1,5 +1,7 @@
 package dev.netsvc.core;
 
+import dev.netsvc.core.net.HostPort;
+
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -53,6 +55,23 @@ public record ClientInvocation(List<String> arguments, Map<String, List<String>>
             throw new UsageException("missing " + what);
         }
         return arguments.get(index);
+    }
+
+    /**
+     * The {@code index}-th positional argument as the {@code HOST[:PORT]} to talk to, {@code defaultPort}
+     * when it names none; a malformed one, or port 0, is a {@link UsageException} (exit 2).
+     */
+    public HostPort target(int index, int defaultPort) {
+        HostPort target;
+        try {
+            target = HostPort.parse(argument(index, "HOST[:PORT]"), defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (target.port() == 0) {
+            throw new UsageException("port 0 cannot be asked; expected 1..65535");
+        }
+        return target;
     }
 
     /** Fails with a {@link UsageException} if more than {@code max} positional arguments were given. */

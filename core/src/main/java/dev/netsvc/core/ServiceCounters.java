@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Named event counters of one service ({@code connections.accepted}, {@code udp.dropped.rate-limit},
+ * Named event counters of one service ({@code tcp.connections.accepted}, {@code udp.dropped.rate-limit-source},
  * ...). Cheap under contention; the supervisor reads them live (status, metrics) and
- * keeps one set per service across restarts, so they are totals.
+ * keeps one set per service across restarts, so they are totals. Counters are declared as {@link Counter}
+ * constants ({@link Counters} has core's and the shipped plugins').
  */
 public final class ServiceCounters {
 
@@ -17,6 +18,14 @@ public final class ServiceCounters {
     /** The counter called {@code name}, created at zero on first use. Hold it in a field on hot paths. */
     public LongAdder counter(String name) {
         return counters.computeIfAbsent(name, n -> new LongAdder());
+    }
+
+    /** The counter {@code counter} declares, created at zero on first use; a group's members go by name. */
+    public LongAdder counter(Counter counter) {
+        if (counter.isGroup()) {
+            throw new IllegalArgumentException(counter.name() + " is a group of counters: name a member");
+        }
+        return counter(counter.name());
     }
 
     public void increment(String name) {
@@ -31,6 +40,11 @@ public final class ServiceCounters {
     public long get(String name) {
         LongAdder adder = counters.get(name);
         return adder == null ? 0 : adder.sum();
+    }
+
+    /** The current value of the counter {@code counter} declares. */
+    public long get(Counter counter) {
+        return get(counter.name());
     }
 
     /** Every counter, sorted by name. */

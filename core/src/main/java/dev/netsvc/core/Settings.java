@@ -1,10 +1,11 @@
 package dev.netsvc.core;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -62,8 +63,9 @@ public final class Settings {
         }
     }
 
+    /** The host's keys every service has ({@link ServiceKeys}), then {@code names} in order. */
     private static String describeNames(String serviceId, java.util.Collection<String> names) {
-        List<String> all = new ArrayList<>(List.of("enabled", "port", "bind"));
+        Set<String> all = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
         all.addAll(new TreeSet<>(names));
         return "keys " + String.join(", ", all.stream().map(n -> serviceId + "." + n).toList());
     }

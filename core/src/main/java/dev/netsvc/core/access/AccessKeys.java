@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The access-control keys every TCP and UDP service has, declared once: the launcher (and the test
- * kit) add {@link #KEYS} to each service's own keys, so a plugin declares nothing to get them and
- * {@link AccessPolicy#of} reads them. A service must not declare keys with these names itself.
+ * The access-control keys every TCP and UDP service has, declared once: the host (and the test kit) add
+ * {@link #KEYS} to each service's own keys ({@link dev.netsvc.core.ServiceKeys#withOwn}), so a plugin
+ * declares nothing to get them and {@link AccessPolicy#of} reads them. A service must not declare keys
+ * with these names itself.
  */
 public final class AccessKeys {
 
@@ -28,25 +29,6 @@ public final class AccessKeys {
 
     /** Every access key, in the order {@code netsvc list} shows them. */
     public static final List<ConfigKey<?>> KEYS = List.of(ONLY_FROM, NO_ACCESS, PER_SOURCE, RATE, RATE_BURST);
-
-    /**
-     * {@code serviceKeys} followed by {@link #KEYS}.
-     *
-     * @throws IllegalArgumentException if the service declares one of them itself
-     */
-    public static List<ConfigKey<?>> addTo(String serviceId, List<ConfigKey<?>> serviceKeys) {
-        for (ConfigKey<?> key : serviceKeys) {
-            for (ConfigKey<?> common : KEYS) {
-                if (common.name().equals(key.name())) {
-                    throw new IllegalArgumentException(serviceId + " redeclares the access key '" + key.name()
-                            + "', which every service has");
-                }
-            }
-        }
-        List<ConfigKey<?>> all = new ArrayList<>(serviceKeys);
-        all.addAll(KEYS);
-        return List.copyOf(all);
-    }
 
     private static ConfigKey<List<AddressBlock>> blocks(String name, String description) {
         return new ConfigKey<>(name, "", description, text -> {

@@ -1,5 +1,6 @@
 package dev.netsvc.core.internal;
 
+import dev.netsvc.core.Counter;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessList;
 import dev.netsvc.core.access.AccessPolicy;
@@ -22,11 +23,11 @@ public final class SourceGate {
     private final Clock clock;
     private final SourceRateLimiter rates; // null: no rate limit
 
-    public SourceGate(AccessPolicy policy, Clock clock, ServiceCounters counters, String forgottenCounter) {
+    public SourceGate(AccessPolicy policy, Clock clock, ServiceCounters counters, Counter forgotten) {
         this.acl = policy.acl();
         this.clock = clock;
         this.rates = policy.rate() == 0 ? null
-                : new SourceRateLimiter(policy.rate(), policy.rateBurst(), TRACKED_SOURCES, counters.counter(forgottenCounter));
+                : new SourceRateLimiter(policy.rate(), policy.rateBurst(), TRACKED_SOURCES, counters.counter(forgotten));
     }
 
     /** Why {@code source} is refused, or null when it may go on. Takes a rate token when admitted. */

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
@@ -11,14 +12,13 @@ import dev.netsvc.core.internal.SourceKey;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,35 +27,45 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code no-access}), the per-source rate ({@code rate}, {@code rate-burst}) and the per-source
  * connection limit ({@code per-source}). A refused connection is reset at once (see {@link #admit}),
  * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source.
- * An admitted one gets a {@link Ticket} that its engine releases, exactly once, when it closes.
+ * An admitted one gets a {@link Ticket} that its engine releases when it closes.
  *
- * <p>{@code max-connections} is not decided here: each engine takes a permit <em>before</em> accept, so
- * clients beyond it wait in the listen backlog; the engine reports reaching it with {@link #limitReached}.
- * Failed accepts (out of file descriptors) go through {@link #acceptFailed}. Counter names are in
- * {@link TcpCounters}. Thread-safe.
+ * <p>{@code max-connections} is not decided here: each engine takes a permit ({@link ConnectionPermits})
+ * <em>before</em> accept, so clients beyond it wait in the listen backlog, and hands it to {@link #admit}:
+ * a refused connection's permit is released there, an admitted one's with its ticket. Failed accepts (out
+ * of file descriptors) go through {@link #acceptFailed}. Counter names are in
+ * {@link Counters}. Thread-safe.
  */
 public final class AcceptPath {
 
-    /** An admitted connection's hold on its source's count and on {@code tcp.connections.active}. */
+    /**
+     * An admitted connection's hold on its connection permit, its source's count and
+     * {@code tcp.connections.active}: one release gives all three back.
+     */
     public final class Ticket {
         private final SourceKey source;
-        private final AtomicBoolean released = new AtomicBoolean();
+        private final ConnectionPermits permits;
+        volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
-        private Ticket(SourceKey source) {
+        private Ticket(SourceKey source, ConnectionPermits permits) {
             this.source = source;
+            this.permits = permits;
         }
 
-        /** The connection closed; calling it again is harmless. */
+        /** The connection closed (or could not be served after all); calling it again is harmless. */
         public void release() {
-            if (released.compareAndSet(false, true)) {
+            if (RELEASED.compareAndSet(this, 0, 1)) {
                 // the source's count first: whoever sees 'active' drop may count on the slot being free
                 if (source != null) {
                     perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
                 }
                 active.decrement();
+                permits.release(); // last: the engine may accept the next client at once
             }
         }
     }
+
+    private static final AtomicIntegerFieldUpdater<Ticket> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
     private final AccessPolicy policy;
     private final SourceGate gate;
@@ -70,17 +80,17 @@ public final class AcceptPath {
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
         this.policy = policy;
-        this.gate = new SourceGate(policy, context.clock(), counters, TcpCounters.SOURCES_FORGOTTEN);
+        this.gate = new SourceGate(policy, context.clock(), counters, Counters.TCP_SOURCES_FORGOTTEN);
         this.refusals = new RefusalLog(context.log(), context.clock(), "connections");
-        this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(TcpCounters.ACCEPT_FAILED));
+        this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(Counters.TCP_ACCEPT_FAILED));
         for (RefusalReason reason : RefusalReason.values()) {
-            refused.put(reason, counters.counter(TcpCounters.refused(reason)));
+            refused.put(reason, counters.counter(Counters.TCP_REFUSED.member(reason.label())));
         }
-        this.accepted = counters.counter(TcpCounters.ACCEPTED);
-        this.active = counters.counter(TcpCounters.ACTIVE);
-        this.limitReached = counters.counter(TcpCounters.LIMIT_REACHED);
-        counters.counter(TcpCounters.IDLE_TIMEOUT);
-        counters.counter(TcpCounters.FAILED);
+        this.accepted = counters.counter(Counters.TCP_ACCEPTED);
+        this.active = counters.counter(Counters.TCP_ACTIVE);
+        this.limitReached = counters.counter(Counters.TCP_LIMIT_REACHED);
+        counters.counter(Counters.TCP_IDLE_TIMEOUT);
+        counters.counter(Counters.TCP_FAILED);
     }
 
     /**
@@ -99,32 +109,33 @@ public final class AcceptPath {
     }
 
     /**
-     * Decides on a socket just accepted. Admitted: counted as accepted and active, and the ticket is
-     * returned. Refused: counted by reason, logged (rate-limited), the socket reset and closed, and null
-     * is returned; the caller releases its {@code max-connections} permit and moves on.
+     * Decides on a connection just accepted under one of {@code permits}' permits (a
+     * {@link java.nio.channels.SocketChannel} or an asynchronous one). Admitted: counted as accepted and
+     * active, and the ticket, which holds the permit, is returned. Refused: counted by reason, logged
+     * (rate-limited), the connection reset and closed, its permit released, and null is returned.
      *
      * <p>Why a reset (SO_LINGER 0) rather than a plain close: the refused client learns at once (its
      * first read or write fails with "connection reset") instead of possibly sending a request into a
      * half-closed socket, and the server keeps no TIME_WAIT entry per refused connection, which matters
      * exactly when refusals come in floods.
      */
-    public Ticket admit(Socket socket) {
-        return admit(socket.getRemoteSocketAddress(), socket, () -> resetQuietly(socket));
-    }
-
-    /** {@link #admit(Socket)} for a {@link java.nio.channels.SocketChannel} or an asynchronous one. */
-    public Ticket admit(NetworkChannel channel) {
+    public Ticket admit(NetworkChannel channel, ConnectionPermits permits) {
         SocketAddress remote;
         try {
             remote = remoteOf(channel);
         } catch (IOException e) {
             Sockets.closeQuietly((Closeable) channel); // gone before we looked: nothing to count
+            permits.release();
             return null;
         }
-        return admit(remote, channel, () -> resetQuietly(channel));
+        Ticket ticket = admit(remote, permits, () -> resetQuietly(channel));
+        if (ticket == null) {
+            permits.release();
+        }
+        return ticket;
     }
 
-    private Ticket admit(SocketAddress remote, Object socket, Runnable reset) {
+    private Ticket admit(SocketAddress remote, ConnectionPermits permits, Runnable reset) {
         failures.succeeded();
         if (!(remote instanceof InetSocketAddress source) || source.getAddress() == null) {
             reset.run(); // disconnected already
@@ -146,7 +157,7 @@ public final class AcceptPath {
         }
         accepted.increment();
         active.increment();
-        return new Ticket(key);
+        return new Ticket(key, permits);
     }
 
     private boolean takePerSource(SourceKey key) {
@@ -188,15 +199,6 @@ public final class AcceptPath {
     }
 
     /** Closes with SO_LINGER 0: the peer gets a reset, and no TIME_WAIT stays behind here. */
-    static void resetQuietly(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        Sockets.closeQuietly(socket);
-    }
-
     static void resetQuietly(NetworkChannel channel) {
         try {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);

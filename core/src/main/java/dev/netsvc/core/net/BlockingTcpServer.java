@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
@@ -8,53 +9,47 @@ import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP server with one virtual thread per connection: the classic {@code accept(); serve(conn)} loop
- * made safe. One platform thread accepts, and takes a connection permit <em>before</em> it accepts, so
- * at most {@code maxConnections} are served and the rest wait in the kernel's backlog instead of in
- * memory. Each connection has an idle timeout: a sweep on the service's clock closes a connection on
- * which no read or write has completed for that long (a read waiting for a silent client, or a write
- * waiting for one that stopped reading), and the handler's blocked call then fails. The sweep replaces
- * a read timeout on every socket, which would make each read a timed park and nearly double the cost of
- * a small request on a virtual thread ({@link DeadlineSweep#idle}). Every accepted socket goes through the
- * service's {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's.
+ * made safe. One platform thread accepts, and takes a connection permit ({@link ConnectionPermits})
+ * <em>before</em> it accepts, so at most {@code maxConnections} are served and the rest wait in the
+ * kernel's backlog instead of in memory. Every accepted socket goes through the service's
+ * {@link AcceptPath} first (access list, per-source limits), like every other TCP engine's. The handler
+ * gets a {@link TcpConnection}.
  *
- * <p>Stopping ends the accept loop, then shuts down the input of every open connection: handlers see end
- * of stream, finish what they were doing and return. Whatever is still open after the grace period is
- * closed. The listening socket comes from {@link ServiceContext#listeners()} and goes back there: when a
- * plugin is replaced, the next version accepts from the same socket, so the accept loop waits on a
- * selector of its own with a short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of being ended by closing
- * the socket, and a connection it accepted is served even when stop has begun (it has left the shared
- * queue: it is ours).
+ * <p>Deadlines are one {@link DeadlineSweep} on the service's clock: it closes a connection on which no
+ * read or write has completed for the idle timeout (a read waiting for a silent client, or a write
+ * waiting for one that stopped reading; the blocked call then fails), and wakes a read whose
+ * {@link TcpConnection#readDeadline} passed. A sweep replaces a socket timeout on every read, which would
+ * make each read a timed park and nearly double the cost of a small request on a virtual thread.
  *
- * <p>Each connection is a blocking {@link SocketChannel}; the handler gets it as a {@link Socket} whose
- * {@link Socket#getChannel()} is that channel, so a file can go to it by {@code sendfile}
- * ({@link SocketOutput}).
+ * <p>Stopping ends the accept loop, then ends the input of every open connection: handlers see end of
+ * input, finish what they were doing and return. Whatever is still open after the grace period is
+ * closed ({@link GracefulStop}). The listening socket comes from {@link ServiceContext#listeners()} and
+ * goes back there: when a plugin is replaced, the next version accepts from the same socket, so the
+ * accept loop waits on a selector of its own with a short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of
+ * being ended by closing the socket, and a connection it accepted is served even when stop has begun
+ * (it has left the shared queue: it is ours).
  */
 public final class BlockingTcpServer {
 
-    /**
-     * Serves one connection; returns (or throws) when done. The server closes the socket afterwards. Write
-     * buffers and files through {@link SocketOutput#of} rather than {@code getChannel()} directly: the
-     * channel's own writes are not seen by the idle sweep.
-     */
+    /** Serves one connection, on its own virtual thread; returns (or throws) when done. The server closes it afterwards. */
     @FunctionalInterface
     public interface Handler {
-        void serve(Socket socket) throws IOException;
+        void serve(TcpConnection connection) throws IOException;
     }
 
     /**
@@ -82,42 +77,41 @@ public final class BlockingTcpServer {
 
     private final ServiceContext context;
     private final Logger log;
-    private final Limits limits;
     private final Handler handler;
     private final ServerSocketChannel server;
     private final Endpoint endpoint;
-    private final Semaphore permits;
-    private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
-    private final Map<Socket, AcceptPath.Ticket> tickets = new ConcurrentHashMap<>();
+    private final long idleMillis;
+    private final Set<TcpConnection> open = ConcurrentHashMap.newKeySet();
     private final AcceptPath acceptPath;
+    private final ConnectionPermits permits;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Thread acceptor;
-    private volatile DeadlineSweep<Socket> sweep; // null when there is no idle timeout
+    private final String connectionThreads; // one name for every connection's thread: no string per thread
+    private final DeadlineSweep<TcpConnection> sweep;
     private final LongAdder idleClosed;
     private final LongAdder failed;
 
     private BlockingTcpServer(ServiceContext context, Limits limits, Handler handler, ServerSocketChannel server) {
         this.context = context;
         this.log = context.log();
-        this.limits = limits;
         this.handler = handler;
         this.server = server;
         this.endpoint = new Endpoint(Transport.TCP, (InetSocketAddress) server.socket().getLocalSocketAddress());
-        this.permits = new Semaphore(limits.maxConnections());
+        this.idleMillis = limits.idleTimeout().toMillis();
         this.acceptPath = AcceptPath.of(context, endpoint.toString());
-        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
-        this.failed = context.counters().counter(TcpCounters.FAILED);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
+        this.permits = new ConnectionPermits(limits.maxConnections(), acceptPath, () -> LockSupport.unpark(acceptor));
+        this.connectionThreads = context.serviceId() + "-conn";
+        this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
+        this.failed = context.counters().counter(Counters.TCP_FAILED);
+        this.sweep = DeadlineSweep.start(context.serviceId() + "-deadlines", context.clock(),
+                DeadlineSweep.tickFor(limits.idleTimeout()), open, c -> c.deadline(idleMillis), this::expire);
     }
 
     /** Binds {@code context.address()} and starts accepting. */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
         ServerSocketChannel server = context.listeners().tcpChannel(context.address(), limits.backlog());
         BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
-        if (!limits.idleTimeout().isZero()) {
-            tcp.sweep = DeadlineSweep.idle(context.serviceId() + "-idle", context.clock(), limits.idleTimeout(),
-                    tcp.open.keySet(), s -> ((ActivitySocket) s).lastActivity(), tcp::closeIdle);
-        }
         tcp.acceptor.start();
         return tcp;
     }
@@ -130,6 +124,12 @@ public final class BlockingTcpServer {
     public int openConnections() {
         return open.size();
     }
+
+    long now() {
+        return context.clock().millis();
+    }
+
+    // ---- accepting ---------------------------------------------------------------------------------
 
     /** The accepting thread: a loop that ends other than by {@link #stop} is the service's death. */
     private void accept() {
@@ -148,22 +148,11 @@ public final class BlockingTcpServer {
     }
 
     private void acceptLoop(Selector selector) {
-        long n = 0;
-        boolean atLimit = false; // count each time the limit is reached, not each poll while at it
         while (!stopping.get()) {
-            try {
-                if (!permits.tryAcquire()) {
-                    if (!atLimit) {
-                        atLimit = true;
-                        acceptPath.limitReached(); // clients wait in the backlog until a connection closes
-                    }
-                    if (!permits.tryAcquire(ACCEPT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                        continue; // look at the stop flag again
-                    }
-                }
-                atLimit = false;
-            } catch (InterruptedException e) {
-                return;
+            if (!permits.tryTake()) {
+                // a closing connection unparks us; the poll looks at the stop flag
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ACCEPT_POLL_MILLIS));
+                continue;
             }
             SocketChannel channel;
             try {
@@ -181,25 +170,7 @@ public final class BlockingTcpServer {
                 permits.release(); // nobody came: look at the stop flag again
                 continue;
             }
-            AcceptPath.Ticket ticket = acceptPath.admit(channel);
-            if (ticket == null) { // refused: already reset and closed, without a byte
-                permits.release();
-                continue;
-            }
-            Socket socket;
-            try {
-                channel.configureBlocking(true);
-                socket = new ActivitySocket(channel, context.clock());
-            } catch (IOException e) { // it went away meanwhile
-                Sockets.closeQuietly(channel);
-                ticket.release();
-                permits.release();
-                continue;
-            }
-            tickets.put(socket, ticket);
-            Thread worker = Thread.ofVirtual().name(context.serviceId() + "-conn-" + (++n)).unstarted(() -> serve(socket));
-            open.put(socket, worker);
-            worker.start(); // served even if stop() began meanwhile: stop() waits for this loop to end first
+            serve(channel); // even if stop() began meanwhile: stop() waits for this loop to end first
         }
     }
 
@@ -217,114 +188,120 @@ public final class BlockingTcpServer {
         return server.accept();
     }
 
-    private void serve(Socket socket) {
+    /** Admits {@code channel} and starts its thread; a refused or broken one gives its permit back. */
+    private void serve(SocketChannel channel) {
+        AcceptPath.Ticket ticket = acceptPath.admit(channel, permits);
+        if (ticket == null) {
+            return; // refused: reset and closed without a byte, its permit given back
+        }
+        TcpConnection connection;
         try {
-            Sockets.tuneAccepted(socket);
-            handler.serve(socket);
-        } catch (SocketTimeoutException e) {
-            idleClosed.increment(); // the handler set a read timeout of its own
-            log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
-        } catch (IOException e) {
-            if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
-                failed.increment();
-                log.info("connection from {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
-            }
-        } catch (RuntimeException | Error e) {
-            failed.increment();
-            log.error("handler failed on connection from {}", socket.getRemoteSocketAddress(), e);
-        } finally {
-            close(socket);
-        }
-    }
-
-    /** The idle sweep found {@code socket} idle: closing it makes its handler's blocked read or write fail. */
-    private void closeIdle(Socket socket) {
-        if (!socket.isClosed()) {
-            idleClosed.increment();
-            log.debug("closing idle connection from {}", socket.getRemoteSocketAddress());
-            Sockets.closeQuietly(socket);
-        }
-    }
-
-    private void close(Socket socket) {
-        Sockets.closeQuietly(socket);
-        AcceptPath.Ticket ticket = tickets.remove(socket);
-        if (ticket != null) {
+            channel.configureBlocking(true);
+            connection = new TcpConnection(channel, this, ticket);
+        } catch (IOException e) { // it went away meanwhile
+            Sockets.closeQuietly(channel);
             ticket.release();
+            return;
         }
-        if (open.remove(socket) != null) {
-            permits.release();
-        }
+        open.add(connection);
+        Thread.ofVirtual().name(connectionThreads).start(new Served(connection));
     }
 
     /**
-     * Stops accepting, lets handlers finish (their input is shut down so they see end of stream), and
-     * after {@code grace} closes what is left ({@link GracefulStop}). Returns when every connection
-     * thread has ended.
+     * One connection's thread. A class rather than a lambda calling a method: a thread parked in a read
+     * keeps every frame below it on its stack, and this is one frame instead of three.
+     */
+    private final class Served implements Runnable {
+        private final TcpConnection connection;
+
+        Served(TcpConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Sockets.tuneAccepted(connection.channel()); // here, not on the one thread that accepts
+                handler.serve(connection);
+            } catch (SocketTimeoutException e) {
+                idleClosed.increment(); // a read deadline of the handler's passed, and it gave up
+                log.debug("closing {}: {}", connection, e.getMessage());
+            } catch (IOException e) {
+                if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
+                    failed.increment();
+                    log.info("{} failed: {}", connection, e.toString());
+                }
+            } catch (RuntimeException | Error e) {
+                failed.increment();
+                log.error("handler failed on {}", connection, e);
+            } finally {
+                closed(connection);
+            }
+        }
+    }
+
+    private void closed(TcpConnection connection) {
+        connection.close();
+        if (open.remove(connection)) {
+            connection.ticket.release();
+            GracefulStop.removed(open); // stop() may wait for the last one
+        }
+    }
+
+    /** On the sweep's thread: a read deadline passed, or the connection has been idle too long. */
+    private void expire(TcpConnection connection) {
+        if (connection.readDeadline <= now()) {
+            connection.expireRead();
+        } else if (connection.isOpen()) {
+            idleClosed.increment();
+            log.debug("closing idle {}", connection);
+            connection.close(); // its handler's blocked read or write fails
+        }
+    }
+
+    // ---- stopping ----------------------------------------------------------------------------------
+
+    /**
+     * Stops accepting, lets handlers finish (their input ends, so they see end of input), and after
+     * {@code grace} closes what is left ({@link GracefulStop}). Returns when every connection's thread
+     * has ended.
      */
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        LockSupport.unpark(acceptor);
         if (!GracefulStop.run(grace, new Stopping())) {
             log.warn("{} connection threads still running after stop", open.size());
         }
     }
 
     /** The stop steps of threads per connection. */
-    private final class Stopping implements GracefulStop.Steps {
+    private final class Stopping extends GracefulStop.ConnectionSet<TcpConnection> {
+        Stopping() {
+            super(open, sweep);
+        }
+
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
             // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
-            // connection it accepted is in 'open' before their input is shut down
-            join(acceptor, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5L * ACCEPT_POLL_MILLIS));
+            // connection it accepted is in 'open' before their input is ended
+            try {
+                acceptor.join(Duration.ofMillis(5L * ACCEPT_POLL_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return context.listeners().release(server);
         }
 
         @Override
-        public void endInput() {
-            if (sweep != null) {
-                sweep.stop();
-            }
-            for (Socket socket : open.keySet()) {
-                try {
-                    socket.shutdownInput();
-                } catch (IOException ignored) {
-                    // already closed by its handler
-                }
-            }
+        protected void endInput(TcpConnection connection) {
+            connection.endInput();
         }
 
         @Override
-        public boolean awaitConnections(long deadlineNanos) {
-            for (Thread worker : open.values()) {
-                join(worker, deadlineNanos);
-            }
-            return open.isEmpty();
-        }
-
-        @Override
-        public void closeAll() {
-            for (Socket socket : open.keySet()) {
-                Sockets.closeQuietly(socket);
-            }
-        }
-
-        @Override
-        public boolean awaitThreads(long deadlineNanos) {
-            return awaitConnections(deadlineNanos);
-        }
-    }
-
-    private static void join(Thread thread, long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            return;
-        }
-        try {
-            thread.join(Duration.ofNanos(left));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        protected void close(TcpConnection connection) {
+            connection.close();
         }
     }
 

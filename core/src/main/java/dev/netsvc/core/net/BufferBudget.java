@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BufferBudget {
 
-    /** Where every buffer starts. */
-    public static final int INITIAL = 512;
+    /**
+     * Where every buffer starts: small, because an idle connection holds its buffer while it waits (a
+     * blocking read needs one), and one read that fills it is enough to double it.
+     */
+    public static final int INITIAL = 128;
 
     private final int max;
     private final AtomicLong available;
@@ -36,7 +39,7 @@ public final class BufferBudget {
     /** {@code buffer-size}: the largest read buffer of one connection. */
     public static ConfigKey<Integer> maxKey(String defaultValue) {
         return ConfigKey.size("buffer-size", defaultValue, INITIAL, 16 << 20,
-                "largest read buffer of one connection; buffers start at 512 bytes and grow under load");
+                "largest read buffer of one connection; buffers start at " + INITIAL + " bytes and grow under load");
     }
 
     /** {@code buffer-budget}: what all connections' buffers together may grow into. */

@@ -86,9 +86,15 @@ public final class DeadlineSweep<C> {
     /**
      * A tick fine enough for the {@code shortest} timeout watched: a tenth of it, between 10 ms and 250 ms,
      * so a deadline is noticed at most that late and 10,000 idle connections cost a few sweeps a second.
+     * Zero (no such timeout; deadlines set as they come) gets the longest tick.
      */
     public static Duration tickFor(Duration shortest) {
-        return Duration.ofMillis(Math.clamp(shortest.toMillis() / 10, 10, 250));
+        return Duration.ofMillis(shortest.isZero() ? 250 : Math.clamp(shortest.toMillis() / 10, 10, 250));
+    }
+
+    /** The deadline {@code timeoutMillis} after {@code since} (clock millis); {@link #NONE} when the timeout is zero. */
+    public static long after(long since, long timeoutMillis) {
+        return timeoutMillis == 0 ? NONE : since + timeoutMillis;
     }
 
     private void sweep() {

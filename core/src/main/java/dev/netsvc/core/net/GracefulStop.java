@@ -1,6 +1,8 @@
 package dev.netsvc.core.net;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The order in which every TCP engine stops, and its deadlines: stop accepting; if the listening socket
@@ -38,7 +40,80 @@ public final class GracefulStop {
         boolean awaitThreads(long deadlineNanos);
     }
 
+    /**
+     * The steps of an engine that keeps its open connections in a concurrent set, each of which ends on
+     * its own once its input ends (a thread per connection, a channel's completion handlers), and that
+     * times them out with a {@link DeadlineSweep}. The engine says how to stop accepting, end one
+     * connection's input and close one; whoever removes a connection from the set calls {@link #removed}.
+     */
+    public abstract static class ConnectionSet<C> implements Steps {
+        private final Set<C> open;
+        private final DeadlineSweep<?> sweep;
+
+        protected ConnectionSet(Set<C> open, DeadlineSweep<?> sweep) {
+            this.open = open;
+            this.sweep = sweep;
+        }
+
+        /** Ends {@code connection}'s input: it finishes what it has and closes. */
+        protected abstract void endInput(C connection);
+
+        /** Closes {@code connection} now. */
+        protected abstract void close(C connection);
+
+        @Override
+        public void endInput() {
+            sweep.stop(); // only now: during a handover's drain it still closed idle connections
+            open.forEach(this::endInput);
+        }
+
+        @Override
+        public boolean awaitConnections(long deadlineNanos) {
+            return awaitEmpty(open, deadlineNanos);
+        }
+
+        @Override
+        public void closeAll() {
+            open.forEach(this::close);
+        }
+
+        /** By default the connections are the threads: waits for the set to empty. */
+        @Override
+        public boolean awaitThreads(long deadlineNanos) {
+            return awaitConnections(deadlineNanos);
+        }
+    }
+
     private GracefulStop() {
+    }
+
+    /**
+     * For engines that keep their open connections in a concurrent set: waits until {@code open} is empty
+     * or the deadline ({@link System#nanoTime}) passes; true if it is empty. Whoever removes a connection
+     * calls {@link #removed}.
+     */
+    public static boolean awaitEmpty(Set<?> open, long deadlineNanos) {
+        synchronized (open) {
+            long left;
+            while (!open.isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(open, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return open.isEmpty();
+        }
+    }
+
+    /** A connection left {@code open}: wakes {@link #awaitEmpty} once it is empty. */
+    public static void removed(Set<?> open) {
+        if (open.isEmpty()) {
+            synchronized (open) {
+                open.notifyAll();
+            }
+        }
     }
 
     /** Runs {@code steps} within {@code grace}; returns false if threads were still running at the end. */

@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 
 /**
@@ -86,9 +86,9 @@ public final class Sockets {
     }
 
     /** Options for an accepted connection: no Nagle delay (request/response protocols), keep-alive on. */
-    public static void tuneAccepted(Socket socket) throws IOException {
-        socket.setTcpNoDelay(true);
-        socket.setKeepAlive(true);
+    public static void tuneAccepted(NetworkChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
     }
 
     /** Closes without throwing; for cleanup paths where the first failure is the one to report. */

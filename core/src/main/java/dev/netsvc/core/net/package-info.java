@@ -1,16 +1,21 @@
 /**
  * Sockets and the TCP engines' shared parts: the accept path ({@link dev.netsvc.core.net.AcceptPath}), the
- * thread-per-connection server ({@link dev.netsvc.core.net.BlockingTcpServer}), and the two mechanisms every
- * TCP engine (this package's, {@link dev.netsvc.core.nio.NioTcpServer}, plugins' own) stops and times out
- * connections with.
+ * connection permit taken before each accept ({@link dev.netsvc.core.net.ConnectionPermits}), the
+ * thread-per-connection server ({@link dev.netsvc.core.net.BlockingTcpServer}, whose handlers get a
+ * {@link dev.netsvc.core.net.TcpConnection}), the clients' one way to connect
+ * ({@link dev.netsvc.core.net.TcpClient}), and the two mechanisms every TCP engine (this package's,
+ * {@link dev.netsvc.core.nio.NioTcpServer}, {@link dev.netsvc.core.async.AsyncTcpServer}, plugins' own) stops
+ * and times out connections with.
  *
  * <h2>Deadlines and idle timeouts</h2>
  * One mechanism, on the service's injected clock: a connection publishes a deadline in clock millis
  * (an idle timeout is {@code last activity + timeout}) and {@link dev.netsvc.core.net.DeadlineSweep}, one
  * virtual thread per use, expires those past it a few times per shortest timeout. It serves every engine
  * whose connections are waited on by threads that cannot wait on a deadline of their own: the blocking
- * server (a read timeout on every socket would make each read a timed park), NIO.2 channel groups
- * (echo-async) and timeouts that are not idleness (http's request timeout, from a request's first byte).
+ * server (a read timeout on every socket would make each read a timed park, on the real clock), whose
+ * sweep also ends the waits of read deadlines ({@link dev.netsvc.core.net.TcpConnection#readDeadline}:
+ * http's request timeout on its blocking transport), NIO.2 channel groups, and timeouts that are not
+ * idleness on the selector engine (http's request timeout, from a request's first byte).
  *
  * <p>The selector engine's idle timeout is deliberately not a sweep: each event loop already wakes for
  * its connections, so it keeps them in its own list ordered by last activity ({@code nio.ConnectionList},

@@ -10,10 +10,11 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Non-blocking accept on the first event loop. A connection permit is taken <em>before</em> each
- * accept: at the connection limit the acceptor stops listening for OP_ACCEPT, so further clients wait in
- * the kernel's backlog instead of in memory, and it listens again when a connection closes. When accept
- * itself fails (EMFILE: out of file descriptors) it pauses instead of spinning, as the server's
- * {@link dev.netsvc.core.net.AcceptPath} says.
+ * accept ({@link dev.netsvc.core.net.ConnectionPermits}): at the connection limit the acceptor stops
+ * listening for OP_ACCEPT, so further clients wait in the kernel's backlog instead of in memory, and it
+ * listens again when a connection closes. When accept itself fails (EMFILE: out of file descriptors) it
+ * pauses instead of spinning, as the server's {@link dev.netsvc.core.net.AcceptPath} says. Everything
+ * here runs on the first loop's thread.
  */
 final class Acceptor {
 
@@ -23,7 +24,7 @@ final class Acceptor {
     private final ServerSocketChannel channel;
     private final Logger log;
     private SelectionKey key;
-    private volatile boolean waitingForPermit;
+    private boolean waitingForPermit;
     private long retryAt; // 0 unless accept failed; loop thread only
     private long pauseMillis; // how long to pause after the failure
     private boolean closed;
@@ -41,22 +42,23 @@ final class Acceptor {
 
     void onAcceptable() {
         for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && !closed; i++) {
-            if (!server.tryReservePermit()) {
-                waitForPermit();
+            if (!server.permits().tryTake()) {
+                waitingForPermit = true; // until permitFree()
+                updateInterest();
                 return;
             }
             SocketChannel accepted;
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
-                server.releasePermit();
+                server.permits().release();
                 pauseMillis = server.acceptFailed(e); // counted, and logged at most once a minute
                 retryAt = -1; // set to a real time on the next tick
                 updateInterest();
                 return;
             }
             if (accepted == null) {
-                server.releasePermit();
+                server.permits().release();
                 return;
             }
             server.assign(accepted);
@@ -77,25 +79,12 @@ final class Acceptor {
         return retryAt == 0 ? Long.MAX_VALUE : Math.max(1, retryAt - now);
     }
 
-    private void waitForPermit() {
-        server.limitReached();
-        waitingForPermit = true;
-        updateInterest();
-        // a connection may have closed between the failed reservation and the flag being set
-        permitReleased();
-    }
-
-    /** On the loop thread, after a connection closed somewhere: accept again if we were waiting. */
-    void permitReleased() {
-        if (waitingForPermit && server.permitAvailable()) {
+    /** A connection closed while we waited at the limit: accept again. */
+    void permitFree() {
+        if (waitingForPermit) {
             waitingForPermit = false;
             updateInterest();
         }
-    }
-
-    /** Whether a released permit should be handed to us (read from any thread). */
-    boolean isWaitingForPermit() {
-        return waitingForPermit;
     }
 
     void close() {

@@ -1,5 +1,7 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.net.FileTransfer;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,7 +17,7 @@ import java.nio.channels.FileChannel;
  * reading until they have been written (backpressure). A handler therefore never needs its own output
  * queue, and a peer that stops reading cannot make the server buffer without end.
  */
-public interface Connection {
+public interface Connection extends FileTransfer {
 
     /**
      * Writes {@code data} (its remaining bytes; its position advances to its limit). When this returns,
@@ -40,6 +42,7 @@ public interface Connection {
      * @throws IllegalStateException if output was shut down or the connection is closing
      * @throws IOException           if the file or the socket failed
      */
+    @Override
     long transferFrom(FileChannel file, long position, long count) throws IOException;
 
     /** Bytes written by the handler and not yet taken by the socket. */

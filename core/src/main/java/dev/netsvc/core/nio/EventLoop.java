@@ -1,12 +1,12 @@
 package dev.netsvc.core.nio;
 
 import dev.netsvc.core.net.AcceptPath;
+import dev.netsvc.core.net.Sockets;
 
 import org.slf4j.Logger;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -212,8 +212,7 @@ final class EventLoop implements Runnable {
         NioConnection connection;
         try {
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            Sockets.tuneAccepted(channel);
             connection = new NioConnection(this, channel, (InetSocketAddress) channel.getRemoteAddress(), ticket);
         } catch (IOException e) {
             log.debug("accepted connection failed before it was served: {}", e.toString());
@@ -236,17 +235,16 @@ final class EventLoop implements Runnable {
         } catch (IOException ignored) {
             // it was never ours to serve
         }
-        ticket.release();
         load.decrementAndGet();
-        server.releasePermit();
+        ticket.release();
     }
 
     /** Bookkeeping once a connection has closed. */
     void closed(NioConnection connection, CloseReason reason) {
-        connection.ticket().release();
         connections.remove(connection);
         load.decrementAndGet();
         server.connectionClosed(reason);
+        connection.ticket().release(); // last: it frees the permit, and the acceptor may take it at once
     }
 
     /** The server is stopping: every open connection's input ends; the loop ends with its last connection. */

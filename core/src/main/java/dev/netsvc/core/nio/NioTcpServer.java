@@ -1,12 +1,13 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.AcceptPath;
+import dev.netsvc.core.net.ConnectionPermits;
 import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
-import dev.netsvc.core.net.TcpCounters;
 
 import org.slf4j.Logger;
 
@@ -44,11 +45,11 @@ public final class NioTcpServer {
     private final ServerSocketChannel channel;
     private final EventLoop[] loops;
     private final Acceptor acceptor;
-    private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean handedOver; // the listening channel stays open: a new version accepts from it
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AcceptPath acceptPath;
+    private final ConnectionPermits permits;
     private final LongAdder idleClosed;
     private final LongAdder failed;
     private final LongAdder inputLimit;
@@ -62,10 +63,12 @@ public final class NioTcpServer {
         this.channel = channel;
         this.acceptPath = AcceptPath.of(context, new Endpoint(Transport.TCP,
                 (InetSocketAddress) channel.socket().getLocalSocketAddress()).toString());
-        this.idleClosed = context.counters().counter(TcpCounters.IDLE_TIMEOUT);
-        this.failed = context.counters().counter(TcpCounters.FAILED);
-        this.inputLimit = context.counters().counter(TcpCounters.INPUT_LIMIT);
-        this.backpressure = context.counters().counter(TcpCounters.BACKPRESSURE_PAUSES);
+        // the acceptor listens again on its loop once a connection closes at the limit
+        this.permits = new ConnectionPermits(options.maxConnections(), acceptPath, this::permitFree);
+        this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
+        this.failed = context.counters().counter(Counters.TCP_FAILED);
+        this.inputLimit = context.counters().counter(Counters.TCP_INPUT_LIMIT);
+        this.backpressure = context.counters().counter(Counters.TCP_BACKPRESSURE_PAUSES);
         this.loops = new EventLoop[options.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -106,7 +109,7 @@ public final class NioTcpServer {
 
     /** Connections open right now (accepted and not yet closed). */
     public int openConnections() {
-        return open.get();
+        return permits.taken();
     }
 
     /**
@@ -157,7 +160,7 @@ public final class NioTcpServer {
         public boolean awaitConnections(long deadlineNanos) {
             if (!inputEnded) { // the loops keep running: watch the count they update
                 awaitNoConnections(deadlineNanos);
-                return open.get() == 0;
+                return permits.taken() == 0;
             }
             return awaitThreads(deadlineNanos); // a stopping loop ends with its last connection
         }
@@ -190,7 +193,7 @@ public final class NioTcpServer {
 
     // A new version serves new clients now: these connections finish on their own within the grace.
     private void awaitNoConnections(long deadline) {
-        while (open.get() > 0 && System.nanoTime() < deadline) {
+        while (permits.taken() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10); // a bounded poll of a counter the loops update; not test synchronisation
             } catch (InterruptedException e) {
@@ -209,26 +212,13 @@ public final class NioTcpServer {
 
     // ---- for the acceptor and the loops ------------------------------------------------------------
 
-    boolean tryReservePermit() {
-        int n;
-        do {
-            n = open.get();
-            if (n >= options.maxConnections()) {
-                return false;
-            }
-        } while (!open.compareAndSet(n, n + 1));
-        return true;
+    private void permitFree() {
+        loops[0].execute(acceptor::permitFree);
     }
 
-    boolean permitAvailable() {
-        return open.get() < options.maxConnections();
-    }
-
-    void releasePermit() {
-        open.decrementAndGet();
-        if (acceptor.isWaitingForPermit()) {
-            loops[0].execute(acceptor::permitReleased);
-        }
+    /** Taken by the acceptor before each accept, released when the connection closes or never was. */
+    ConnectionPermits permits() {
+        return permits;
     }
 
     /**
@@ -236,10 +226,9 @@ public final class NioTcpServer {
      * released) and hands it to the live loop with the fewest connections.
      */
     void assign(SocketChannel accepted) {
-        AcceptPath.Ticket ticket = acceptPath.admit(accepted);
+        AcceptPath.Ticket ticket = acceptPath.admit(accepted, permits);
         if (ticket == null) {
-            releasePermit();
-            return;
+            return; // refused: reset and closed without a byte, its permit given back
         }
         EventLoop target = null;
         int start = nextLoop.getAndIncrement();
@@ -252,7 +241,6 @@ public final class NioTcpServer {
         if (target == null) {
             Sockets.closeQuietly(accepted);
             ticket.release();
-            releasePermit();
             return;
         }
         target.load.incrementAndGet();
@@ -272,11 +260,6 @@ public final class NioTcpServer {
             default -> {
             }
         }
-        releasePermit();
-    }
-
-    void limitReached() {
-        acceptPath.limitReached();
     }
 
     long acceptFailed(IOException e) {

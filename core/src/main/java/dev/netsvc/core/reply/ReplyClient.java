@@ -8,6 +8,7 @@ import dev.netsvc.core.Transport;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.core.net.TcpClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +54,7 @@ public abstract class ReplyClient implements NetClient {
     /**
      * What came back.
      *
-     * @param sent     when the request left (TCP: when the connection attempt began)
+     * @param sent     when the request left (TCP: when the connection was established)
      * @param received when the answer was complete
      * @param from     {@code udp HOST:PORT} or {@code tcp HOST:PORT}, for messages
      * @param cut      the server sent more than the client's limit; {@code bytes} holds the first part
@@ -157,23 +157,18 @@ public abstract class ReplyClient implements NetClient {
     @Override
     public final int run(ClientInvocation invocation) {
         invocation.atMostArguments(1);
-        HostPort target;
-        try {
-            target = HostPort.parse(invocation.argument(0, "HOST[:PORT]"), defaultPort);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        if (target.port() == 0) {
-            throw new UsageException("port 0 cannot be asked; expected 1..65535");
-        }
+        HostPort target = invocation.target(0, defaultPort);
         Transport transport = invocation.has(other().label()) ? other() : defaultTransport;
         int attempts = retries(invocation) + 1;
         Answer answer;
-        try {
-            answer = transport == Transport.TCP ? overTcp(target, invocation)
-                    : overUdp(target, attempts, invocation);
-        } catch (IOException e) {
-            throw new ClientException(SocketErrors.explain(e, target.toString()).toString(), e);
+        if (transport == Transport.TCP) {
+            answer = overTcp(target, invocation);
+        } else {
+            try {
+                answer = overUdp(target, attempts, invocation);
+            } catch (IOException e) {
+                throw ClientException.explain(e, target);
+            }
         }
         show(answer, invocation);
         return 0;
@@ -195,19 +190,17 @@ public abstract class ReplyClient implements NetClient {
         throw new UsageException("--retries: '" + text + "' is not a number from 0 to " + MAX_RETRIES);
     }
 
-    private Answer overTcp(HostPort target, ClientInvocation invocation) throws IOException {
-        InetSocketAddress address = target.resolve();
-        int timeout = millis(invocation.timeout());
+    private Answer overTcp(HostPort target, ClientInvocation invocation) {
         Clock clock = invocation.clock();
-        try (Socket socket = new Socket()) {
+        return TcpClient.exchange(target, invocation.timeout(), (socket, to) -> {
+            // the server answers once it has accepted, half a round trip after connect returned here: the
+            // middle of this and the answer's arrival is when it answered
             Instant sent = clock.instant();
-            socket.connect(address, timeout);
-            socket.setSoTimeout(timeout);
             // one byte over the limit tells an answer that fits from one that was cut
             byte[] bytes = readUpTo(socket.getInputStream(), maxReply + 1);
             boolean cut = bytes.length > maxReply;
             return new Answer(cut ? Arrays.copyOf(bytes, maxReply) : bytes, sent, clock.instant(), "tcp " + target, cut);
-        }
+        });
     }
 
     /**

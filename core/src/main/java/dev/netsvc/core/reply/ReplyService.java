@@ -1,6 +1,7 @@
 package dev.netsvc.core.reply;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -11,6 +12,7 @@ import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * A service whose answer does not depend on the question, like inetd's daytime, time and qotd. Over TCP
- * it sends the reply as soon as a client connects, ignores any input and closes (without losing the
- * reply: see {@link TcpReply}); over UDP it answers each datagram the {@link dev.netsvc.core.udp.UdpGuard}
+ * it sends the reply as soon as a client connects, ignores any input and closes without losing the
+ * reply ({@link dev.netsvc.core.net.TcpConnection#closeLingering}, for at most {@link #LINGER}); over UDP it answers each datagram the {@link dev.netsvc.core.udp.UdpGuard}
  * admits, whatever it contains. Both listen on the service's port.
  *
  * <p>A subclass passes its id, description, default port and largest reply to the constructor, and
@@ -94,13 +96,13 @@ public abstract class ReplyService implements NetService {
     public final RunningService start(ServiceContext context) throws IOException {
         Supplier<byte[]> replies = open(context);
         Duration linger = context.get(LINGER);
-        LongAdder tcpReplied = context.counters().counter("tcp.replied");
+        LongAdder tcpReplied = context.counters().counter(Counters.TCP_REPLIED);
         BlockingTcpServer tcp = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), linger),
-                socket -> {
-                    TcpReply.write(socket, replies.get());
+                connection -> {
+                    connection.write(ByteBuffer.wrap(replies.get()));
                     tcpReplied.increment();
-                    TcpReply.discardUntilClosed(socket, linger);
+                    connection.closeLingering(linger); // what the client sent must not reset the reply away
                 });
         try {
             UdpServer udp = UdpServer.start(context, maxReply, (request, source, reply) -> {

@@ -1,6 +1,7 @@
 package dev.netsvc.core.udp;
 
-/** Why {@link UdpGuard} dropped a datagram; each reason is counted as {@code udp.dropped.<label>}. */
+/** Why {@link UdpGuard} dropped a datagram; each reason is counted as {@code udp.dropped.<label>}
+ * ({@link dev.netsvc.core.Counters#UDP_DROPPED}). */
 enum DropReason {
     /** The source is not allowed by the service's {@code only-from} / {@code no-access}. */
     ACL("acl"),
@@ -25,10 +26,5 @@ enum DropReason {
 
     public String label() {
         return label;
-    }
-
-    /** The counter name, e.g. {@code udp.dropped.loop}. */
-    public String counter() {
-        return "udp.dropped." + label;
     }
 }

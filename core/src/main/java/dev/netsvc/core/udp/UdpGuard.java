@@ -1,5 +1,6 @@
 package dev.netsvc.core.udp;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
 import dev.netsvc.core.internal.RefusalLog;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>Per-source token bucket ({@code udp-rate}, {@code udp-burst}), then the service-wide one
  *     ({@code udp-global-rate}): a forged source cannot turn the service into an amplifier.</li>
  * </ol>
- * Every drop is counted by reason ({@link DropReason#counter()}). Thread-safe.
+ * Every drop is counted by reason ({@link dev.netsvc.core.Counters#UDP_DROPPED}). Thread-safe.
  */
 public final class UdpGuard {
 
@@ -80,14 +81,14 @@ public final class UdpGuard {
             ports.add(ownPort);
         }
         this.loopPorts = Set.copyOf(ports);
-        this.access = new SourceGate(policy, clock, counters, "udp.sources.forgotten");
+        this.access = new SourceGate(policy, clock, counters, Counters.UDP_SOURCES_FORGOTTEN);
         this.refusals = new RefusalLog(log, clock, "datagrams");
         long now = nanos(clock);
         this.perSource = new SourceRateLimiter(limits.rate(), limits.burst(), limits.trackedSources(),
-                counters.counter("udp.sources.forgotten"));
+                counters.counter(Counters.UDP_SOURCES_FORGOTTEN));
         this.global = new TokenBucket(limits.globalRate(), limits.globalRate(), now);
         for (DropReason reason : DropReason.values()) {
-            dropped.put(reason, counters.counter(reason.counter()));
+            dropped.put(reason, counters.counter(Counters.UDP_DROPPED.member(reason.label())));
         }
     }
 

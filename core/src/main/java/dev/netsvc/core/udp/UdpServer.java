@@ -1,5 +1,6 @@
 package dev.netsvc.core.udp;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
@@ -73,9 +74,9 @@ public final class UdpServer {
         // end::guard[]
         this.handler = handler;
         this.maxReply = maxReply;
-        this.received = context.counters().counter("udp.received");
-        this.replied = context.counters().counter("udp.replied");
-        this.failed = context.counters().counter("udp.failed");
+        this.received = context.counters().counter(Counters.UDP_RECEIVED);
+        this.replied = context.counters().counter(Counters.UDP_REPLIED);
+        this.failed = context.counters().counter(Counters.UDP_FAILED);
         this.receiver = Thread.ofPlatform().name(context.serviceId() + "-udp").daemon(true).unstarted(this::receive);
     }
 

@@ -2,6 +2,7 @@ package dev.netsvc.core.access;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.Settings;
 
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class AccessListTest {
 
     @Test
     void settingsParseTheKeysAndNameTheKeyAndEntryInErrors() {
-        List<ConfigKey<?>> keys = AccessKeys.addTo("echo-blocking", List.of());
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo-blocking", List.of());
         Settings settings = Settings.parse("echo-blocking", keys, Map.of("only-from", "127.0.0.0/8,::1", "no-access",
                 "127.0.0.3", "per-source", "4", "rate", "10"));
         AccessPolicy policy = AccessPolicy.of(settings);
@@ -81,9 +82,11 @@ class AccessListTest {
     }
 
     @Test
-    void aServiceCannotRedeclareAnAccessKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccessKeys.addTo("mine",
-                List.of(ConfigKey.integer("rate", 1, 1, 2, "mine"))));
-        assertEquals("mine redeclares the access key 'rate', which every service has", e.getMessage());
+    void aServiceCannotRedeclareAKeyEveryServiceHas() {
+        for (String name : List.of("rate", "port", "restart-window")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.withOwn("mine",
+                    List.of(ConfigKey.integer(name, 1, 1, 2, "mine"))));
+            assertEquals("mine redeclares the key '" + name + "', which every service has", e.getMessage());
+        }
     }
 }

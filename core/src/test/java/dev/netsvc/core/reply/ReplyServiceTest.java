@@ -5,6 +5,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.SocketIo;
 import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,10 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +26,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reply service over real TCP and UDP sockets on loopback. */
@@ -89,15 +93,19 @@ class ReplyServiceTest {
 
     @Test
     void aClientThatNeverClosesHoldsItsSlotForTheLingerOnly() throws IOException {
-        try (ServiceHarness fixed = ServiceHarness.of(new FixedReply())
-                .set("max-connections", "1").set("linger", "300ms").start();
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        try (ServiceHarness fixed = ServiceHarness.of(new FixedReply()).clock(clock)
+                .set("max-connections", "1").set("linger", "5s").start();
              Socket silent = new Socket(fixed.host(), fixed.tcpPort());
              Socket next = new Socket(fixed.host(), fixed.tcpPort())) {
             silent.setSoTimeout(5000);
             assertArrayEquals(HELLO, SocketIo.readAll(silent.getInputStream(), 100), "the first gets its reply");
-            // 'silent' never closes; the one slot frees after the linger and 'next' is served
+            // 'silent' never closes: the one slot is held while the linger lasts on the clock
+            next.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> next.getInputStream().read(), "not served within the linger");
+            clock.advance(Duration.ofSeconds(5));
             next.setSoTimeout(5000);
-            assertArrayEquals(HELLO, SocketIo.readAll(next.getInputStream(), 100));
+            assertArrayEquals(HELLO, SocketIo.readAll(next.getInputStream(), 100), "served once the linger has passed");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.admin;
 
-
+import dev.netsvc.core.Counter;
+import dev.netsvc.core.MetricFamily;
 import dev.netsvc.launcher.supervisor.ServiceState;
 import dev.netsvc.launcher.supervisor.ServiceStatus;
 
@@ -22,7 +23,7 @@ import java.util.Map;
 
 /**
  * The host's and its services' metrics, read from {@link HostView#services()} at each scrape: nothing on
- * a service's path pays for them. The counter families come from {@link CounterMetrics}'s table.
+ * a service's path pays for them. The counter families come from core's declaration ({@link CounterMetrics}).
  */
 final class ServiceMetrics implements MultiCollector {
 
@@ -56,7 +57,7 @@ final class ServiceMetrics implements MultiCollector {
                 .help("when the service entered its current state, in unix time");
         CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("netsvc_service_restarts")
                 .help("restarts since the host started");
-        Map<CounterMetrics.Family, Map<Labels, Double>> fed = new LinkedHashMap<>();
+        Map<MetricFamily, Map<Labels, Double>> fed = new LinkedHashMap<>();
         for (ServiceStatus s : services) {
             Labels service = Labels.of("service", s.id());
             info.dataPoint(InfoDataPointSnapshot.builder()
@@ -68,7 +69,7 @@ final class ServiceMetrics implements MultiCollector {
             since.dataPoint(gauge(service, seconds(s.since())));
             restarts.dataPoint(counter(service, s.restarts()));
             s.counters().forEach((name, value) -> {
-                for (CounterMetrics.Target t : CounterMetrics.targets(name)) {
+                for (Counter.Target t : CounterMetrics.targets(name)) {
                     Labels labels = service;
                     for (Map.Entry<String, String> l : t.labels().entrySet()) {
                         labels = labels.add(l.getKey(), l.getValue());
@@ -82,7 +83,7 @@ final class ServiceMetrics implements MultiCollector {
         out.add(state.build());
         out.add(since.build());
         out.add(restarts.build());
-        for (CounterMetrics.Family family : CounterMetrics.FAMILIES) {
+        for (MetricFamily family : CounterMetrics.FAMILIES) {
             Map<Labels, Double> points = fed.get(family);
             if (points != null) {
                 out.add(snapshot(family, points));
@@ -91,8 +92,8 @@ final class ServiceMetrics implements MultiCollector {
         return new MetricSnapshots(out);
     }
 
-    private static MetricSnapshot snapshot(CounterMetrics.Family family, Map<Labels, Double> points) {
-        if (family.kind() == CounterMetrics.Kind.GAUGE) {
+    private static MetricSnapshot snapshot(MetricFamily family, Map<Labels, Double> points) {
+        if (family.kind() == MetricFamily.Kind.GAUGE) {
             GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(family.name()).help(family.help());
             points.forEach((labels, value) -> b.dataPoint(gauge(labels, value)));
             return b.build();

@@ -3,8 +3,8 @@ package dev.netsvc.launcher.cli;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.NetClient;
+import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.launcher.config.CommonKeys;
 import dev.netsvc.launcher.config.ConfigSources;
 import dev.netsvc.launcher.config.Configuration;
 import dev.netsvc.launcher.config.Plan;
@@ -106,7 +106,7 @@ final class ListCommand implements Main.Command {
                 out.printf("  service %-14s %-8s port %-5d  %s%s%n", service.id(), service.transportLabel(), port,
                         service.description(), state);
                 List<String[]> rows = new ArrayList<>();
-                for (ConfigKey<?> key : CommonKeys.of(service).all()) {
+                for (ConfigKey<?> key : ServiceKeys.host(service.id(), service.defaultPort()).all()) {
                     String def = key.name().equals("bind") ? "(netsvc.bind)" : key.defaultText();
                     rows.add(row(config, service.id() + "." + key.name(), def, key.description()));
                 }

@@ -2,6 +2,7 @@ package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.launcher.text.Suggest;
 
@@ -151,7 +152,7 @@ public final class Configuration {
                 if (name.equals(INSTANCE_OF)) {
                     continue; // read by withInstances
                 }
-                Set<String> known = new LinkedHashSet<>(CommonKeys.NAMES);
+                Set<String> known = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
                 known.addAll(names(services.get(prefix).keys()));
                 checkName(key, name, known, value, prefix);
                 perService.get(prefix).put(name, value.text());
@@ -243,8 +244,8 @@ public final class Configuration {
     private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind) {
         Map<String, String> common = new LinkedHashMap<>();
         Map<String, String> own = new LinkedHashMap<>();
-        raw.forEach((k, v) -> (CommonKeys.NAMES.contains(k) ? common : own).put(k, v));
-        CommonKeys keys = CommonKeys.of(service);
+        raw.forEach((k, v) -> (ServiceKeys.HOST_NAMES.contains(k) ? common : own).put(k, v));
+        ServiceKeys.HostKeys keys = ServiceKeys.host(service.id(), service.defaultPort());
         Settings commonSettings = parse(service.id(), keys.all(), common);
         Settings settings = parse(service.id(), service.keys(), own);
         boolean enabled = enabledByOption(service.id()).map(e -> Boolean.parseBoolean(e.value()))

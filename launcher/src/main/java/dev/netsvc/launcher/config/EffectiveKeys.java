@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ServiceKeys;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,7 @@ final class EffectiveKeys {
             add(out, values, prefix, HostKeys.under(prefix));
         }
         for (ServiceInfo service : config.services().values()) {
-            List<ConfigKey<?>> keys = new ArrayList<>(CommonKeys.of(service).all());
+            List<ConfigKey<?>> keys = new ArrayList<>(ServiceKeys.host(service.id(), service.defaultPort()).all());
             keys.addAll(service.keys());
             int first = out.size();
             add(out, values, service.id(), keys);

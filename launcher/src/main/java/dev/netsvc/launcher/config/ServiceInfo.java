@@ -2,8 +2,8 @@ package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.NetService;
+import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.access.AccessKeys;
 
 import java.util.List;
 import java.util.Set;
@@ -51,12 +51,7 @@ public record ServiceInfo(NetService service, String pluginId, String pluginVers
         if (transports.isEmpty()) {
             throw new IllegalArgumentException(id + " declares no transport");
         }
-        List<ConfigKey<?>> keys = AccessKeys.addTo(id, service.configKeys()); // only-from, no-access, ... for every service
-        for (ConfigKey<?> key : keys) {
-            if (CommonKeys.NAMES.contains(key.name())) {
-                throw new IllegalArgumentException(id + " redeclares the common key '" + key.name() + "'");
-            }
-        }
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn(id, service.configKeys()); // its own, then only-from, no-access, ...
         String description = service.description() == null ? "" : service.description();
         return new ServiceInfo(service, pluginId, pluginVersion == null ? "" : pluginVersion, id, description, transports, port, keys, "");
     }

@@ -77,7 +77,7 @@ class LivePluginsTest {
                     public RunningService start(ServiceContext ctx) throws java.io.IOException {
                         %s
                         BlockingTcpServer server = BlockingTcpServer.start(ctx, new BlockingTcpServer.Limits(64, Duration.ZERO),
-                                socket -> socket.getOutputStream().write("%s\\n".getBytes()));
+                                connection -> connection.output().write("%s\\n".getBytes()));
                         return new RunningService() {
                             public List<Endpoint> endpoints() { return List.of(server.endpoint()); }
                             public void stop(Duration grace) { server.stop(grace); }

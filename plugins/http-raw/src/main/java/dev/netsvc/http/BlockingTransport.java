@@ -3,34 +3,35 @@ package dev.netsvc.http;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.HostPort;
-import dev.netsvc.core.net.SocketOutput;
+import dev.netsvc.core.net.TcpConnection;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 
 /**
- * {@code http.io=blocking}: core's {@link BlockingTcpServer}, one virtual thread per connection. Reads
- * wait with socket timeouts (idle, or what is left of the request's time); responses go out through
- * core's {@link SocketOutput} (large files by {@code sendfile}), and a write that the client does not take
- * within the idle timeout is ended by the server's idle sweep, which closes the socket (a write that does
- * not complete is no activity).
+ * {@code http.io=blocking}: core's {@link BlockingTcpServer}, one virtual thread per connection, whose
+ * deadlines are the server's one sweep on the service's clock: the idle timeout between requests (and
+ * for a client that stops taking a response), and a request's timeout as the connection's read deadline
+ * from its first byte. Responses go out through the {@link TcpConnection} (gathered writes, large files by
+ * {@code sendfile}).
  */
 final class BlockingTransport {
 
-    private final Socket socket;
+    /** How long a close after a response (an error, Connection: close) waits for the client to stop sending. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    private final TcpConnection connection;
     private final HttpSettings settings;
-    private final HttpConnection connection;
+    private final HttpConnection http;
     private final Inbox inbox;
     private final Outbox outbox;
 
-    private BlockingTransport(Socket socket, HttpSettings settings, FileServer files) {
-        this.socket = socket;
+    private BlockingTransport(TcpConnection connection, HttpSettings settings, FileServer files) {
+        this.connection = connection;
         this.settings = settings;
-        this.connection = new HttpConnection(files, settings.limits(), HostPort.formatAddress(socket.getInetAddress(), false));
+        this.http = new HttpConnection(files, settings.limits(),
+                HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
         this.inbox = new Inbox(settings.maxInputBuffer());
         this.outbox = new Outbox(files.accessLog());
     }
@@ -38,8 +39,8 @@ final class BlockingTransport {
     static BlockingTcpServer start(ServiceContext context, HttpSettings settings, FileServer files) throws IOException {
         return BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(settings.maxConnections(), settings.idleTimeout()),
-                socket -> {
-                    BlockingTransport transport = new BlockingTransport(socket, settings, files);
+                connection -> {
+                    BlockingTransport transport = new BlockingTransport(connection, settings, files);
                     try {
                         transport.serve();
                     } finally {
@@ -48,60 +49,56 @@ final class BlockingTransport {
                 });
     }
 
+    // tag::serve[]
     private void serve() throws IOException {
-        InputStream in = socket.getInputStream();
-        WritableByteChannel out = new SocketOutputChannel(SocketOutput.of(socket));
-        long requestStarted = -1;
         while (true) {
-            HttpConnection.Next next = connection.receive(inbox.buffer(), outbox);
-            write(out);
+            HttpConnection.Next next = http.receive(inbox.buffer(), outbox);
+            write();
             if (next == HttpConnection.Next.CLOSE) {
-                Lingering.close(socket);
+                connection.closeLingering(LINGER);
                 return;
             }
             if (next == HttpConnection.Next.WRITE) {
                 continue;
             }
-            boolean inProgress = connection.inProgress(inbox.buffer());
-            long waitNanos = inProgress ? settings.requestTimeout().toNanos() - (System.nanoTime() - requestStarted)
-                    : settings.idleTimeout().toNanos();
-            int n = waitNanos <= 0 ? 0 : read(in, waitNanos);
-            if (n == 0) { // timed out
-                connection.timedOut(inbox.buffer(), outbox);
-                write(out);
-                Lingering.close(socket);
+            boolean inProgress = http.inProgress(inbox.buffer());
+            if (!inProgress) {
+                connection.clearReadDeadline(); // between requests: the idle timeout's job
+            }
+            int n;
+            try {
+                n = read();
+            } catch (SocketTimeoutException e) { // the request did not arrive in time
+                http.timedOut(inbox.buffer(), outbox);
+                write();
+                connection.closeLingering(LINGER);
                 return;
             }
             if (n < 0) {
                 return; // the client closed; half a request gets no answer
             }
             if (!inProgress) {
-                requestStarted = System.nanoTime();
+                connection.readDeadline(settings.requestTimeout()); // a request began: it has this long
             }
         }
     }
+    // end::serve[]
 
-    /** Writes the outbox; the idle sweep closes the socket if the client takes nothing for the idle timeout. */
-    private void write(WritableByteChannel out) throws IOException {
+    /** Writes the outbox; the idle sweep closes the connection if the client takes nothing for the idle timeout. */
+    private void write() throws IOException {
         if (outbox.isEmpty()) {
             return;
         }
-        outbox.writeTo(out);
+        outbox.writeTo(connection);
         outbox.settle(0);
     }
 
-    /** Reads into the inbox; returns the byte count, -1 at end of stream, 0 when {@code waitNanos} passed. */
-    private int read(InputStream in, long waitNanos) throws IOException {
-        ByteBuffer room = inbox.writable();
-        int n;
+    /** Reads into the inbox; returns the byte count, -1 at the end of input. */
+    private int read() throws IOException {
         try {
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, waitNanos / 1_000_000)));
-            n = in.read(room.array(), room.position(), room.remaining());
-        } catch (SocketTimeoutException e) {
-            n = 0;
+            return connection.read(inbox.writable());
+        } finally {
+            inbox.filled();
         }
-        room.position(room.position() + Math.max(0, n));
-        inbox.filled();
-        return n;
     }
 }

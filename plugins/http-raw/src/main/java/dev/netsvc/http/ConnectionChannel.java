@@ -1,5 +1,6 @@
 package dev.netsvc.http;
 
+import dev.netsvc.core.net.FileTransfer;
 import dev.netsvc.core.nio.Connection;
 
 import java.io.IOException;
@@ -12,11 +13,11 @@ import java.util.Arrays;
  * An event-loop {@link Connection} seen as a non-blocking channel, so the {@link Outbox} writes to it
  * as to a socket: it takes everything while nothing is pending (the connection keeps what the socket
  * refuses) and nothing once something is, until the output drains. So a large file moves a chunk at a
- * time as the client reads, and at most one chunk ever waits in memory; or, as a {@link Outbox.FileTarget},
+ * time as the client reads, and at most one chunk ever waits in memory; or, as a {@link FileTransfer},
  * goes from the file to the socket by {@code sendfile} and waits in no memory at all (but for its first
  * chunk, which goes with the response head).
  */
-final class ConnectionChannel implements GatheringByteChannel, Outbox.FileTarget {
+final class ConnectionChannel implements GatheringByteChannel, FileTransfer {
 
     private final Connection connection;
 

@@ -1,5 +1,6 @@
 package dev.netsvc.http;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceCounters;
 
 import java.io.IOException;
@@ -36,9 +37,9 @@ final class FileServer {
         this.sendfileThreshold = sendfileThreshold;
         this.dates = dates;
         this.accessLog = accessLog;
-        this.requests = counters.counter("http.requests");
+        this.requests = counters.counter(Counters.HTTP_REQUESTS);
         for (int c = 2; c < byClass.length; c++) { // this server sends no 1xx
-            byClass[c] = counters.counter("http.responses." + c + "xx");
+            byClass[c] = counters.counter(Counters.HTTP_RESPONSES.member(c + "xx"));
         }
     }
 

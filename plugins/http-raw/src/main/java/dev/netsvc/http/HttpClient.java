@@ -6,15 +6,13 @@ import dev.netsvc.core.ClientOption;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.UsageException;
-import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,50 +57,53 @@ public final class HttpClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws IOException {
+    public int run(ClientInvocation call) {
         call.atMostArguments(1);
         HttpUrl url = HttpUrl.parse(call.argument(0, "URL"));
         boolean head = call.has(HEAD.longName());
         byte[] request = request(url, head, call.values(HEADER.longName()));
-        try (BodyFile file = call.value(OUTPUT.longName()).map(Path::of).map(BodyFile::create).orElse(null);
-             Socket socket = new Socket()) {
-            int timeout = (int) Math.min(Integer.MAX_VALUE, call.timeout().toMillis());
-            socket.connect(new InetSocketAddress(url.host(), url.port()), timeout);
-            socket.setSoTimeout(timeout);
-            socket.getOutputStream().write(request);
-            ResponseReader reader = new ResponseReader(socket.getInputStream());
-            ResponseReader.Head response = reader.readHead();
-            for (int interim = 0; response.status() / 100 == 1 && response.status() != 101; interim++) {
-                if (interim == MAX_INTERIM) { // an endless stream of 100 Continue is not an answer
-                    throw new ClientException("the server at " + url.authority() + " sent " + MAX_INTERIM
-                            + " interim (1xx) responses and no final one");
+        try (BodyFile file = call.value(OUTPUT.longName()).map(Path::of).map(BodyFile::create).orElse(null)) {
+            return TcpClient.exchange(url.hostPort(), call.timeout(), (socket, target) -> {
+                socket.getOutputStream().write(request);
+                try {
+                    return show(new ResponseReader(socket.getInputStream()), head, file, call, url);
+                } catch (HttpException e) {
+                    throw new ClientException("malformed response from " + url.authority() + ": " + e.getMessage());
                 }
-                response = reader.readHead(); // 100 Continue and friends: the real answer follows
-            }
-            if (response.status() == 101) {
-                throw new ClientException("the server at " + url.authority() + " switched protocols (101), which this client does not speak");
-            }
-            OutputStream out = file == null ? call.out() : file.stream();
-            if (head) {
-                show(response, new PrintStream(out, false, StandardCharsets.ISO_8859_1)); // like curl -I [-o FILE]
-            } else {
-                show(response, call.err());
-                reader.readBody(response, false, out);
-            }
-            out.flush();
-            if (file != null) {
-                file.commit();
-            }
-            if (response.status() >= 400) {
-                call.err().println("netsvc call http: the server answered " + response.statusLine().substring(9));
-                return 1;
-            }
-            return 0;
-        } catch (HttpException e) {
-            throw new ClientException("malformed response from " + url.authority() + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new ClientException(SocketErrors.explain(e, url.authority()).toString(), e);
+            });
         }
+    }
+
+    /** Reads the response, shows it (head and body where asked); returns the exit status. */
+    private static int show(ResponseReader reader, boolean head, BodyFile file, ClientInvocation call, HttpUrl url)
+            throws IOException, HttpException {
+        ResponseReader.Head response = reader.readHead();
+        for (int interim = 0; response.status() / 100 == 1 && response.status() != 101; interim++) {
+            if (interim == MAX_INTERIM) { // an endless stream of 100 Continue is not an answer
+                throw new ClientException("the server at " + url.authority() + " sent " + MAX_INTERIM
+                        + " interim (1xx) responses and no final one");
+            }
+            response = reader.readHead(); // 100 Continue and friends: the real answer follows
+        }
+        if (response.status() == 101) {
+            throw new ClientException("the server at " + url.authority() + " switched protocols (101), which this client does not speak");
+        }
+        OutputStream out = file == null ? call.out() : file.stream();
+        if (head) {
+            show(response, new PrintStream(out, false, StandardCharsets.ISO_8859_1)); // like curl -I [-o FILE]
+        } else {
+            show(response, call.err());
+            reader.readBody(response, false, out);
+        }
+        out.flush();
+        if (file != null) {
+            file.commit();
+        }
+        if (response.status() >= 400) {
+            call.err().println("netsvc call http: the server answered " + response.statusLine().substring(9));
+            return 1;
+        }
+        return 0;
     }
 
     /** The request bytes: defaults (Host, User-Agent, Accept, Connection: close), replaced or removed by -H. */

@@ -2,6 +2,7 @@ package dev.netsvc.http;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
@@ -129,7 +130,7 @@ public final class HttpService implements NetService {
     private static AccessLog start(ServiceContext context, HttpSettings settings, AccessLog.Sink sink) {
         return AccessLog.start(context.serviceId() + "-access-log", context.clock(),
                 new AccessLogFormat(settings.accessLogFormat(), context.clock().getZone()), sink,
-                context.counters().counter("http.access-log.dropped"), context.log());
+                context.counters().counter(Counters.HTTP_ACCESS_LOG_DROPPED), context.log());
     }
 
     /**

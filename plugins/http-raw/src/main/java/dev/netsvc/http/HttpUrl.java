@@ -67,9 +67,14 @@ record HttpUrl(String host, int port, String target) {
         return port == 80 ? h : h + ":" + port;
     }
 
+    /** Where to connect. */
+    HostPort hostPort() {
+        return new HostPort(host, port);
+    }
+
     /** {@code host:port} for messages. */
     String authority() {
-        return new HostPort(host, port).toString();
+        return hostPort().toString();
     }
 
     private static int firstOf(String s, String chars) {

@@ -1,5 +1,7 @@
 package dev.netsvc.http;
 
+import dev.netsvc.core.net.FileTransfer;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +13,7 @@ import java.util.ArrayDeque;
  * What a connection owes its client, in order, and the access log entries of the responses in it. Response heads and small bodies are gathered in one
  * buffer, so the responses to pipelined requests go out in one write; cached bodies go out as shared
  * read-only buffers without a copy; large files as regions of a {@link FileChannel}: handed to the
- * kernel ({@code sendfile}) when the channel is a {@link FileTarget}, else copied a chunk at a time as
+ * kernel ({@code sendfile}) when the channel is a {@link FileTransfer}, else copied a chunk at a time as
  * the client takes them. Either way a download holds at most one chunk of memory. Buffers are borrowed from {@link SpareBuffers} and given back
  * once written, so an outbox with nothing to send holds none.
  */
@@ -21,15 +23,6 @@ final class Outbox {
     private static final int COPY_LIMIT = 8 * 1024;
     private static final int INITIAL_BUFFER = 2 * 1024;
     private static final int MAX_GATHER = 16;
-
-    /** A channel that can send a file region without copying it through user space. */
-    interface FileTarget {
-        /**
-         * Sends up to {@code count} bytes of {@code file} from {@code position}; returns how many the
-         * socket took now (0 when it is full, then the transport waits until it can write again).
-         */
-        long transferFrom(FileChannel file, long position, long count) throws IOException;
-    }
 
     /** A file region still to send; the channel is closed when done. */
     private static final class FileRegion {
@@ -144,7 +137,7 @@ final class Outbox {
             Object head = queue.peek();
             long written;
             if (head instanceof FileRegion region) {
-                written = region.sendfile && channel instanceof FileTarget target
+                written = region.sendfile && channel instanceof FileTransfer target
                         ? transfer(region, target) : writeChunk(region, channel);
                 if (region.position == region.end) {
                     queue.poll();
@@ -162,7 +155,7 @@ final class Outbox {
         return true;
     }
 
-    private static long transfer(FileRegion region, FileTarget target) throws IOException {
+    private static long transfer(FileRegion region, FileTransfer target) throws IOException {
         long n = target.transferFrom(region.file, region.position, region.end - region.position);
         if (n == 0 && region.position >= region.file.size()) {
             throw new IOException("file shrank while being sent");

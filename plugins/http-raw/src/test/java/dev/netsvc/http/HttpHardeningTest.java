@@ -1,5 +1,8 @@
 package dev.netsvc.http;
 
+import dev.netsvc.core.Counters;
+import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.ManualClock;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +19,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,23 +41,48 @@ class HttpHardeningTest {
     String io;
 
 
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     @TempDir
     Path www;
+    /** Every deadline here is on this clock: the tests move it instead of waiting. */
+    final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     ServiceHarness http;
 
     @BeforeEach
     void start() throws IOException {
         Files.writeString(www.resolve("index.html"), "hello");
         http = ServiceHarness.of(new HttpService())
+                .clock(clock)
                 .set("root", www.toString())
                 .set("access-log", "false").set("io", io)
                 .set("max-request-line", "256")
                 .set("max-header-size", "512")
                 .set("max-headers", "8")
                 .set("max-body-size", "1k")
-                .set("request-timeout", "400ms")
-                .set("idle-timeout", "1s")
+                .set("request-timeout", REQUEST_TIMEOUT.toSeconds() + "s")
+                .set("idle-timeout", "60s")
                 .start();
+    }
+
+    /**
+     * Moves the clock {@code step} at a time until the server says something to {@code c} (a response,
+     * or the end of the connection); returns how far the clock moved. The server notices a moved clock
+     * within its sweep's tick (the selector's loops within a second), so the clock may run ahead of it.
+     */
+    Duration advanceUntilAnswered(RawClient c, Duration step) {
+        Duration[] moved = {Duration.ZERO};
+        Await.until(WAIT, "an answer as the clock moves", () -> {
+            clock.advance(step);
+            moved[0] = moved[0].plus(step);
+            try {
+                return c.answered(50);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return moved[0];
     }
 
     @AfterEach
@@ -151,12 +181,15 @@ class HttpHardeningTest {
     @Test
     void incompleteHeadersTimeOutWith408ThenClose() throws IOException {
         try (RawClient c = client()) {
-            long t0 = System.nanoTime();
-            RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: h\r\n").read();
+            c.send("GET / HTTP/1.1\r\nHost: h\r\n");
+            // the deadline runs from when the server read the first byte, before or after this move
+            clock.advance(REQUEST_TIMEOUT.minusSeconds(1));
+            assertFalse(c.answered(300), "no answer a second before the request timeout");
+            Duration moved = REQUEST_TIMEOUT.minusSeconds(1).plus(advanceUntilAnswered(c, Duration.ofSeconds(1)));
+            assertTrue(moved.compareTo(REQUEST_TIMEOUT) >= 0, "not before the request timeout: " + moved);
+            RawClient.Response r = c.read();
             assertEquals(408, r.status());
             assertTrue(c.closedByServer());
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(millis >= 350, "not before the request timeout: " + millis + " ms");
         }
     }
 
@@ -174,6 +207,8 @@ class HttpHardeningTest {
                     // the server closed on us (or the test is over): that is the point
                 }
             });
+            // a second of the clock at a time: each byte is activity, but the request's deadline holds
+            advanceUntilAnswered(c, Duration.ofSeconds(1));
             assertEquals(408, c.read().status());
             dribbler.interrupt();
             dribbler.join();
@@ -184,7 +219,9 @@ class HttpHardeningTest {
     void anIdleConnectionIsClosedSilently() throws IOException {
         try (RawClient c = client()) {
             assertEquals(200, c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
-            c.socket().setSoTimeout(5000);
+            assertFalse(c.answered(300), "open while the clock stands still");
+            Duration moved = advanceUntilAnswered(c, Duration.ofSeconds(10));
+            assertTrue(moved.compareTo(Duration.ofSeconds(60)) >= 0, "not before the idle timeout: " + moved);
             assertEquals("", c.readToEnd(), "no 408 for a connection that started nothing");
         }
     }
@@ -229,8 +266,8 @@ class HttpHardeningTest {
     void aClientThatStopsReadingIsCutOffAfterTheIdleTimeout() throws Exception {
         byte[] big = new byte[1 << 20];
         Files.write(www.resolve("big.bin"), big);
-        try (ServiceHarness strict = ServiceHarness.of(new HttpService()).set("root", www.toString())
-                .set("access-log", "false").set("io", io).set("idle-timeout", "500ms").start()) {
+        try (ServiceHarness strict = ServiceHarness.of(new HttpService()).clock(clock).set("root", www.toString())
+                .set("access-log", "false").set("io", io).set("idle-timeout", "10s").start()) {
             int requests = 64; // 64 MiB of responses: far more than socket buffers hold
             try (RawClient greedy = new RawClient(strict.tcp())) {
                 greedy.socket().setReceiveBufferSize(16 * 1024);
@@ -239,11 +276,11 @@ class HttpHardeningTest {
                 try (RawClient other = new RawClient(strict.tcp())) {
                     assertEquals(200, other.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
                 }
-                long t0 = System.nanoTime();
-                dev.netsvc.testkit.Await.until(java.time.Duration.ofSeconds(10), "the stalled connection to be closed",
-                        () -> strict.counters().snapshot().getOrDefault("tcp.connections.idle-timeout", 0L) > 0
-                                || greedyWasCut(greedy));
-                assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000);
+                // the clock moves on; once the server's socket is full, nothing moves for the idle timeout
+                Await.until(WAIT, "the stalled connection to be closed", () -> {
+                    clock.advance(Duration.ofSeconds(2));
+                    return strict.counters().get(Counters.TCP_IDLE_TIMEOUT) > 0 || greedyWasCut(greedy);
+                });
                 greedy.socket().setSoTimeout(10_000);
                 long received = 0;
                 try {
@@ -293,6 +330,6 @@ class HttpHardeningTest {
         try (RawClient c = client()) {
             assertEquals(200, c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
         }
-        assertFalse(http.counters().get("tcp.connections.failed") > 0, "a reset is a normal disconnect");
+        assertFalse(http.counters().get(Counters.TCP_FAILED) > 0, "a reset is a normal disconnect");
     }
 }

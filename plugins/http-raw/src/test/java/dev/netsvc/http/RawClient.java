@@ -93,6 +93,27 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the server has said something within {@code millis}: a byte came, or the end of stream.
+     * Nothing is consumed.
+     */
+    boolean answered(int millis) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        in.mark(1);
+        try {
+            in.read();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset: an answer of sorts
+        } finally {
+            in.reset();
+            socket.setSoTimeout(old);
+        }
+    }
+
     /** Everything until the server closes (for error responses). */
     String readToEnd() throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();

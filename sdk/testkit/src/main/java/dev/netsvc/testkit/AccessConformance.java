@@ -1,5 +1,6 @@
 package dev.netsvc.testkit;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 
 import org.junit.jupiter.api.Test;
@@ -70,9 +71,9 @@ public abstract class AccessConformance {
              Socket allowed = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
             assertTrue(SourceAddress.refused("127.0.0.3", s.tcp()), "127.0.0.3 is not in only-from");
             assertServed(allowed);
-            assertEquals(1, s.counters().get("tcp.connections.refused.acl"));
-            assertEquals(1, s.counters().get("tcp.connections.accepted"));
-            assertEquals(1, s.counters().get("tcp.connections.active"));
+            assertEquals(1, s.counters().get(Counters.TCP_REFUSED.member("acl")));
+            assertEquals(1, s.counters().get(Counters.TCP_ACCEPTED));
+            assertEquals(1, s.counters().get(Counters.TCP_ACTIVE));
         }
     }
 
@@ -87,7 +88,7 @@ public abstract class AccessConformance {
              Socket allowed = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
             assertTrue(SourceAddress.refused("127.0.0.3", s.tcp()), "127.0.0.3 matches only no-access");
             assertServed(allowed);
-            assertEquals(1, s.counters().get("tcp.connections.refused.acl"));
+            assertEquals(1, s.counters().get(Counters.TCP_REFUSED.member("acl")));
         }
     }
 
@@ -116,10 +117,10 @@ public abstract class AccessConformance {
                 try (Socket other = SourceAddress.connectFrom("127.0.0.3", s.tcp())) {
                     assertServed(other); // another source has its own count
                 }
-                assertEquals(1, s.counters().get("tcp.connections.refused.per-source"));
+                assertEquals(1, s.counters().get(Counters.TCP_REFUSED.member("per-source")));
                 held.removeFirst().close();
                 Await.until(WAIT, "the closed connection to be released",
-                        () -> s.counters().get("tcp.connections.active") == 1);
+                        () -> s.counters().get(Counters.TCP_ACTIVE) == 1);
                 try (Socket again = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
                     assertServed(again);
                 }
@@ -147,8 +148,8 @@ public abstract class AccessConformance {
             try (Socket later = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
                 assertServed(later); // one token a second
             }
-            assertEquals(1, s.counters().get("tcp.connections.refused.rate"));
-            assertEquals(4, s.counters().get("tcp.connections.accepted"));
+            assertEquals(1, s.counters().get(Counters.TCP_REFUSED.member("rate")));
+            assertEquals(4, s.counters().get(Counters.TCP_ACCEPTED));
         }
     }
 
@@ -157,13 +158,13 @@ public abstract class AccessConformance {
         try (ServiceHarness s = start("max-connections", "1");
              Socket first = SourceAddress.connectFrom("127.0.0.2", s.tcp())) {
             assertServed(first);
-            Await.until(WAIT, "the limit to be counted", () -> s.counters().get("tcp.connections.limit-reached") >= 1);
+            Await.until(WAIT, "the limit to be counted", () -> s.counters().get(Counters.TCP_LIMIT_REACHED) >= 1);
             try (Socket second = SourceAddress.connectFrom("127.0.0.3", s.tcp())) { // completes: the kernel queues it
                 first.close();
                 assertServed(second); // served once the first has gone
             }
             for (String reason : List.of("acl", "per-source", "rate")) {
-                assertEquals(0, s.counters().get("tcp.connections.refused." + reason), reason);
+                assertEquals(0, s.counters().get(Counters.TCP_REFUSED.member(reason)), reason);
             }
         }
     }

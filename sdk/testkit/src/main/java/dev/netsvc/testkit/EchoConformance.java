@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,15 @@ public abstract class EchoConformance {
 
     /** Starts the service with {@code settings} (short key, value, ...) on an ephemeral port. */
     protected ServiceHarness start(String... settings) throws IOException {
-        ServiceHarness harness = ServiceHarness.of(service()).grace(Duration.ofSeconds(2));
+        return start(Clock.systemUTC(), settings);
+    }
+
+    /**
+     * Starts the service on {@code clock} with {@code settings} (short key, value, ...) on an ephemeral
+     * port; every test starts it here, so override this one to add settings of your own.
+     */
+    protected ServiceHarness start(Clock clock, String... settings) throws IOException {
+        ServiceHarness harness = ServiceHarness.of(service()).grace(Duration.ofSeconds(2)).clock(clock);
         for (int i = 0; i + 1 < settings.length; i += 2) {
             harness.set(settings[i], settings[i + 1]);
         }
@@ -237,22 +246,27 @@ public abstract class EchoConformance {
 
     @Test
     void idleConnectionsAreClosedAndActiveOnesAreNot() throws Exception {
-        Duration timeout = Duration.ofMillis(800);
-        try (ServiceHarness echo = start(idleTimeoutKey(), timeout.toMillis() + "ms");
+        ManualClock clock = new ManualClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        try (ServiceHarness echo = start(clock, idleTimeoutKey(), "10s");
              Socket idle = connect(echo.tcp());
              Socket active = connect(echo.tcp())) {
-            long t0 = System.nanoTime();
-            // keep one connection busy for twice the timeout; it must stay open throughout
-            int rounds = 0;
-            while (System.nanoTime() - t0 < 2 * timeout.toNanos()) {
-                active.getOutputStream().write('x');
-                assertEquals('x', active.getInputStream().read(), "the active connection stays open");
-                rounds++;
+            assertTrue(echoes(active, WAIT), "served (and so the idle one, which connected first, accepted)");
+            for (int second = 3; second <= 9; second += 3) { // the active one echoes every 3 s of the clock
+                clock.advance(Duration.ofSeconds(3));
+                assertTrue(echoes(active, WAIT), "the active connection stays open at " + second + " s");
             }
-            assertTrue(rounds > 1);
-            assertEquals(-1, readOrReset(idle), "the idle connection is closed");
-            long closedAfterMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(closedAfterMs >= timeout.toMillis() - 50, "closed after " + closedAfterMs + " ms, not before the timeout");
+            assertTrue(isOpen(idle), "the idle connection is not closed 9 s into a 10 s timeout");
+            // the clock moves on a second at a time, the active connection echoing at each step
+            Await.until(WAIT, "the idle connection to be closed", () -> {
+                clock.advance(Duration.ofSeconds(1));
+                try {
+                    assertTrue(echoes(active, WAIT), "the active connection stays open");
+                    return !isOpen(idle);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertTrue(echoes(active, WAIT), "the active connection is still open");
         }
     }
 
@@ -350,6 +364,22 @@ public abstract class EchoConformance {
             return s.getInputStream().read() == '?';
         } catch (SocketTimeoutException e) {
             return false;
+        } finally {
+            s.setSoTimeout(old);
+        }
+    }
+
+    /**
+     * Whether the server still holds the connection open: a short read finds nothing rather than the end
+     * of stream or a reset. Use it on a connection with nothing in flight.
+     */
+    private static boolean isOpen(Socket s) throws IOException {
+        int old = s.getSoTimeout();
+        s.setSoTimeout(50);
+        try {
+            return readOrReset(s) != -1;
+        } catch (SocketTimeoutException e) {
+            return true;
         } finally {
             s.setSoTimeout(old);
         }

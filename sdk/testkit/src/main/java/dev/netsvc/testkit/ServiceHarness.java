@@ -5,9 +5,9 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.access.AccessKeys;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -90,7 +90,7 @@ public final class ServiceHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
-        Settings parsed = Settings.parse(service.id(), AccessKeys.addTo(service.id(), service.configKeys()), settings);
+        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.configKeys()), settings);
         ServiceContext context = ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)

@@ -1,5 +1,6 @@
 package dev.netsvc.testkit;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 
 import org.junit.jupiter.api.Test;
@@ -51,10 +52,10 @@ public abstract class UdpAccessConformance {
              DatagramSocket allowed = SourceAddress.udpFrom("127.0.0.2");
              DatagramSocket denied = SourceAddress.udpFrom("127.0.0.3")) {
             SourceAddress.send(denied, s.udp(), request());
-            Await.until(WAIT, "the datagram from 127.0.0.3 to be dropped", () -> s.counters().get("udp.dropped.acl") == 1);
+            Await.until(WAIT, "the datagram from 127.0.0.3 to be dropped", () -> s.counters().get(Counters.UDP_DROPPED.member("acl")) == 1);
             assertTrue(SourceAddress.exchange(allowed, s.udp(), request()).length > 0);
-            Await.until(WAIT, "the reply to be counted", () -> s.counters().get("udp.replied") == 1);
-            assertEquals(1, s.counters().get("udp.replied"), "only 127.0.0.2 was answered");
+            Await.until(WAIT, "the reply to be counted", () -> s.counters().get(Counters.UDP_REPLIED) == 1);
+            assertEquals(1, s.counters().get(Counters.UDP_REPLIED), "only 127.0.0.2 was answered");
         }
     }
 
@@ -63,8 +64,8 @@ public abstract class UdpAccessConformance {
         try (ServiceHarness s = start(InetAddress.getByName("::1"), "only-from", "127.0.0.0/8");
              DatagramSocket denied = SourceAddress.udpFrom("::1")) {
             SourceAddress.send(denied, s.udp(), request());
-            Await.until(WAIT, "the datagram from ::1 to be dropped", () -> s.counters().get("udp.dropped.acl") == 1);
-            assertEquals(0, s.counters().get("udp.replied"));
+            Await.until(WAIT, "the datagram from ::1 to be dropped", () -> s.counters().get(Counters.UDP_DROPPED.member("acl")) == 1);
+            assertEquals(0, s.counters().get(Counters.UDP_REPLIED));
         }
     }
 
@@ -75,10 +76,10 @@ public abstract class UdpAccessConformance {
             SourceAddress.exchange(client, s.udp(), request());
             SourceAddress.exchange(client, s.udp(), request());
             SourceAddress.send(client, s.udp(), request());
-            Await.until(WAIT, "the third datagram to be dropped", () -> s.counters().get("udp.dropped.rate") == 1);
+            Await.until(WAIT, "the third datagram to be dropped", () -> s.counters().get(Counters.UDP_DROPPED.member("rate")) == 1);
             clock.advance(Duration.ofSeconds(1));
             assertTrue(SourceAddress.exchange(client, s.udp(), request()).length > 0, "one more a second later");
-            Await.until(WAIT, "three replies", () -> s.counters().get("udp.replied") == 3);
+            Await.until(WAIT, "three replies", () -> s.counters().get(Counters.UDP_REPLIED) == 3);
         }
     }
 }

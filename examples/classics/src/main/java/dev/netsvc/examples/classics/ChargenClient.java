@@ -7,6 +7,7 @@ import dev.netsvc.core.NetClient;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketIo;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -48,29 +48,29 @@ public final class ChargenClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws Exception {
+    public int run(ClientInvocation call) {
         call.atMostArguments(1);
-        HostPort target = Calls.target(call, ChargenService.PORT);
+        HostPort target = call.target(0, ChargenService.PORT);
         int lines = lines(call);
-        try {
-            if (call.has("udp")) {
+        if (call.has("udp")) {
+            try {
                 call.out().println(datagram(target, call));
-            } else {
-                try (Socket socket = Calls.connect(target, call.timeout())) {
-                    InputStream in = new BufferedInputStream(socket.getInputStream());
-                    for (int i = 0; i < lines; i++) {
-                        String line = SocketIo.readLine(in, 1024);
-                        if (line == null) {
-                            throw new ClientException(target + " closed the connection after " + i + " lines");
-                        }
-                        call.out().println(line);
-                    }
-                }
+            } catch (IOException e) {
+                throw ClientException.explain(e, target);
             }
-        } catch (IOException e) {
-            throw Calls.explain(e, target);
+            return 0;
         }
-        return 0;
+        return TcpClient.exchange(target, call.timeout(), (socket, to) -> {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < lines; i++) {
+                String line = SocketIo.readLine(in, 1024);
+                if (line == null) {
+                    throw new ClientException(target + " closed the connection after " + i + " lines");
+                }
+                call.out().println(line);
+            }
+            return 0;
+        });
     }
 
     private static int lines(ClientInvocation call) {
@@ -88,7 +88,7 @@ public final class ChargenClient implements NetClient {
 
     private static String datagram(HostPort target, ClientInvocation call) throws IOException {
         try (DatagramSocket socket = new DatagramSocket()) {
-            socket.setSoTimeout(Calls.millis(call.timeout()));
+            socket.setSoTimeout((int) Math.clamp(call.timeout().toMillis(), 1, Integer.MAX_VALUE));
             socket.send(new DatagramPacket(new byte[0], 0, target.resolve()));
             DatagramPacket reply = new DatagramPacket(new byte[ChargenService.MAX_DATAGRAM + 1], ChargenService.MAX_DATAGRAM + 1);
             socket.receive(reply);

@@ -6,6 +6,7 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 import dev.netsvc.core.udp.UdpHandler;
 import dev.netsvc.core.udp.UdpLimits;
@@ -14,7 +15,6 @@ import org.pf4j.Extension;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +76,11 @@ public final class ChargenService implements NetService {
         return Serving.tcpAndUdp(context, tcp, MAX_DATAGRAM, datagram());
     }
 
-    /** Writes lines until the client closes, or the server stops (it shuts down the socket's input). */
-    static void stream(Socket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
+    /** Writes lines until the client closes, or the server stops (it ends the connection's input). */
+    static void stream(TcpConnection connection) throws IOException {
+        OutputStream out = connection.output();
         int cycle = CYCLES.length / 2;
-        while (!socket.isInputShutdown()) {
+        while (!connection.isInputShutdown()) {
             out.write(CYCLES, 0, cycle);
         }
     }

@@ -1,9 +1,11 @@
 package dev.netsvc.examples.classics;
 
+import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.ClientOption;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
@@ -45,17 +47,22 @@ public final class DiscardClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws Exception {
+    public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target = Calls.target(call, DiscardService.PORT);
+        HostPort target = call.target(0, DiscardService.PORT);
         String text = call.arguments().size() > 1 ? call.arguments().get(1) : "-";
-        try {
-            long sent = call.has("udp") ? sendDatagram(target, text, call)
-                    : send(target, text.equals("-") ? call.in() : lineOf(text), call);
-            call.out().println("discarded " + sent + " bytes at " + target);
-        } catch (IOException e) {
-            throw Calls.explain(e, target);
+        long sent;
+        if (call.has("udp")) {
+            try {
+                sent = sendDatagram(target, text, call);
+            } catch (IOException e) {
+                throw ClientException.explain(e, target);
+            }
+        } else {
+            InputStream in = text.equals("-") ? call.in() : lineOf(text);
+            sent = TcpClient.exchange(target, call.timeout(), (socket, to) -> send(socket, in, to));
         }
+        call.out().println("discarded " + sent + " bytes at " + target);
         return 0;
     }
 
@@ -63,16 +70,15 @@ public final class DiscardClient implements NetClient {
         return new java.io.ByteArrayInputStream((text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static long send(HostPort target, InputStream in, ClientInvocation call) throws IOException {
-        try (Socket socket = Calls.connect(target, call.timeout())) {
-            OutputStream out = socket.getOutputStream();
-            long sent = in.transferTo(out);
-            socket.shutdownOutput();
-            if (socket.getInputStream().read() >= 0) {
-                throw new IOException(target + " answered: is it a discard server?");
-            }
-            return sent;
+    /** Sends all of {@code in}, half-closes, and waits for the server to close in turn. */
+    private static long send(Socket socket, InputStream in, HostPort target) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        long sent = in.transferTo(out);
+        socket.shutdownOutput();
+        if (socket.getInputStream().read() >= 0) {
+            throw new ClientException(target + " answered: is it a discard server?");
         }
+        return sent;
     }
 
     private static long sendDatagram(HostPort target, String text, ClientInvocation call) throws IOException {

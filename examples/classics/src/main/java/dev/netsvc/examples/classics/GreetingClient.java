@@ -5,6 +5,7 @@ import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketIo;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
@@ -12,7 +13,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -36,11 +36,11 @@ public final class GreetingClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws Exception {
-        HostPort target = Calls.target(call, GreetingService.PORT);
+    public int run(ClientInvocation call) {
+        call.argument(0, "HOST[:PORT]");
         call.argument(1, "NAME");
         List<String> names = call.arguments().subList(1, call.arguments().size());
-        try (Socket socket = Calls.connect(target, call.timeout())) {
+        return TcpClient.exchange(call, GreetingService.PORT, (socket, target) -> {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             call.out().println(answer(in, target));
@@ -52,10 +52,8 @@ public final class GreetingClient implements NetClient {
             if (in.read() >= 0) {
                 throw new ClientException(target + " did not close after exit: is it the greeting server?");
             }
-        } catch (IOException e) {
-            throw Calls.explain(e, target);
-        }
-        return 0;
+            return 0;
+        });
     }
 
     private static String answer(InputStream in, HostPort target) throws IOException {

@@ -7,6 +7,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.SocketIo;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
@@ -15,7 +16,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -67,9 +67,9 @@ public final class GreetingService implements NetService {
                 socket -> greet(socket, maxName)));
     }
 
-    static void greet(Socket socket, int maxName) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        OutputStream out = socket.getOutputStream();
+    static void greet(TcpConnection connection, int maxName) throws IOException {
+        InputStream in = new BufferedInputStream(connection.input());
+        OutputStream out = connection.output();
         out.write("Welcome!\r\n".getBytes(StandardCharsets.US_ASCII));
         String line;
         while ((line = SocketIo.readLine(in, maxName)) != null) {

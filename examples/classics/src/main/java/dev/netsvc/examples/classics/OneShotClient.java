@@ -2,13 +2,11 @@ package dev.netsvc.examples.classics;
 
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.NetClient;
-import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketIo;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** {@code netsvc call oneshot HOST[:PORT] [MESSAGE]}: sends one message and prints the one answer. */
@@ -31,17 +29,14 @@ public final class OneShotClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws Exception {
+    public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target = Calls.target(call, OneShotService.PORT);
         String message = call.arguments().size() > 1 ? call.arguments().get(1) : "I am client.";
-        try (Socket socket = Calls.connect(target, call.timeout())) {
+        byte[] answer = TcpClient.exchange(call, OneShotService.PORT, (socket, target) -> {
             socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
-            byte[] answer = SocketIo.readAll(socket.getInputStream(), 4096);
-            call.out().println(new String(answer, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw Calls.explain(e, target);
-        }
+            return SocketIo.readAll(socket.getInputStream(), 4096);
+        });
+        call.out().println(new String(answer, StandardCharsets.UTF_8));
         return 0;
     }
 }

@@ -6,12 +6,13 @@ import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
-import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -61,9 +62,9 @@ public final class OneShotService implements NetService {
                 OneShotService::answer));
     }
 
-    static void answer(Socket socket) throws IOException {
-        if (socket.getInputStream().read(new byte[1024]) >= 0) {
-            socket.getOutputStream().write(ANSWER);
+    static void answer(TcpConnection connection) throws IOException {
+        if (connection.read(ByteBuffer.allocate(1024)) >= 0) {
+            connection.write(ByteBuffer.wrap(ANSWER));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.netsvc.examples.classics;
 
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.BlockingTcpServer;
@@ -18,17 +17,7 @@ final class Serving {
     }
 
     static RunningService tcp(BlockingTcpServer tcp) {
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(tcp.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                tcp.stop(grace);
-            }
-        };
+        return RunningService.of(List.of(tcp.endpoint()), tcp::stop);
     }
 
     /**
@@ -46,18 +35,10 @@ final class Serving {
             tcp.stop(Duration.ZERO);
             throw e;
         }
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(tcp.endpoint(), udp.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                udp.stop(grace);
-                tcp.stop(grace);
-            }
-        };
+        return RunningService.of(List.of(tcp.endpoint(), udp.endpoint()), grace -> {
+            udp.stop(grace);
+            tcp.stop(grace);
+        });
     }
     // end::udp[]
 }

@@ -1,10 +1,13 @@
 package dev.netsvc.echo.async;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.async.AsyncHandler;
+import dev.netsvc.core.async.AsyncTcpServer;
 import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.TcpKeys;
 
@@ -14,12 +17,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * RFC 862 echo on NIO.2 asynchronous channels, the Java counterpart of the classic tutorial's asyncio server:
- * completion handlers on one shared {@link java.nio.channels.AsynchronousChannelGroup}, one read in flight
- * per connection and the next read only once its echo is written, so memory per connection is one
- * buffer whatever the client does.
+ * RFC 862 echo on NIO.2 asynchronous channels, the Java counterpart of the classic tutorial's asyncio
+ * server: core's {@link AsyncTcpServer} (completion handlers on one shared channel group, one read in
+ * flight per connection and the next read only once its echo is written, so memory per connection is one
+ * buffer whatever the client does), with the echo as its handler.
  */
 @Extension
 public final class EchoAsyncService implements NetService {
@@ -56,11 +60,26 @@ public final class EchoAsyncService implements NetService {
         return List.of(THREADS, MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, BUFFER_BUDGET);
     }
 
+    // tag::start[]
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         int threads = context.get(THREADS) == 0 ? Runtime.getRuntime().availableProcessors() : context.get(THREADS);
-        AsyncEchoServer server = AsyncEchoServer.start(context, new AsyncEchoServer.Limits(threads,
-                context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)));
+        AsyncHandler echo = echo(context.counters().counter(Counters.TCP_BYTES_ECHOED));
+        AsyncTcpServer server = AsyncTcpServer.start(context, new AsyncTcpServer.Limits(threads,
+                context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)),
+                connection -> echo);
         return RunningService.of(List.of(server.endpoint()), server::stop);
     }
+
+    /**
+     * Writes back whatever arrives; the engine reads again once it is written, and when the client
+     * half-closes (it has everything back by then) closes with FIN. One instance serves every connection.
+     */
+    static AsyncHandler echo(LongAdder bytes) {
+        return (connection, input) -> {
+            bytes.add(input.remaining());
+            connection.write(input);
+        };
+    }
+    // end::start[]
 }

@@ -1,20 +1,20 @@
 package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.BufferBudget;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -61,42 +61,47 @@ public final class EchoBlockingService implements NetService {
         return List.of(MAX_CONNECTIONS, IDLE_TIMEOUT, BUFFER_SIZE, BUFFER_BUDGET);
     }
 
+    // tag::start[]
     @Override
     public RunningService start(ServiceContext context) throws IOException {
-        BufferBudget buffers = new BufferBudget(context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET));
-        LongAdder bytes = context.counters().counter("tcp.bytes.echoed");
+        Echo echo = new Echo(new BufferBudget(context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)),
+                context.counters().counter(Counters.TCP_BYTES_ECHOED));
         BlockingTcpServer server = BlockingTcpServer.start(context,
-                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                socket -> echo(socket, buffers, bytes));
+                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)), echo);
         return RunningService.of(List.of(server.endpoint()), server::stop);
     }
 
-    static void echo(Socket socket, BufferBudget buffers, LongAdder bytes) throws IOException {
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        byte[] buffer = new byte[buffers.initial()];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                bytes.add(n);
-                if (n < buffer.length) {
-                    // A short read took everything that had arrived, so reading again now would almost
-                    // always find nothing: a failed read, a park and an epoll re-arm. Letting the other
-                    // connections' threads run first gives the client time to answer, and the next read
-                    // usually finds data (about 20% more messages/s on 100 connections; when no other
-                    // thread is runnable, yield returns at once).
-                    Thread.yield();
+    /**
+     * The echo of one connection, on its own thread: read, write it all back, read again. It is the
+     * server's handler itself (not a lambda calling a method), so a connection parked in its read keeps
+     * one frame fewer on its stack.
+     */
+    record Echo(BufferBudget buffers, LongAdder bytes) implements BlockingTcpServer.Handler {
+        @Override
+        public void serve(TcpConnection connection) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(buffers.initial());
+            try {
+                int n;
+                while ((n = connection.read(buffer)) >= 0) {
+                    connection.write(buffer.flip());
+                    bytes.add(n);
+                    if (n < buffer.capacity()) {
+                        // A short read took everything that had arrived, so reading again now would almost
+                        // always find nothing: a failed read, a park and an epoll re-arm. Letting the other
+                        // connections' threads run first gives the client time to answer, and the next read
+                        // usually finds data (about 20% more messages/s on 100 connections; when no other
+                        // thread is runnable, yield returns at once).
+                        Thread.yield();
+                    }
+                    int size = buffers.next(buffer.capacity(), n);
+                    buffer = size == buffer.capacity() ? buffer.clear() : ByteBuffer.allocate(size);
                 }
-                int size = buffers.next(buffer.length, n);
-                if (size != buffer.length) {
-                    buffer = new byte[size];
-                }
+            } finally {
+                buffers.release(buffer.capacity());
             }
-        } finally {
-            buffers.release(buffer.length);
+            // the client half-closed and has all its bytes back: close our side too
+            connection.shutdownOutput();
         }
-        // the client half-closed and has all its bytes back: close our side too
-        socket.shutdownOutput();
     }
+    // end::start[]
 }

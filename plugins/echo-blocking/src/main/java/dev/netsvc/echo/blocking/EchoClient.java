@@ -3,14 +3,14 @@ package dev.netsvc.echo.blocking;
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.NetClient;
-import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
-import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.core.net.TcpClient;
 
 import org.pf4j.Extension;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -48,38 +48,17 @@ public final class EchoClient implements NetClient {
     }
 
     @Override
-    public int run(ClientInvocation call) throws Exception {
+    public int run(ClientInvocation call) {
         call.atMostArguments(2);
-        HostPort target;
-        try {
-            target = HostPort.parse(call.argument(0, "HOST[:PORT]"), DEFAULT_PORT);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
         String message = call.arguments().size() > 1 ? call.arguments().get(1) : "-";
-        try (Socket socket = connect(target, call.timeout())) {
+        return TcpClient.exchange(call, DEFAULT_PORT, (socket, target) -> {
             if (message.equals("-")) {
                 stream(socket, call.in(), call.out(), call.timeout(), target);
             } else {
                 sendLine(socket, (message + "\n").getBytes(StandardCharsets.UTF_8), call.out(), target);
             }
-        } catch (IOException e) {
-            throw new ClientException(SocketErrors.explain(e, target.toString()).toString(), e);
-        }
-        return 0;
-    }
-
-    private static Socket connect(HostPort target, Duration timeout) throws IOException {
-        Socket socket = new Socket();
-        try {
-            socket.connect(target.resolve(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            socket.setTcpNoDelay(true);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
+            return 0;
+        });
     }
 
     private static void sendLine(Socket socket, byte[] line, OutputStream out, HostPort target) throws IOException {
@@ -100,7 +79,7 @@ public final class EchoClient implements NetClient {
      * may pause as long as it likes.
      */
     private static void stream(Socket socket, InputStream in, OutputStream out, Duration timeout, HostPort target)
-            throws IOException, InterruptedException {
+            throws IOException {
         AtomicLong sent = new AtomicLong();
         AtomicReference<IOException> sendFailure = new AtomicReference<>();
         // checksums of both directions: an echo of the same length with other bytes is no echo, and
@@ -144,7 +123,12 @@ public final class EchoClient implements NetClient {
             receivedSum.update(buffer, 0, n);
             received += n;
         }
-        sender.join(timeout);
+        try {
+            sender.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while " + target + " echoed the last bytes");
+        }
         if (sendFailure.get() != null) {
             throw sendFailure.get();
         }

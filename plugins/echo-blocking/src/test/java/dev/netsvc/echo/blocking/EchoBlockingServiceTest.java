@@ -1,7 +1,9 @@
 package dev.netsvc.echo.blocking;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.testkit.Await;
 import dev.netsvc.testkit.EchoConformance;
+import dev.netsvc.testkit.ManualClock;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -109,12 +112,19 @@ class EchoBlockingServiceTest {
     }
 
     @Test
-    void idleConnectionsAreClosed() throws Exception {
-        try (ServiceHarness echo = start("idle-timeout", "200ms"); Socket s = new Socket(echo.host(), echo.tcpPort())) {
+    void idleConnectionsAreClosedWhenTheClockSays() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        try (ServiceHarness echo = ServiceHarness.of(new EchoBlockingService()).clock(clock).set("idle-timeout", "2s").start();
+             Socket s = new Socket(echo.host(), echo.tcpPort())) {
             s.setSoTimeout((int) T.toMillis());
             assertEquals('x', ping(s, 'x'));
-            assertEquals(-1, s.getInputStream().read(), "closed after 200ms idle");
-            Await.until(T, "idle-timeout counted", () -> echo.counters().get("tcp.connections.idle-timeout") == 1);
+            // the server stamps the echo's write when it returns, perhaps after the client read it: so the
+            // clock moves a second at a time until the sweep closes the connection
+            Await.until(T, "idle-timeout counted", () -> {
+                clock.advance(Duration.ofSeconds(1));
+                return echo.counters().get(Counters.TCP_IDLE_TIMEOUT) == 1;
+            });
+            assertEquals(-1, s.getInputStream().read(), "closed");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.netsvc.echo.selector;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
@@ -87,7 +88,7 @@ public final class EchoSelectorService implements NetService {
                 .withIdleTimeout(context.get(IDLE_TIMEOUT))
                 .withReadBufferSize(context.get(BUFFER_SIZE))
                 .withMaxPendingOutput(context.get(MAX_PENDING));
-        ConnectionHandler echo = echo(context.counters().counter("tcp.bytes.echoed"));
+        ConnectionHandler echo = echo(context.counters().counter(Counters.TCP_BYTES_ECHOED));
         NioTcpServer tcp = NioTcpServer.start(context, options, connection -> echo);
         UdpServer udp;
         try {

@@ -1,13 +1,13 @@
 package ${package};
 
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.SocketIo;
+import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
@@ -16,7 +16,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -67,24 +66,14 @@ public final class ReverseService implements NetService {
         int maxLine = context.get(MAX_LINE);
         BlockingTcpServer server = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                socket -> serve(socket, maxLine));
-        return new RunningService() {
-            @Override
-            public List<Endpoint> endpoints() {
-                return List.of(server.endpoint());
-            }
-
-            @Override
-            public void stop(Duration grace) {
-                server.stop(grace);
-            }
-        };
+                connection -> serve(connection, maxLine));
+        return RunningService.of(List.of(server.endpoint()), server::stop);
     }
 
-    /** One connection, on its own virtual thread; the server closes the socket when this returns. */
-    static void serve(Socket socket, int maxLine) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        OutputStream out = socket.getOutputStream();
+    /** One connection, on its own virtual thread; the server closes it when this returns. */
+    static void serve(TcpConnection connection, int maxLine) throws IOException {
+        InputStream in = new BufferedInputStream(connection.input());
+        OutputStream out = connection.output();
         String line;
         while ((line = SocketIo.readLine(in, maxLine)) != null) {
             out.write((reverse(line) + "\r\n").getBytes(StandardCharsets.UTF_8));

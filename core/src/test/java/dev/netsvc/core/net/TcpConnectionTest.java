@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
@@ -30,14 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link SocketOutput} on the connections of a {@link BlockingTcpServer}: gathering writes and files by
+ * The output of a {@link TcpConnection} of a {@link BlockingTcpServer}: gathering writes and files by
  * {@code sendfile}, byte for byte, to fast, slow and stalled clients, seen as activity by the idle sweep.
  */
-class SocketOutputTest {
+class TcpConnectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -60,9 +60,9 @@ class SocketOutputTest {
                 .counters(counters)
                 .clock(clock)
                 .build();
-        server = BlockingTcpServer.start(context, new BlockingTcpServer.Limits(64, Duration.ofSeconds(10)), socket -> {
+        server = BlockingTcpServer.start(context, new BlockingTcpServer.Limits(64, Duration.ofSeconds(10)), connection -> {
             try {
-                handler.serve(socket);
+                handler.serve(connection);
             } catch (IOException | RuntimeException e) {
                 failures.add(e);
                 throw e;
@@ -77,10 +77,9 @@ class SocketOutputTest {
         return Files.write(tmp.resolve("f" + size), bytes);
     }
 
-    /** Sends a head, then the whole file by {@link SocketOutput#transferFrom}, without reading first. */
+    /** Sends a head, then the whole file by {@link TcpConnection#transferFrom}, without reading first. */
     private static BlockingTcpServer.Handler sendFile(Path path, byte[] head) {
-        return socket -> {
-            SocketOutput out = SocketOutput.of(socket);
+        return out -> {
             try (FileChannel file = FileChannel.open(path)) {
                 long position = 0;
                 long size = file.size();
@@ -163,20 +162,19 @@ class SocketOutputTest {
             stalled.forEach(Sockets::closeQuietly);
         }
         assertEquals(List.of(), failures);
-        assertEquals(0, counters.get("tcp.connections.idle-timeout"));
+        assertEquals(0, counters.get(Counters.TCP_IDLE_TIMEOUT));
     }
 
     @Test
     void aDownloadThatKeepsMovingIsActivityAndAStalledOneIsClosedIdle() throws Exception {
         Path path = file(8 << 20);
         AtomicLong lastSeen = new AtomicLong();
-        InetSocketAddress address = start(socket -> {
-            SocketOutput out = SocketOutput.of(socket);
+        InetSocketAddress address = start(out -> {
             try (FileChannel file = FileChannel.open(path)) {
                 long position = 0;
                 while (position < file.size()) {
                     position += out.transferFrom(file, position, file.size() - position);
-                    lastSeen.set(((ActivitySocket) socket).lastActivity());
+                    lastSeen.set(out.lastActivity);
                 }
             }
         });
@@ -200,7 +198,7 @@ class SocketOutputTest {
             // the client stops reading: once the server's socket is full, the next 11 s are idle
             Await.until(WAIT, "closed as idle", () -> {
                 clock.advance(Duration.ofSeconds(11));
-                return counters.get("tcp.connections.idle-timeout") == 1;
+                return counters.get(Counters.TCP_IDLE_TIMEOUT) == 1;
             });
         }
         Await.until(WAIT, "the handler saw its write fail", () -> failures.size() == 1);
@@ -220,13 +218,4 @@ class SocketOutputTest {
         Await.until(WAIT, "the connection is closed", () -> server.openConnections() == 0);
     }
 
-    @Test
-    void aSocketWithoutAChannelIsRefusedByName() throws IOException {
-        server = null;
-        try (Socket plain = new Socket()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SocketOutput.of(plain));
-            assertTrue(e.getMessage().contains("blocking SocketChannel"), e.getMessage());
-        }
-        start(s -> { }); // for stop()
-    }
 }

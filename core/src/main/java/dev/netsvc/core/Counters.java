@@ -1,0 +1,163 @@
+package dev.netsvc.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The counters core's engines and the plugins that ship keep, and the metric families the host's
+ * {@code /metrics} exports them as: declared here once, read by the engines and plugins (to count), by
+ * the host (to export, in {@link #FAMILIES} order) and checked against docs/operators.md by a test.
+ * A counter no declaration {@link Counter#covers covers} is still exported, as
+ * {@code netsvc_service_events_total{event="<name>"}}, so a third-party plugin's counters show.
+ *
+ * <p>When two counters of one service feed the same family and labels, the host adds them up: an engine
+ * counts {@link #TCP_BYTES_ECHOED} or the received and sent bytes, never both.
+ */
+public final class Counters {
+
+    private Counters() {
+    }
+
+    // ---- the families, in the order /metrics lists them ----------------------------------------------
+
+    public static final MetricFamily CONNECTIONS_ACCEPTED = counter("netsvc_connections_accepted", "connections accepted",
+            "transport");
+    public static final MetricFamily CONNECTIONS_ACTIVE = new MetricFamily("netsvc_connections_active",
+            MetricFamily.Kind.GAUGE, "connections open now", List.of("transport"));
+    public static final MetricFamily CONNECTIONS_REFUSED = counter("netsvc_connections_refused",
+            "connections refused before any byte of service, by reason (acl, per-source, rate, max-connections)",
+            "transport", "reason");
+    public static final MetricFamily CONNECTIONS_CLOSED = counter("netsvc_connections_closed",
+            "connections the service closed itself, by reason (idle-timeout, input-limit)", "transport", "reason");
+    public static final MetricFamily CONNECTIONS_FAILED = counter("netsvc_connections_failed",
+            "connections that ended on an unexpected I/O error or a handler failure", "transport");
+    public static final MetricFamily BACKPRESSURE_PAUSES = counter("netsvc_backpressure_pauses",
+            "times a connection stopped reading because its client did not read replies", "transport");
+    public static final MetricFamily RECEIVED_BYTES = counter("netsvc_received_bytes", "bytes received from clients",
+            "transport");
+    public static final MetricFamily SENT_BYTES = counter("netsvc_sent_bytes", "bytes sent to clients", "transport");
+    public static final MetricFamily REPLIES = counter("netsvc_replies",
+            "replies sent (one per TCP connection or datagram)", "transport");
+    public static final MetricFamily DATAGRAMS_RECEIVED = counter("netsvc_datagrams_received", "datagrams received",
+            "transport");
+    public static final MetricFamily DATAGRAMS_DROPPED = counter("netsvc_datagrams_dropped",
+            "datagrams dropped without a reply, by reason", "transport", "reason");
+    public static final MetricFamily DATAGRAMS_FAILED = counter("netsvc_datagrams_failed",
+            "datagrams whose reply could not be computed or sent", "transport");
+    public static final MetricFamily HTTP_REQUESTS_ANSWERED = counter("netsvc_http_requests", "HTTP requests answered");
+    public static final MetricFamily HTTP_RESPONSES_BY_CLASS = counter("netsvc_http_responses",
+            "HTTP responses by status class (2xx ... 5xx)", "class");
+    /** Every counter no declaration covers: {@code event} is its name. */
+    public static final MetricFamily SERVICE_EVENTS = counter("netsvc_service_events",
+            "a service's counters that have no family of their own (a third-party plugin's, for example)", "event");
+
+    public static final List<MetricFamily> FAMILIES = List.of(CONNECTIONS_ACCEPTED, CONNECTIONS_ACTIVE,
+            CONNECTIONS_REFUSED, CONNECTIONS_CLOSED, CONNECTIONS_FAILED, BACKPRESSURE_PAUSES, RECEIVED_BYTES, SENT_BYTES,
+            REPLIES, DATAGRAMS_RECEIVED, DATAGRAMS_DROPPED, DATAGRAMS_FAILED, HTTP_REQUESTS_ANSWERED,
+            HTTP_RESPONSES_BY_CLASS, SERVICE_EVENTS);
+
+    // ---- TCP: every engine (blocking, selector, NIO.2) ---------------------------------------------------
+
+    /** Connections admitted and served (refused ones are not counted here). */
+    public static final Counter TCP_ACCEPTED = new Counter("tcp.connections.accepted", tcp(CONNECTIONS_ACCEPTED));
+    /** Connections open right now: incremented on admission, decremented on close (a gauge). */
+    public static final Counter TCP_ACTIVE = new Counter("tcp.connections.active", tcp(CONNECTIONS_ACTIVE));
+    /** Refusals by reason: {@code tcp.connections.refused.acl|per-source|rate}. */
+    public static final Counter TCP_REFUSED = new Counter("tcp.connections.refused.",
+            List.of(export(CONNECTIONS_REFUSED, "reason", "transport", "tcp")));
+    /**
+     * Times accepting paused because {@code max-connections} were open. The clients that arrive meanwhile
+     * wait in the listen backlog and are served once a connection closes: none is turned away.
+     */
+    public static final Counter TCP_LIMIT_REACHED = Counter.of("tcp.connections.limit-reached");
+    /** Connections closed because neither input nor output moved for the idle timeout. */
+    public static final Counter TCP_IDLE_TIMEOUT = new Counter("tcp.connections.idle-timeout",
+            List.of(export(CONNECTIONS_CLOSED, null, "transport", "tcp", "reason", "idle-timeout")));
+    /** Connections that ended with an error other than the peer going away. */
+    public static final Counter TCP_FAILED = new Counter("tcp.connections.failed", tcp(CONNECTIONS_FAILED));
+    /** Selector engine: connections closed because the handler left a full read buffer unconsumed. */
+    public static final Counter TCP_INPUT_LIMIT = new Counter("tcp.connections.input-limit",
+            List.of(export(CONNECTIONS_CLOSED, null, "transport", "tcp", "reason", "input-limit")));
+    /** Selector engine: times a connection stopped reading because too much output waited for its peer. */
+    public static final Counter TCP_BACKPRESSURE_PAUSES = new Counter("tcp.backpressure.pauses", tcp(BACKPRESSURE_PAUSES));
+    /** accept() calls that failed (EMFILE, ENFILE, ...); the server backs off and retries. */
+    public static final Counter TCP_ACCEPT_FAILED = Counter.of("tcp.accept.failed");
+    /** Sources forgotten from the per-source rate table to keep it bounded. */
+    public static final Counter TCP_SOURCES_FORGOTTEN = Counter.of("tcp.sources.forgotten");
+    public static final Counter TCP_BYTES_RECEIVED = new Counter("tcp.bytes.received", tcp(RECEIVED_BYTES));
+    public static final Counter TCP_BYTES_SENT = new Counter("tcp.bytes.sent", tcp(SENT_BYTES));
+    /** An echo sends back every byte it receives and counts them once: both received and sent. */
+    public static final Counter TCP_BYTES_ECHOED = new Counter("tcp.bytes.echoed", List.of(
+            export(RECEIVED_BYTES, null, "transport", "tcp"), export(SENT_BYTES, null, "transport", "tcp")));
+    /** Replies of the one-reply services (qotd, daytime, time) over TCP. */
+    public static final Counter TCP_REPLIED = new Counter("tcp.replied", tcp(REPLIES));
+
+    // ---- UDP: core's UdpServer and UdpGuard --------------------------------------------------------------
+
+    public static final Counter UDP_RECEIVED = new Counter("udp.received", udp(DATAGRAMS_RECEIVED));
+    public static final Counter UDP_REPLIED = new Counter("udp.replied", udp(REPLIES));
+    public static final Counter UDP_FAILED = new Counter("udp.failed", udp(DATAGRAMS_FAILED));
+    /** Drops by reason: {@code udp.dropped.loop}, {@code udp.dropped.rate-limit-source}, ... */
+    public static final Counter UDP_DROPPED = new Counter("udp.dropped.",
+            List.of(export(DATAGRAMS_DROPPED, "reason", "transport", "udp")));
+    public static final Counter UDP_BYTES_RECEIVED = new Counter("udp.bytes.received", udp(RECEIVED_BYTES));
+    public static final Counter UDP_BYTES_SENT = new Counter("udp.bytes.sent", udp(SENT_BYTES));
+    /** Sources forgotten from the per-source rate tables to keep them bounded. */
+    public static final Counter UDP_SOURCES_FORGOTTEN = Counter.of("udp.sources.forgotten");
+
+    // ---- HTTP: the http-raw plugin ------------------------------------------------------------------------
+
+    public static final Counter HTTP_REQUESTS = new Counter("http.requests",
+            List.of(export(HTTP_REQUESTS_ANSWERED, null)));
+    /** Responses by status class: {@code http.responses.2xx} ... {@code http.responses.5xx}. */
+    public static final Counter HTTP_RESPONSES = new Counter("http.responses.",
+            List.of(export(HTTP_RESPONSES_BY_CLASS, "class")));
+    /** Access log entries dropped because the writer fell behind. */
+    public static final Counter HTTP_ACCESS_LOG_DROPPED = Counter.of("http.access-log.dropped");
+
+    /** Every declared counter, in the order their exports are looked up. */
+    public static final List<Counter> ALL = List.of(TCP_ACCEPTED, TCP_ACTIVE, TCP_REFUSED, TCP_LIMIT_REACHED,
+            TCP_IDLE_TIMEOUT, TCP_FAILED, TCP_INPUT_LIMIT, TCP_BACKPRESSURE_PAUSES, TCP_ACCEPT_FAILED,
+            TCP_SOURCES_FORGOTTEN, TCP_BYTES_RECEIVED, TCP_BYTES_SENT, TCP_BYTES_ECHOED, TCP_REPLIED, UDP_RECEIVED,
+            UDP_REPLIED, UDP_FAILED, UDP_DROPPED, UDP_BYTES_RECEIVED, UDP_BYTES_SENT, UDP_SOURCES_FORGOTTEN,
+            HTTP_REQUESTS, HTTP_RESPONSES, HTTP_ACCESS_LOG_DROPPED);
+
+    /**
+     * Where the counter called {@code counterName} goes on {@code /metrics}: the families and labels of the
+     * declaration that covers it, or {@link #SERVICE_EVENTS} with {@code event} = its name.
+     */
+    public static List<Counter.Target> targets(String counterName) {
+        List<Counter.Target> targets = new ArrayList<>(2);
+        for (Counter counter : ALL) {
+            if (counter.covers(counterName)) {
+                targets.addAll(counter.targets(counterName));
+            }
+        }
+        if (targets.isEmpty()) {
+            targets.add(new Counter.Target(SERVICE_EVENTS, Map.of("event", counterName)));
+        }
+        return targets;
+    }
+
+    private static MetricFamily counter(String name, String help, String... labels) {
+        return new MetricFamily(name, MetricFamily.Kind.COUNTER, help, List.of(labels));
+    }
+
+    private static List<Counter.Export> tcp(MetricFamily family) {
+        return List.of(export(family, null, "transport", "tcp"));
+    }
+
+    private static List<Counter.Export> udp(MetricFamily family) {
+        return List.of(export(family, null, "transport", "udp"));
+    }
+
+    private static Counter.Export export(MetricFamily family, String restLabel, String... namesAndValues) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            labels.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return new Counter.Export(family, labels, restLabel);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.netsvc.core;
+
+import dev.netsvc.core.access.AccessKeys;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The keys every service has, declared once. Two kinds: the host's ({@link HostKeys}: whether and where
+ * the service runs, and its restart policy), which the host reads to run it and never passes to it; and
+ * the access keys ({@link AccessKeys}), which the host adds to the service's own keys ({@link #withOwn})
+ * so core's engines read them from its settings. A service declares neither kind itself.
+ */
+public final class ServiceKeys {
+
+    /** The restart policies {@code <id>.restart} takes. */
+    public static final List<String> RESTART_POLICIES = List.of("on-failure", "always", "never");
+
+    /**
+     * The keys the host reads for one service: {@code <id>.enabled}, {@code .port} (whose default is the
+     * service's own), {@code .bind}, and the restart policy {@code .restart}, {@code .restart-limit},
+     * {@code .restart-window}.
+     */
+    public record HostKeys(ConfigKey<Boolean> enabled, ConfigKey<Integer> port, ConfigKey<InetAddress> bind,
+                           ConfigKey<String> restart, ConfigKey<Integer> restartLimit, ConfigKey<Duration> restartWindow) {
+
+        /** All six, in the order {@code netsvc list} shows them. */
+        public List<ConfigKey<?>> all() {
+            return List.of(enabled, port, bind, restart, restartLimit, restartWindow);
+        }
+    }
+
+    /** The names of the host's keys, in the order {@code netsvc list} shows them. */
+    public static final List<String> HOST_NAMES = host("service", 1).all().stream().map(ConfigKey::name).toList();
+
+    /** The name of every key every service has: the host's, then the access keys. */
+    public static final Set<String> NAMES = names();
+
+    private ServiceKeys() {
+    }
+
+    /** The host's keys of service {@code serviceId}, whose port defaults to {@code defaultPort}. */
+    public static HostKeys host(String serviceId, int defaultPort) {
+        return new HostKeys(
+                ConfigKey.bool("enabled", true, "whether 'netsvc run' starts " + serviceId),
+                ConfigKey.integer("port", defaultPort, 0, 65535, "port to listen on (0: any free port)"),
+                ConfigKey.address("bind", "127.0.0.1", "address to listen on (default: netsvc.bind)"),
+                ConfigKey.choice("restart", "on-failure", RESTART_POLICIES,
+                        "restart after a failure: on-failure (up to restart-limit), always (no limit), never"),
+                ConfigKey.integer("restart-limit", 5, 0, 1000, "restarts within restart-window before giving up (failed)"),
+                ConfigKey.duration("restart-window", "60s", Duration.ofSeconds(1), Duration.ofDays(1),
+                        "the period restart-limit counts restarts in"));
+    }
+
+    /**
+     * The keys a service's settings are parsed with: {@code own} (its {@link NetService#configKeys()}),
+     * then the access keys.
+     *
+     * @throws IllegalArgumentException if {@code own} declares a key every service has
+     */
+    public static List<ConfigKey<?>> withOwn(String serviceId, List<ConfigKey<?>> own) {
+        for (ConfigKey<?> key : own) {
+            if (NAMES.contains(key.name())) {
+                throw new IllegalArgumentException(serviceId + " redeclares the key '" + key.name()
+                        + "', which every service has");
+            }
+        }
+        List<ConfigKey<?>> all = new ArrayList<>(own);
+        all.addAll(AccessKeys.KEYS);
+        return List.copyOf(all);
+    }
+
+    private static Set<String> names() {
+        Set<String> names = new LinkedHashSet<>(HOST_NAMES);
+        AccessKeys.KEYS.forEach(key -> names.add(key.name()));
+        return Set.copyOf(names);
+    }
+}
