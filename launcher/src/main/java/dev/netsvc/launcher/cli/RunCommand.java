@@ -140,13 +140,13 @@ final class RunCommand implements Main.Command {
             host.close();
             return ExitStatus.FAILURE;
         }
+        CompletableFuture<Void> recordingEnded = new CompletableFuture<>();
+        host.supervise(recordingEnded); // the admin endpoint answers before the ready line is said
+        signals.attach(host);
         log.info("{}", started.readyLine());
         trace.phase("services started", started::startTimes);
         trace.report();
-        CompletableFuture<Void> recordingEnded = new CompletableFuture<>();
         Thread cacheWriter = markStartCacheRecording(recordingEnded);
-        host.supervise(recordingEnded);
-        signals.attach(host);
         String name = await(signals);
         log.info("netsvc stopping on {}", name);
         host.close();

@@ -68,7 +68,8 @@ record ServiceChanges(List<ServicePlan> renew, List<ServicePlan> start, List<Str
                 start.add(p);
                 lines.add(id + ": started (enabled)");
             } else if (p.enabled() && !p.sameRuntime(was)) {
-                String what = what(was, p);
+                String what = what(was, p, statuses.stream().filter(st -> st.id().equals(id)).findFirst()
+                        .map(ServiceStatus::endpoints).orElse(List.of()));
                 switch (now) {
                     case RUNNING -> {
                         renew.add(p);
@@ -95,8 +96,9 @@ record ServiceChanges(List<ServicePlan> renew, List<ServicePlan> start, List<Str
         return new ServiceChanges(renew, start, stop, remove, replan, lines);
     }
 
-    // "moved from tcp 127.0.0.1:8080 to tcp 127.0.0.1:8081" or "new settings (root, max-connections)"
-    private static String what(ServicePlan was, ServicePlan p) {
+    // "moved from tcp 127.0.0.1:8080 to tcp 127.0.0.1:8081" or "new settings (root, max-connections)"; the old
+    // side as it listens now (its port 0 became one), the new side as configured
+    private static String what(ServicePlan was, ServicePlan p, List<dev.netsvc.core.Endpoint> listening) {
         List<String> changed = new ArrayList<>();
         Set<String> keys = new TreeSet<>(was.ownText().keySet());
         keys.addAll(p.ownText().keySet());
@@ -107,8 +109,9 @@ record ServiceChanges(List<ServicePlan> renew, List<ServicePlan> start, List<Str
         }
         boolean moved = was.port() != p.port() || !was.bind().equals(p.bind());
         String transports = p.service().transportLabel();
-        String move = "moved from " + transports + " " + HostPort.format(new InetSocketAddress(was.bind(), was.port())) + " to "
-                + transports + " " + HostPort.format(new InetSocketAddress(p.bind(), p.port()));
+        String from = listening.isEmpty() ? transports + " " + HostPort.format(new InetSocketAddress(was.bind(), was.port()))
+                : String.join(", ", listening.stream().map(Object::toString).toList());
+        String move = "moved from " + from + " to " + transports + " " + HostPort.format(new InetSocketAddress(p.bind(), p.port()));
         if (moved && changed.isEmpty()) {
             return move;
         }
