@@ -176,11 +176,7 @@ public final class Configuration {
 
         List<ServicePlan> plans = new ArrayList<>();
         for (ServiceInfo service : services.values()) {
-            ServicePlan plan = planOne(service, perService.get(service.id()), defaultBind);
-            if (plan.enabled()) {
-                checkFiles(service);
-            }
-            plans.add(plan);
+            plans.add(planOne(service, perService.get(service.id()), defaultBind));
         }
         HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.PROBATION),
                 admin.get(HostKeys.ADMIN_ENABLED), admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT),
@@ -230,15 +226,20 @@ public final class Configuration {
         return out;
     }
 
-    private void checkFiles(ServiceInfo service) {
+    // Checks the files and folders an enabled service's keys name; returns the digests of the files it reads
+    private Map<String, String> checkFiles(ServiceInfo service) {
         if (home == null) {
-            return;
+            return Map.of();
         }
+        Map<String, String> digests = new LinkedHashMap<>();
         for (ConfigKey<?> key : service.keys()) {
             String full = service.id() + "." + key.name();
             Value v = values.get(full);
-            PathChecks.check(full, key.use(), v == null ? key.defaultText() : v.text(), v == null ? "default" : v.source(), home);
+            String text = v == null ? key.defaultText() : v.text();
+            PathChecks.check(full, key.use(), text, v == null ? "default" : v.source(), home);
+            PathChecks.digest(key.use(), text, home).ifPresent(d -> digests.put(key.name(), d));
         }
+        return digests;
     }
 
     private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind) {
@@ -253,7 +254,8 @@ public final class Configuration {
         InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
         RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
                 commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
-        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, Map.copyOf(own), restart);
+        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart,
+                enabled ? checkFiles(service) : Map.of());
     }
 
     /**

@@ -39,6 +39,33 @@ final class PathChecks {
         });
     }
 
+    /** Files larger than this are told apart by size and time instead of content. */
+    private static final long DIGEST_LIMIT = 16 << 20;
+
+    /**
+     * What the content of the file a {@link ConfigKey.Use#READS_FILE} key names looks like now (a CRC32C of
+     * it), so that a reload renews a service whose certificate or quotes file changed though its keys did
+     * not; empty for other keys and for what cannot be read.
+     */
+    static Optional<String> digest(ConfigKey.Use use, String text, Path home) {
+        if (use != ConfigKey.Use.READS_FILE || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            Path given = Path.of(text.strip());
+            Path path = given.isAbsolute() ? given : home.resolve(given).normalize();
+            long size = Files.size(path);
+            if (size > DIGEST_LIMIT) {
+                return Optional.of(size + "@" + Files.getLastModifiedTime(path).toMillis());
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(Files.readAllBytes(path));
+            return Optional.of(Long.toHexString(crc.getValue()));
+        } catch (java.io.IOException | InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Optional<String> problem(ConfigKey.Use use, Path path) {
         boolean exists = Files.exists(path);
         return switch (use) {

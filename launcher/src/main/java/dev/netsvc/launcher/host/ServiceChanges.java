@@ -107,6 +107,13 @@ record ServiceChanges(List<ServicePlan> renew, List<ServicePlan> start, List<Str
                 changed.add(key);
             }
         }
+        Set<String> files = new TreeSet<>(was.files().keySet());
+        files.addAll(p.files().keySet());
+        for (String key : files) {
+            if (!changed.contains(key) && !Optional.ofNullable(was.files().get(key)).equals(Optional.ofNullable(p.files().get(key)))) {
+                changed.add(key + ": its file changed");
+            }
+        }
         boolean moved = was.port() != p.port() || !was.bind().equals(p.bind());
         String transports = p.service().transportLabel();
         String from = listening.isEmpty() ? transports + " " + HostPort.format(new InetSocketAddress(was.bind(), was.port()))

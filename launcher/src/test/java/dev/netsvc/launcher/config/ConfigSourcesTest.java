@@ -148,4 +148,14 @@ class ConfigSourcesTest {
                 + home.resolve("quotes.txt") + " is not a folder", log.getMessage());
         plan("web.enabled=false", "web.root=/nonexistent"); // a disabled service's files are not its business yet
     }
+
+    @Test
+    void aFileAKeyNamesForReadingIsPartOfTheServicesSettings() throws IOException {
+        ServicePlan before = of(plan(), "web");
+        assertTrue(before.sameRuntime(of(plan(), "web")), "nothing changed");
+        Files.writeString(home.resolve("quotes.txt"), "another quote\n");
+        ServicePlan after = of(plan(), "web");
+        assertTrue(!after.sameRuntime(before), "the file a key names changed: a reload renews the service");
+        assertEquals(before.ownText(), after.ownText(), "though no key did");
+    }
 }
