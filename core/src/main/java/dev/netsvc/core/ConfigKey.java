@@ -27,18 +27,58 @@ import java.util.function.Function;
  * @param description one line, shown by {@code netsvc list} and in conf/netsvc.properties
  * @param parser      turns text into a value or throws {@link IllegalArgumentException} whose message
  *                    says what is valid
+ * @param use         what the service does with the file or folder the value names, so the host can check
+ *                    it before the service starts ({@link Use#VALUE} for a value that names none)
  */
-public record ConfigKey<T>(String name, String defaultText, String description, Function<String, T> parser) {
+public record ConfigKey<T>(String name, String defaultText, String description, Function<String, T> parser, Use use) {
+
+    /**
+     * What a service does with the file or folder a value names. The host checks it whenever it validates
+     * a configuration ({@code run}, {@code check}, {@code reload}), so a wrong path is a configuration
+     * error naming the key instead of a service that fails to start. A relative path is taken against
+     * the installation ({@link ServiceContext#resolve}); an empty value names nothing.
+     */
+    public enum Use {
+        /** A value that names no file. */
+        VALUE,
+        /** A file the service reads: it exists, is a regular file and is readable. */
+        READS_FILE,
+        /** A folder the service reads: it exists, is a directory and is readable. */
+        READS_DIRECTORY,
+        /** A file the service appends to: writable if it exists, else its nearest existing folder is writable. */
+        WRITES_FILE
+    }
 
     public ConfigKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(defaultText, "defaultText");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(parser, "parser");
+        Objects.requireNonNull(use, "use");
         if (!name.matches("[a-z0-9][a-z0-9-]*")) {
             throw new IllegalArgumentException("config key name '" + name + "' must be lower case letters, digits and '-'");
         }
         parser.apply(defaultText); // a default that does not parse is a plugin bug: fail at declaration
+    }
+
+    /** A key whose value names no file or folder. */
+    public ConfigKey(String name, String defaultText, String description, Function<String, T> parser) {
+        this(name, defaultText, description, parser, Use.VALUE);
+    }
+
+    /** This key, naming a file the service reads (checked before the service starts). */
+    public ConfigKey<T> readsFile() {
+        return new ConfigKey<>(name, defaultText, description, parser, Use.READS_FILE);
+    }
+
+    /** This key, naming a folder the service reads (checked before the service starts). */
+    public ConfigKey<T> readsDirectory() {
+        return new ConfigKey<>(name, defaultText, description, parser, Use.READS_DIRECTORY);
+    }
+
+    /** This key, naming a file the service appends to (checked before the service starts). */
+    public ConfigKey<T> writesFile() {
+        return new ConfigKey<>(name, defaultText, description, parser, Use.WRITES_FILE);
     }
 
     /** Parses {@code text}; the message of the {@link IllegalArgumentException} says what is valid. */

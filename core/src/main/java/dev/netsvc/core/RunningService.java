@@ -29,6 +29,15 @@ public interface RunningService {
     void stop(Duration grace);
 
     /**
+     * Stops taking new connections (and datagrams) now, without waiting: a newer instance of the service
+     * takes them from here on, and {@link #stop} follows, which lets the open connections finish. The
+     * host calls it when it swaps in a new instance, so that a new connection after the swap reaches the
+     * new instance; it must not block. The default does nothing (then {@link #stop} stops accepting).
+     */
+    default void stopAccepting() {
+    }
+
+    /**
      * Reopens the files the service writes to by name (access logs), because an operator's log rotation
      * moved them. The supervisor calls it on SIGHUP; from any thread, it must not block. The default does
      * nothing.

@@ -21,18 +21,40 @@ class CheckIT {
     void checkPrintsEveryKeyWithItsValueAndSource(@TempDir Path tmp) throws IOException {
         Path conf = tmp.resolve("site.properties");
         Files.writeString(conf, "qotd.mode=random\nhttp.port=8181\n");
-        DistProcess.Result r = DistProcess.exec(T, "check", "--config", conf.toString(), "--set", "http.port=8282",
-                "--bind", "::1", "--disable", "time");
+        // every other port 0: check binds each address for a moment, and a test never assumes a port is free
+        DistProcess.Result r = DistProcess.exec(T, "check", "--config", conf.toString(), "--set", "http.port=0",
+                "--set", "echo-blocking.port=0", "--set", "echo-selector.port=0", "--set", "echo-async.port=0",
+                "--set", "qotd.port=0", "--set", "daytime.port=0", "--bind", "::1", "--disable", "time");
         assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.stdout().lines().toList();
         assertLine(lines, "qotd.mode += random +# --config " + conf);
-        assertLine(lines, "http.port += 8282 +# --set");
-        assertLine(lines, "echo-blocking.port += 7007 +# default");
+        assertLine(lines, "http.port += 0 +# --set");
+        assertLine(lines, "time.port += 3737 +# default");
         assertLine(lines, "echo-blocking.bind += ::1 +# --bind \\(netsvc.bind\\)");
         assertLine(lines, "time.enabled += false +# --disable");
         assertLine(lines, "admin.bind += 127.0.0.1 +# default");
         assertLine(lines, "echo-async.restart += on-failure +# default");
         assertTrue(r.stdout().contains("configuration ok: 6 of 7 services enabled"), r::toString);
+    }
+
+    @Test
+    void anAddressAnotherProgramHoldsIsARuntimeFailureButNotOneARunningHostHolds() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            DistProcess.Result r = DistProcess.exec(T, "check", "--enable", "daytime", "--set", "daytime.port=" + taken.getLocalPort());
+            assertEquals(1, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("netsvc check: daytime: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"),
+                    r::toString);
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = probe.getLocalPort();
+            probe.close();
+            try (DistProcess host = DistProcess.run("--enable", "daytime", "--set", "daytime.port=" + port)) {
+                DistProcess.Result r = DistProcess.exec(T, "check", "--enable", "daytime", "--set", "daytime.port=" + port,
+                        "--set", "admin.socket=" + host.controlSocket());
+                assertEquals(0, r.exitCode(), () -> "the running host's own addresses are no conflict\n" + r);
+                assertEquals(0, host.terminate(T), host::output);
+            }
+        }
     }
 
     private static void assertLine(List<String> lines, String regex) {

@@ -120,8 +120,20 @@ final class DistProcess implements AutoCloseable {
         return launchIn(home(), args);
     }
 
+    /** Like {@link #run}, with more environment variables (NETSVC_JAVA_OPTS, say). */
+    static DistProcess runWith(Map<String, String> env, String... args) {
+        DistProcess p = launchIn(home(), env, args);
+        p.awaitReady(Duration.ofSeconds(30));
+        return p;
+    }
+
     /** Like {@link #launch}, for another distribution. */
     static DistProcess launchIn(Path home, String... args) {
+        return launchIn(home, Map.of(), args);
+    }
+
+    /** Like {@link #launch}, for another distribution and with more environment variables. */
+    static DistProcess launchIn(Path home, Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(Arrays.asList(args));
         String joined = String.join(" ", args);
@@ -137,7 +149,7 @@ final class DistProcess implements AutoCloseable {
         if (!joined.contains("admin.port=")) {
             all.addAll(List.of("--set", "admin.port=0"));
         }
-        DistProcess p = startIn(home, Map.of(), all.toArray(String[]::new));
+        DistProcess p = startIn(home, env, all.toArray(String[]::new));
         p.controlSocket = socket;
         return p;
     }
@@ -368,6 +380,19 @@ final class DistProcess implements AutoCloseable {
         return exec(timeout, new byte[0], args);
     }
 
+    /** Like {@link #exec}, with more environment variables (NETSVC_JAVA_OPTS, say). */
+    static Result execWith(Map<String, String> env, Duration timeout, String... args) {
+        try (DistProcess p = startIn(home(), env, args)) {
+            try {
+                p.stdin().close();
+            } catch (IOException e) {
+                // nothing to say to it
+            }
+            int code = p.awaitExit(timeout);
+            return new Result(code, p.stdoutText(), p.stderrText());
+        }
+    }
+
     // ---- plumbing ---------------------------------------------------------------------------------
 
     private void pump(InputStream stream, List<String> sink, String name) {
@@ -398,6 +423,25 @@ final class DistProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A copy of the distribution (bin, lib, plugins, conf, www, ...) in {@code home}, without var/ and logs/. */
+    static Path copyOfDistribution(Path home) throws IOException {
+        try (var all = Files.walk(home())) {
+            for (Path from : all.toList()) {
+                Path rel = home().relativize(from);
+                if (rel.startsWith("var") || rel.startsWith("logs") || rel.startsWith("run")) {
+                    continue;
+                }
+                Path to = home.resolve(rel.toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return home;
     }
 
     /** A scratch copy of the distribution's plugins folder, for tests that add or break jars. */

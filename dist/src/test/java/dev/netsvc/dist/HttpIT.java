@@ -272,7 +272,8 @@ class HttpIT {
         DistProcess.Result r = DistProcess.exec(T, "run", "--enable", "http", "--set", "http.port=0",
                 "--set", "http.root=" + tmp.resolve("absent"));
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.stderr().contains("http.root") && r.stderr().contains("is not a directory"), r::toString);
+        assertTrue(r.stderr().contains("http.root (--set): " + tmp.resolve("absent") + " does not exist"), r::toString);
+        assertTrue(!r.stderr().contains("listening on"), () -> "refused before anything starts\n" + r);
     }
 
     private static String uncheckedRead(Path file) {

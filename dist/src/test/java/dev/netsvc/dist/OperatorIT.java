@@ -148,12 +148,14 @@ class OperatorIT {
         DistProcess.Result qotd = unprivileged(root0, "run", "--enable", "qotd", "--set", "qotd.port=0",
                 "--set", "qotd.quotes=" + quotes, "--set", socket, "--set", "admin.enabled=false");
         assertEquals(2, qotd.exitCode(), qotd::toString);
-        assertTrue(qotd.stderr().contains("cannot read quotes file " + quotes + ": permission denied"), qotd::toString);
+        assertTrue(qotd.stderr().contains("qotd.quotes (--set): " + quotes + " cannot be read by this user (permission denied)"),
+                qotd::toString);
 
         DistProcess.Result http = unprivileged(root0, "run", "--enable", "http", "--set", "http.port=0",
                 "--set", "http.root=" + root, "--set", socket, "--set", "admin.enabled=false");
         assertEquals(2, http.exitCode(), http::toString);
-        assertTrue(http.stderr().contains("http.root: cannot read " + root + ": permission denied"), http::toString);
+        assertTrue(http.stderr().contains("http.root (--set): " + root + " cannot be read by this user (permission denied)"),
+                http::toString);
     }
 
     private static DistProcess.Result unprivileged(boolean asRoot, String... args) {

@@ -36,24 +36,9 @@ class StartCacheIT {
     @TempDir
     Path tmp;
 
-    /** A copy of the distribution (bin, lib, plugins, conf, www), with its own var/ and logs/. */
+    /** A copy of the distribution, with its own var/ and logs/. */
     Path install() throws IOException {
-        Path home = tmp.resolve("netsvc");
-        try (Stream<Path> all = Files.walk(DistProcess.home())) {
-            for (Path from : all.toList()) {
-                Path rel = DistProcess.home().relativize(from);
-                if (rel.startsWith("var") || rel.startsWith("logs")) {
-                    continue;
-                }
-                Path to = home.resolve(rel.toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return home;
+        return DistProcess.copyOfDistribution(tmp.resolve("netsvc"));
     }
 
     /** Runs to ready and stops; returns the class-load log (which classes came from the archive). */

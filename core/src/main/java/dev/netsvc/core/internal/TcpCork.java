@@ -5,9 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Array;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -32,15 +29,12 @@ public final class TcpCork {
     private static final int TCP_CORK = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpCork.class);
-    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
-    private static final Native NATIVE = Native.lookUp();
+    private static final Calls CALLS = Calls.lookUp();
 
     static {
         // said once: the class is initialised by the first file sent, or a test
-        if (NATIVE == null && LINUX) {
-            LOG.info("files are sent without TCP_CORK, in more packets than they need: setting it takes Java 22 or later "
-                    + "and the JVM options --enable-native-access=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED "
-                    + "(bin/netsvc run passes them); this JVM is Java {}", Runtime.version().feature());
+        if (CALLS == null && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            LOG.info("files are sent without TCP_CORK, in more packets than they need: setting it {}", NativeCalls.whyNot());
         }
     }
 
@@ -49,7 +43,7 @@ public final class TcpCork {
 
     /** Whether {@link #set} takes effect here. */
     public static boolean available() {
-        return NATIVE != null;
+        return CALLS != null;
     }
 
     /**
@@ -57,12 +51,12 @@ public final class TcpCork {
      * closed, or a platform without the cork, only sends in more segments.
      */
     public static boolean set(SocketChannel channel, boolean on) {
-        if (NATIVE == null) {
+        if (CALLS == null) {
             return false;
         }
         try {
-            int fd = (int) NATIVE.fdOf.invokeExact(channel);
-            return (int) NATIVE.setsockopt.invokeExact(fd, IPPROTO_TCP, TCP_CORK, on ? NATIVE.one : NATIVE.zero, 4) == 0;
+            int fd = CALLS.calls.descriptor(channel).orElse(-1);
+            return fd >= 0 && (int) CALLS.setsockopt.invokeExact(fd, IPPROTO_TCP, TCP_CORK, on ? CALLS.one : CALLS.zero, 4) == 0;
         } catch (Throwable e) {
             return false;
         }
@@ -85,97 +79,57 @@ public final class TcpCork {
 
     /** Whether the cork is on (for tests); empty where it is not {@link #available()}. */
     public static synchronized Optional<Boolean> isSet(SocketChannel channel) {
-        if (NATIVE == null) {
+        if (CALLS == null) {
             return Optional.empty();
         }
         try {
-            int fd = (int) NATIVE.fdOf.invokeExact(channel);
-            NATIVE.setInt.invokeExact(NATIVE.value, 0);
-            NATIVE.setInt.invokeExact(NATIVE.length, 4);
-            int rc = (int) NATIVE.getsockopt.invokeExact(fd, IPPROTO_TCP, TCP_CORK, NATIVE.value, NATIVE.length);
-            return rc == 0 ? Optional.of((int) NATIVE.getInt.invokeExact(NATIVE.value) != 0) : Optional.empty();
+            int fd = CALLS.calls.descriptor(channel).orElse(-1);
+            CALLS.calls.setInt(CALLS.value, 0, 0);
+            CALLS.calls.setInt(CALLS.length, 0, 4);
+            int rc = (int) CALLS.getsockopt.invokeExact(fd, IPPROTO_TCP, TCP_CORK, CALLS.value, CALLS.length);
+            return rc == 0 ? Optional.of(CALLS.calls.getInt(CALLS.value, 0) != 0) : Optional.empty();
         } catch (Throwable e) {
             return Optional.empty();
         }
     }
 
-    /**
-     * The handles, or null where the platform or the JVM's options do not allow them. Native memory is
-     * typed {@code Object} here: {@code MemorySegment} cannot be named in code compiled for Java 21.
-     */
-    private record Native(MethodHandle fdOf, MethodHandle setsockopt, MethodHandle getsockopt, MethodHandle setInt,
-                          MethodHandle getInt, Object one, Object zero, Object value, Object length) {
+    /** setsockopt and getsockopt, and the ints they take; null where {@link NativeCalls} are not available. */
+    private record Calls(NativeCalls calls, MethodHandle setsockopt, MethodHandle getsockopt, Object one, Object zero,
+                         Object value, Object length) {
 
-        static Native lookUp() {
-            if (!LINUX) {
+        static Calls lookUp() {
+            NativeCalls calls = NativeCalls.get().orElse(null);
+            if (calls == null || calls.descriptor(SocketChannelProbe.CHANNEL).isEmpty()) {
                 return null;
             }
             try {
-                // without --enable-native-access the JVM would warn on the first call (Java 22-25) or refuse it
-                if (!(boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(TcpCork.class.getModule())) {
-                    return null;
-                }
-                MethodHandles.Lookup lookup = MethodHandles.lookup(); // ours: sun.nio.ch is exported to this module only
-                // the channel's descriptor: SocketChannelImpl implements sun.nio.ch.SelChImpl.getFDVal()
-                MethodHandle fdOf = lookup.findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
-                        MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, SocketChannel.class));
-
-                Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
-                Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
-                Class<?> intLayoutClass = Class.forName("java.lang.foreign.ValueLayout$OfInt");
-                Class<?> valueLayout = Class.forName("java.lang.foreign.ValueLayout");
-                Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
-                Object javaInt = valueLayout.getField("JAVA_INT").get(null);
-                Object address = valueLayout.getField("ADDRESS").get(null);
                 // int setsockopt(int fd, int level, int name, const void *value, socklen_t length)
-                MethodHandle setsockopt = downcall(linker, "setsockopt", javaInt, javaInt, javaInt, javaInt, address, javaInt);
+                MethodHandle setsockopt = calls.function("setsockopt", calls.cInt(), calls.cInt(), calls.cInt(), calls.cInt(),
+                        calls.pointer(), calls.cInt());
                 // int getsockopt(int fd, int level, int name, void *value, socklen_t *length)
-                MethodHandle getsockopt = downcall(linker, "getsockopt", javaInt, javaInt, javaInt, javaInt, address, address);
-
-                MethodHandle setInt = MethodHandles.insertArguments(lookup.findVirtual(segmentClass, "set",
-                                MethodType.methodType(void.class, intLayoutClass, long.class, int.class)), 1, javaInt, 0L)
-                        .asType(MethodType.methodType(void.class, Object.class, int.class));
-                MethodHandle getInt = MethodHandles.insertArguments(lookup.findVirtual(segmentClass, "get",
-                                MethodType.methodType(int.class, intLayoutClass, long.class)), 1, javaInt, 0L)
-                        .asType(MethodType.methodType(int.class, Object.class));
-                Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
-                Object arena = arenaClass.getMethod("global").invoke(null);
-                java.lang.reflect.Method allocate = arenaClass.getMethod("allocate", long.class, long.class);
-                Object one = allocate.invoke(arena, 4L, 4L);
-                Object zero = allocate.invoke(arena, 4L, 4L);
-                setInt.invoke(one, 1);
-                setInt.invoke(zero, 0);
-                return new Native(fdOf, setsockopt, getsockopt, setInt, getInt, one, zero,
-                        allocate.invoke(arena, 4L, 4L), allocate.invoke(arena, 4L, 4L));
-            } catch (Throwable e) {
-                return null; // Java 21, no native access, sun.nio.ch not exported: send without the cork
+                MethodHandle getsockopt = calls.function("getsockopt", calls.cInt(), calls.cInt(), calls.cInt(), calls.cInt(),
+                        calls.pointer(), calls.pointer());
+                Object one = calls.allocate(4);
+                calls.setInt(one, 0, 1);
+                Object zero = calls.allocate(4);
+                calls.setInt(zero, 0, 0);
+                return new Calls(calls, setsockopt, getsockopt, one, zero, calls.allocate(4), calls.allocate(4));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
             }
         }
+    }
 
-        /** {@code int name(...)} from the C library, its pointer arguments typed {@code Object}. */
-        private static MethodHandle downcall(Object linker, String name, Object result, Object... arguments)
-                throws ReflectiveOperationException {
-            Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
-            Class<?> layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
-            Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
-            Class<?> optionClass = Class.forName("java.lang.foreign.Linker$Option");
-            Object symbols = linkerClass.getMethod("defaultLookup").invoke(linker);
-            Object symbol = ((Optional<?>) Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class)
-                    .invoke(symbols, name)).orElseThrow();
-            Object layouts = Array.newInstance(layoutClass, arguments.length);
-            for (int i = 0; i < arguments.length; i++) {
-                Array.set(layouts, i, arguments[i]);
+    /** An unconnected channel, to learn once whether channels' descriptors can be read (sun.nio.ch exported). */
+    private static final class SocketChannelProbe {
+        static final SocketChannel CHANNEL = open();
+
+        private static SocketChannel open() {
+            try {
+                return SocketChannel.open();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            Object descriptor = descriptorClass.getMethod("of", layoutClass, layouts.getClass()).invoke(null, result, layouts);
-            MethodHandle handle = (MethodHandle) linkerClass.getMethod("downcallHandle", Class.forName("java.lang.foreign.MemorySegment"),
-                    descriptorClass, optionClass.arrayType()).invoke(linker, symbol, descriptor, Array.newInstance(optionClass, 0));
-            MethodType type = handle.type();
-            for (int i = 0; i < type.parameterCount(); i++) {
-                if (!type.parameterType(i).isPrimitive()) {
-                    type = type.changeParameterType(i, Object.class);
-                }
-            }
-            return handle.asType(type);
         }
     }
 }

@@ -7,16 +7,17 @@ import dev.netsvc.launcher.supervisor.ServiceStatus;
 import java.util.List;
 
 /**
- * What {@code GET /healthz} answers: healthy when every enabled service is running; otherwise one line
- * per enabled service that is not, with its state and reason ({@code http: backoff (port 8080 ...)}).
+ * What {@code GET /healthz} answers: healthy when every enabled service is running and the host has no
+ * problem of its own; otherwise one line per problem ({@code plugins folder ... cannot be read: ...}) and
+ * per enabled service that is not running, with its state and reason ({@code http: backoff (port 8080 ...)}).
  */
 record Health(List<String> notRunning) {
 
     static Health of(HostView view) {
-        return new Health(view.services().stream()
-                .filter(s -> s.enabled() && s.state() != ServiceState.RUNNING)
-                .map(Health::line)
-                .toList());
+        List<String> lines = new java.util.ArrayList<>(view.problems());
+        view.services().stream().filter(s -> s.enabled() && s.state() != ServiceState.RUNNING).map(Health::line)
+                .forEach(lines::add);
+        return new Health(List.copyOf(lines));
     }
 
     boolean healthy() {

@@ -48,4 +48,22 @@ public interface HostView {
     default int pluginClassLoadersAwaitingCollection() {
         return 0;
     }
+
+    /** Reloads since the host started, by outcome (applied, refused, failed): {@code netsvc_reloads_total}. */
+    default java.util.Map<String, Long> reloads() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * What is wrong with the host itself, one line each (its plugins folder cannot be read, say); empty
+     * when nothing is. Shown by status and /status, and makes /healthz answer 503.
+     */
+    default List<String> problems() {
+        return List.of();
+    }
+
+    /** The plugins (id and version) whose unloaded class loader was not collected yet. */
+    default List<String> pluginsAwaitingCollection() {
+        return List.of();
+    }
 }

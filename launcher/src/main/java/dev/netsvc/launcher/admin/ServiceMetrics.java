@@ -114,6 +114,12 @@ final class ServiceMetrics implements MultiCollector {
         out.add(CounterSnapshot.builder().name("netsvc_plugin_deploy_failures")
                 .help("jars refused and replacements that failed since the host started")
                 .dataPoint(counter(Labels.EMPTY, view.pluginDeployFailures())).build());
+        CounterSnapshot.Builder reloads = CounterSnapshot.builder().name("netsvc_reloads")
+                .help("reloads (netsvc reload, SIGHUP) by outcome: applied, refused (configuration error), failed (not all applied)");
+        for (String outcome : List.of("applied", "refused", "failed")) {
+            reloads.dataPoint(counter(Labels.of("outcome", outcome), view.reloads().getOrDefault(outcome, 0L)));
+        }
+        out.add(reloads.build());
         out.add(GaugeSnapshot.builder().name("netsvc_plugin_class_loaders_uncollected")
                 .help("unloaded plugins whose class loader was not collected within a minute (a leak)")
                 .dataPoint(gauge(Labels.EMPTY, view.uncollectedPluginClassLoaders())).build());

@@ -36,11 +36,16 @@ public final class StatusJson {
         for (ServiceStatus service : view.services()) {
             service(json, service);
         }
+        json.endArray().name("problems").beginArray();
+        view.problems().forEach(json::value);
         json.endArray().name("plugins").beginObject()
                 .name("deploys").value(view.pluginDeploys())
                 .name("failedDeploys").value(view.pluginDeployFailures())
                 .name("uncollectedClassLoaders").value(view.uncollectedPluginClassLoaders())
                 .name("classLoadersAwaitingCollection").value(view.pluginClassLoadersAwaitingCollection())
+                .name("awaitingCollection").beginArray();
+        view.pluginsAwaitingCollection().forEach(json::value);
+        json.endArray()
                 .name("running").beginArray();
         for (PluginStatus plugin : view.plugins()) {
             json.beginObject().name("id").value(plugin.id()).name("version").value(plugin.version())

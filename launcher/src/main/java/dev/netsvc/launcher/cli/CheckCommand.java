@@ -6,6 +6,7 @@ import dev.netsvc.launcher.config.Effective;
 import dev.netsvc.launcher.config.Plan;
 import dev.netsvc.launcher.control.ExitStatus;
 import dev.netsvc.launcher.plugins.PluginCatalog;
+import dev.netsvc.launcher.text.Problem;
 
 import org.apache.commons.cli.CommandLine;
 
@@ -14,9 +15,10 @@ import java.util.List;
 
 /**
  * {@code netsvc check [run options]}: loads the plugins and validates the configuration exactly as
- * {@code run} would, including two services on one address, port and transport, without binding
- * anything; prints every key with its effective value and where it came from. Exit 0 or 2, like
- * {@code nginx -t}.
+ * {@code run} and {@code reload} would (keys, values, the files and folders they name, two services on one
+ * address); prints every key with its effective value and where it came from; then binds each enabled
+ * service's address for a moment, except those a host running beside it already holds. Exit 0, 2 for a
+ * configuration error, 1 for an address that cannot be bound; like {@code nginx -t}.
  */
 final class CheckCommand implements Main.Command {
 
@@ -42,7 +44,14 @@ final class CheckCommand implements Main.Command {
         try (PluginCatalog plugins = Cli.loadPlugins(RunOptions.pluginsDir(cl, launch), launch)) {
             Configuration config = RunOptions.sources(cl, launch).read(plugins.services());
             Plan plan = config.plan(); // a ConfigException exits 2 through Main
+            plan.warnings().forEach(w -> launch.err().println("netsvc: warning: " + w));
             print(config.effective(), launch.out());
+            List<Problem> taken = AddressCheck.unavailable(plan, launch.layout().resolve(plan.host().adminSocket()));
+            if (!taken.isEmpty()) {
+                taken.forEach(p -> launch.err().println("netsvc check: " + p));
+                launch.err().println("netsvc check: the configuration is valid, but these addresses cannot be bound now");
+                return ExitStatus.FAILURE;
+            }
             launch.out().printf("%nconfiguration ok: %d of %d services enabled, %d plugins%n",
                     plan.enabled().size(), plan.services().size(), plugins.generations().size());
         }

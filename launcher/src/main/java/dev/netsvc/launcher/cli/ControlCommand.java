@@ -47,11 +47,11 @@ final class ControlCommand implements Main.Command {
             return ExitStatus.OK;
         }
         List<String> ids = cl.getArgList();
-        boolean takesIds = verb.equals("start") || verb.equals("stop") || verb.equals("restart");
-        if (takesIds && ids.isEmpty()) {
+        boolean needsIds = verb.equals("start") || verb.equals("stop") || verb.equals("restart");
+        if (needsIds && ids.isEmpty()) {
             throw new UsageException("which service? usage: " + usage());
         }
-        if (!takesIds && !ids.isEmpty()) {
+        if (!needsIds && !verb.equals("status") && !ids.isEmpty()) {
             throw new UsageException("unexpected argument '" + ids.get(0) + "'");
         }
         List<String> request = new ArrayList<>(List.of(verb));
@@ -78,7 +78,7 @@ final class ControlCommand implements Main.Command {
 
     private String usage() {
         return switch (verb) {
-            case "status" -> "netsvc status [--json] [--admin-socket PATH]";
+            case "status" -> "netsvc status [--json] [--admin-socket PATH] [ID...]";
             case "reload" -> "netsvc reload [--admin-socket PATH]";
             default -> "netsvc " + verb + " ID... [--admin-socket PATH]";
         };
@@ -86,7 +86,7 @@ final class ControlCommand implements Main.Command {
 
     private String description() {
         return switch (verb) {
-            case "status" -> "Every service of the running host: state, endpoints, connections now and in total,\n"
+            case "status" -> "Every service of the running host (or those named): state, endpoints, connections now and in total,\n"
                     + "restarts, plugin and version, and since when it is in its state.";
             case "reload" -> "Re-reads the configuration (the same as SIGHUP): services whose settings changed restart,\n"
                     + "services whose enabled changed start or stop. A configuration that does not validate is refused\n"

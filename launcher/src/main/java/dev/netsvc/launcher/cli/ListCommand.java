@@ -92,7 +92,13 @@ final class ListCommand implements Main.Command {
         for (PluginGeneration plugin : plugins.generations()) {
             out.println();
             out.printf("%s %s  (%s)%n", plugin.pluginId(), plugin.version(), plugin.jarName());
-            for (ServiceInfo service : plugin.services()) {
+            List<ServiceInfo> services = new ArrayList<>(plugin.services());
+            for (ServicePlan p : plan.services()) { // instances of its services (<id>.instance-of) follow them
+                if (p.service().isInstance() && plugin.services().stream().anyMatch(s -> s.service() == p.service().service())) {
+                    services.add(p.service());
+                }
+            }
+            for (ServiceInfo service : services) {
                 ServicePlan p = plans.get(service.id());
                 int port = p == null ? service.defaultPort() : p.port();
                 String state = p == null || p.enabled() ? "" : "  (disabled"

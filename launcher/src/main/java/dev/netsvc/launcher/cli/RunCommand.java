@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code netsvc run}: loads the plugins, makes the long-lived {@link Host}, wires it to the signals and
@@ -139,32 +140,67 @@ final class RunCommand implements Main.Command {
             host.close();
             return ExitStatus.FAILURE;
         }
-        host.supervise();
+        CompletableFuture<Void> recordingEnded = new CompletableFuture<>();
+        host.supervise(recordingEnded); // the admin endpoint answers before the ready line is said
         signals.attach(host);
         log.info("{}", started.readyLine());
         trace.phase("services started", started::startTimes);
         trace.report();
-        markStartCacheRecording();
+        Thread cacheWriter = markStartCacheRecording(recordingEnded);
         String name = await(signals);
         log.info("netsvc stopping on {}", name);
         host.close();
+        if (cacheWriter != null) { // a start cache still being written: let it end, or the next start has none
+            try {
+                cacheWriter.join(START_CACHE_WRITE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         log.info("netsvc stopped");
         return ExitStatus.OK;
     }
 
     /**
-     * Tells bin/netsvc that the start cache this JVM writes at exit (if it records one) comes from a start
-     * that got to ready: one that ended early (a usage or configuration error) loaded too few classes to be
-     * worth using, and is deleted instead of published.
+     * Tells bin/netsvc that the start cache this JVM records (if it records one) comes from a start that
+     * got to ready: one that ended early (a usage or configuration error) loaded too few classes to be
+     * worth using, and is deleted instead of published. Then, on Java 25+, ends the recording now instead
+     * of at exit: the JVM keeps every class it records (and so every plugin's class loader) until the
+     * recording ends, so a plugin replaced or removed later would never be collected. The cache is
+     * written on a thread of its own (the JDK assembles it in a second JVM, a few seconds).
      */
-    private static void markStartCacheRecording() {
+    private static Thread markStartCacheRecording(CompletableFuture<Void> ended) {
         String recording = System.getProperty("netsvc.start-cache.recording");
-        if (recording != null) {
+        if (recording == null) {
+            ended.complete(null);
+            return null;
+        }
+        try {
+            Files.createFile(Path.of(recording + ".ready"));
+        } catch (IOException | RuntimeException e) {
+            ended.complete(null);
+            return null; // then the next start records again: a cache costs only its benefit
+        }
+        return Thread.ofPlatform().name("start-cache").daemon(true).start(() -> {
             try {
-                Files.createFile(Path.of(recording + ".ready"));
-            } catch (IOException | RuntimeException e) {
-                // then the next start records again: a cache costs only its benefit
+                endStartCacheRecording();
+            } finally {
+                ended.complete(null);
             }
+        });
+    }
+
+    /** How long a stop waits for a start cache still being written (the JDK takes a few seconds). */
+    private static final Duration START_CACHE_WRITE = Duration.ofSeconds(60);
+
+    // jcmd's AOT.end_recording, through the JVM's own diagnostic command bean; before Java 25 there is none
+    private static void endStartCacheRecording() {
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "aotEndRecording",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+        } catch (Exception | LinkageError e) {
+            log.debug("start cache: the recording goes on until exit ({})", PlainCause.of(e));
         }
     }
 

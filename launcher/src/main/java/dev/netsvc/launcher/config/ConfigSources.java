@@ -1,12 +1,19 @@
 package dev.netsvc.launcher.config;
 
+import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.FileErrors;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Where a run's configuration comes from, lowest precedence first: the installation's file, each
+ * Where a run's configuration comes from, lowest precedence first: the installation's file
+ * ({@code conf/netsvc.properties}, required), each {@code conf/conf.d/*.properties} in name order, each
  * {@code --config} file, each {@code --set}, then {@code --bind}, {@code --enable} and {@code --disable}.
  * Kept for the whole run: a reload reads the same files again with the same command-line layers on top.
  *
@@ -27,11 +34,15 @@ public record ConfigSources(Layout layout, List<Path> files, List<String> sets, 
         return new ConfigSources(layout, List.of(), List.of(), null, null, List.of());
     }
 
-    /** Reads the files now and layers the command line over them, for {@code services}; nothing is validated yet. */
+    /**
+     * Reads the files now and layers the command line over them, for {@code services}; only the files'
+     * syntax is checked yet. A missing or unreadable main file is an error naming it, as for --config.
+     */
     public Configuration read(Map<String, ServiceInfo> services) {
-        Configuration config = new Configuration(services);
-        if (Files.isRegularFile(layout.mainFile())) {
-            config.addFile(layout.mainFile(), null, layout.mainFileName());
+        Configuration config = new Configuration(services).checkingFilesAgainst(layout.home());
+        config.addFile(layout.mainFile(), null, layout.mainFileName());
+        for (Path file : confD()) {
+            config.addFile(file, null, layout.name(file));
         }
         for (Path file : files) {
             config.addFile(file, "--config");
@@ -49,9 +60,38 @@ public record ConfigSources(Layout layout, List<Path> files, List<String> sets, 
         return config;
     }
 
+    /**
+     * The {@code *.properties} files of {@code conf.d/} in name order; none when it does not exist.
+     * Other names (an editor's backup, a package manager's {@code .dpkg-old}) and hidden files are not read.
+     */
+    private List<Path> confD() {
+        Path dir = layout.confD();
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(dir.toString(), "configuration folder " + dir + " is not a folder; remove it or make it one");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".properties"))
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(f -> f.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new ConfigException(dir.toString(), "cannot read configuration folder " + dir + ": " + FileErrors.reason(e));
+        }
+    }
+
     /** The plan these sources make for {@code services} now (the files read again). */
     public Plan plan(Map<String, ServiceInfo> services) {
         return read(services).plan();
+    }
+
+    /**
+     * The plan for {@code services} alone, as part of a running host ({@link Configuration#part()}): the
+     * keys of other services are not looked at.
+     */
+    public Plan planPart(Map<String, ServiceInfo> services) {
+        return read(services).part().plan();
     }
 
     /**

@@ -25,13 +25,30 @@ import java.util.TreeSet;
  */
 public final class Configuration {
 
-    private final Map<String, ServiceInfo> services;
+    /** The key that makes a new id another instance of a service. */
+    static final String INSTANCE_OF = "instance-of";
+
+    private final Map<String, ServiceInfo> provided;
     private final Map<String, Value> values = new LinkedHashMap<>();
     private List<String> enableOnly;
     private final List<String> disable = new ArrayList<>();
+    private Path home;
+    private boolean part;
+    private Map<String, ServiceInfo> services; // provided plus the instances, once planned
 
-    public Configuration(Map<String, ServiceInfo> services) {
-        this.services = services;
+    /** The configuration of {@code provided}, the services the loaded plugins provide, by id. */
+    public Configuration(Map<String, ServiceInfo> provided) {
+        this.provided = provided;
+        this.services = provided;
+    }
+
+    /**
+     * Checks the files and folders the values name ({@link dev.netsvc.core.ConfigKey.Use}), relative ones
+     * against {@code home}; without it they are not checked.
+     */
+    public Configuration checkingFilesAgainst(Path home) {
+        this.home = home;
+        return this;
     }
 
     /** Adds the properties of the installation's own {@code file}, over what is there. */
@@ -87,6 +104,15 @@ public final class Configuration {
         return Optional.ofNullable(values.get(key));
     }
 
+    /**
+     * Plans only the services given, as part of a host that runs others (a plugin deployed while it runs):
+     * ids of --enable and --disable the given services do not have are the others' business.
+     */
+    public Configuration part() {
+        this.part = true;
+        return this;
+    }
+
     /** Whether --enable or --disable decides about {@code id}, and how ({@code --enable}, {@code --disable}). */
     Optional<Effective> enabledByOption(String id) {
         String key = id + ".enabled";
@@ -99,16 +125,19 @@ public final class Configuration {
         return Optional.empty();
     }
 
+    /** The services planned: those the plugins provide and their instances. */
     Map<String, ServiceInfo> services() {
         return services;
     }
 
     /** Validates everything and returns the plan; the first problem found is a {@link ConfigException}. */
     public Plan plan() {
+        services = withInstances();
         Map<String, Map<String, String>> perService = new LinkedHashMap<>();
         services.keySet().forEach(id -> perService.put(id, new LinkedHashMap<>()));
         Map<String, Map<String, String>> host = new LinkedHashMap<>();
         HostKeys.PREFIXES.forEach(prefix -> host.put(prefix, new LinkedHashMap<>()));
+        Map<String, List<Map.Entry<String, Value>>> parked = new LinkedHashMap<>();
 
         for (Map.Entry<String, Value> entry : values.entrySet()) {
             String key = entry.getKey();
@@ -120,13 +149,19 @@ public final class Configuration {
                 checkName(key, name, names(HostKeys.under(prefix)), value, prefix);
                 host.get(prefix).put(name, value.text());
             } else if (services.containsKey(prefix)) {
+                if (name.equals(INSTANCE_OF)) {
+                    continue; // read by withInstances
+                }
                 Set<String> known = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
                 known.addAll(names(services.get(prefix).keys()));
                 checkName(key, name, known, value, prefix);
                 perService.get(prefix).put(name, value.text());
+            } else if (dot > 0 && prefix.matches("[a-z0-9][a-z0-9-]*")) {
+                parked.computeIfAbsent(prefix, p -> new ArrayList<>()).add(entry);
             } else {
-                throw new ConfigException(key, "unknown key '" + key + "' in " + value.source() + ": no loaded service is called '"
-                        + prefix + "'" + Suggest.hint(prefix, allPrefixes()) + " Services: " + String.join(", ", services.keySet()));
+                throw new ConfigException(key, "unknown key '" + key + "' in " + value.source() + ": a key is SERVICE.NAME or one of "
+                        + "netsvc.*, admin.*, plugins.*" + Suggest.hint(prefix, allPrefixes()) + " Services: "
+                        + String.join(", ", services.keySet()));
             }
         }
 
@@ -134,18 +169,77 @@ public final class Configuration {
         Settings admin = parse(HostKeys.ADMIN, HostKeys.ADMIN_KEYS, host.get(HostKeys.ADMIN));
         Settings plugins = parse(HostKeys.PLUGINS, HostKeys.PLUGINS_KEYS, host.get(HostKeys.PLUGINS));
         InetAddress defaultBind = netsvc.get(HostKeys.BIND);
-        checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
-        checkIds("--disable", disable);
+        if (!part) {
+            checkIds("--enable", enableOnly == null ? List.of() : enableOnly);
+            checkIds("--disable", disable);
+        }
 
         List<ServicePlan> plans = new ArrayList<>();
         for (ServiceInfo service : services.values()) {
             plans.add(planOne(service, perService.get(service.id()), defaultBind));
         }
-        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), admin.get(HostKeys.ADMIN_ENABLED),
-                admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT), admin.get(HostKeys.ADMIN_SOCKET),
-                plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
+        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.PROBATION),
+                admin.get(HostKeys.ADMIN_ENABLED), admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT),
+                admin.get(HostKeys.ADMIN_SOCKET), plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
         AddressClash.check(plans, settings);
-        return new Plan(plans, settings);
+        return new Plan(plans, settings, parked(parked));
+    }
+
+    /**
+     * The provided services and every {@code <id>.instance-of=<service>} of them. An instance of a
+     * service no loaded plugin provides waits with the other keys of its id ({@link ParkedKeys}).
+     */
+    private Map<String, ServiceInfo> withInstances() {
+        Map<String, ServiceInfo> all = new LinkedHashMap<>(provided);
+        for (Map.Entry<String, Value> entry : values.entrySet()) {
+            String key = entry.getKey();
+            if (!key.endsWith("." + INSTANCE_OF)) {
+                continue;
+            }
+            String id = key.substring(0, key.length() - INSTANCE_OF.length() - 1);
+            String of = entry.getValue().text().strip();
+            String where = " (in " + entry.getValue().source() + ")";
+            if (provided.containsKey(id)) {
+                throw new ConfigException(key, key + where + ": " + id + " is a service of plugin " + provided.get(id).pluginId()
+                        + "; instance-of makes a new id another instance of a service, e.g. " + id + "2." + INSTANCE_OF + "=" + id);
+            }
+            if (HostKeys.PREFIXES.contains(id) || !id.matches("[a-z0-9][a-z0-9-]*")) {
+                throw new ConfigException(key, key + where + ": '" + id + "' cannot be a service id (lower case letters,"
+                        + " digits and '-', not netsvc, admin or plugins)");
+            }
+            ServiceInfo template = provided.get(of);
+            if (template != null) {
+                all.put(id, template.instance(id));
+            } else if (!of.matches("[a-z0-9][a-z0-9-]*")) {
+                throw new ConfigException(key, key + where + ": '" + of + "' is not a service id" + Suggest.hint(of, provided.keySet()));
+            }
+        }
+        return all;
+    }
+
+    private List<ParkedKeys> parked(Map<String, List<Map.Entry<String, Value>>> parked) {
+        List<ParkedKeys> out = new ArrayList<>();
+        parked.forEach((id, entries) -> out.add(new ParkedKeys(id,
+                entries.stream().map(Map.Entry::getKey).toList(),
+                entries.stream().map(e -> e.getValue().source()).distinct().toList(),
+                Suggest.closest(id, services.keySet()).orElse(""))));
+        return out;
+    }
+
+    // Checks the files and folders an enabled service's keys name; returns the digests of the files it reads
+    private Map<String, String> checkFiles(ServiceInfo service) {
+        if (home == null) {
+            return Map.of();
+        }
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (ConfigKey<?> key : service.keys()) {
+            String full = service.id() + "." + key.name();
+            Value v = values.get(full);
+            String text = v == null ? key.defaultText() : v.text();
+            PathChecks.check(full, key.use(), text, v == null ? "default" : v.source(), home);
+            PathChecks.digest(key.use(), text, home).ifPresent(d -> digests.put(key.name(), d));
+        }
+        return digests;
     }
 
     private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind) {
@@ -160,7 +254,8 @@ public final class Configuration {
         InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
         RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
                 commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
-        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, Map.copyOf(own), restart);
+        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart,
+                enabled ? checkFiles(service) : Map.of());
     }
 
     /**

@@ -24,7 +24,10 @@ public final class HostKeys {
             "default bind address of every service (0.0.0.0 or :: exposes them)");
     static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.duration("shutdown-grace", "5s",
             Duration.ZERO, Duration.ofMinutes(10), "how long services may finish their work on shutdown");
-    static final List<ConfigKey<?>> NETSVC_KEYS = List.of(BIND, SHUTDOWN_GRACE);
+    static final ConfigKey<Duration> PROBATION = ConfigKey.duration("probation", "2s", Duration.ZERO, Duration.ofMinutes(5),
+            "how long a new instance (a reload, a restart, a plugin replaced) must run before the old one is let go;"
+                    + " if it dies sooner the old one keeps serving");
+    static final List<ConfigKey<?>> NETSVC_KEYS = List.of(BIND, SHUTDOWN_GRACE, PROBATION);
 
     static final ConfigKey<Boolean> ADMIN_ENABLED = ConfigKey.bool("enabled", true,
             "serve the read-only admin endpoint (status, metrics, health)");

@@ -21,9 +21,18 @@ public record Layout(Path home, Path confDir, Path pluginsDir, Path runDir) {
         return confDir.resolve("netsvc.properties");
     }
 
+    /** The folder of configuration files read after the main one, in name order. */
+    public Path confD() {
+        return confDir.resolve("conf.d");
+    }
+
     /** The main file as messages and {@code netsvc check} name it: relative to the installation when inside it. */
     public String mainFileName() {
-        Path file = mainFile();
+        return name(mainFile());
+    }
+
+    /** {@code file} as messages name it: relative to the installation when inside it. */
+    public String name(Path file) {
         return file.startsWith(home) ? home.relativize(file).toString() : file.toString();
     }
 

@@ -11,8 +11,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The whole run: every service with its settings, and the host's own settings. */
-public record Plan(List<ServicePlan> services, HostSettings host) {
+/**
+ * The whole run: every service with its settings, the host's own settings, and the keys kept for
+ * services no loaded plugin provides.
+ */
+public record Plan(List<ServicePlan> services, HostSettings host, List<ParkedKeys> parked) {
+
+    /** One line per service id whose keys wait for a plugin ({@link ParkedKeys#warning()}). */
+    public List<String> warnings() {
+        return parked.stream().map(ParkedKeys::warning).toList();
+    }
 
     public List<ServicePlan> enabled() {
         return services.stream().filter(ServicePlan::enabled).toList();

@@ -10,10 +10,24 @@ import java.util.Set;
 
 /**
  * What a plugin's service declared, read once when the plugin loaded. The launcher works from this
- * snapshot so that a plugin whose getters throw is caught once, at load, and never again.
+ * snapshot so that a plugin whose getters throw is caught once, at load, and never again. An instance
+ * ({@code <id>.instance-of=<service>}) is the same declaration under another id.
+ *
+ * @param instanceOf the id of the service this is an instance of, or empty for the service itself
  */
 public record ServiceInfo(NetService service, String pluginId, String pluginVersion, String id, String description, Set<Transport> transports,
-                   int defaultPort, List<ConfigKey<?>> keys) {
+                   int defaultPort, List<ConfigKey<?>> keys, String instanceOf) {
+
+    /** {@code id} is another instance of this service, with keys of its own. */
+    public ServiceInfo instance(String id) {
+        return new ServiceInfo(service, pluginId, pluginVersion, id, description + " (an instance of " + this.id + ")",
+                transports, defaultPort, keys, this.id);
+    }
+
+    /** Whether this is an instance of another service ({@code <id>.instance-of}). */
+    public boolean isInstance() {
+        return !instanceOf.isEmpty();
+    }
 
     /** Reads the declaration, failing with a plain message if the plugin declares nonsense. */
     public static ServiceInfo of(NetService service, String pluginId) {
@@ -39,7 +53,7 @@ public record ServiceInfo(NetService service, String pluginId, String pluginVers
         }
         List<ConfigKey<?>> keys = ServiceKeys.withOwn(id, service.configKeys()); // its own, then only-from, no-access, ...
         String description = service.description() == null ? "" : service.description();
-        return new ServiceInfo(service, pluginId, pluginVersion == null ? "" : pluginVersion, id, description, transports, port, keys);
+        return new ServiceInfo(service, pluginId, pluginVersion == null ? "" : pluginVersion, id, description, transports, port, keys, "");
     }
 
     /** "tcp+udp", in enum order. */

@@ -1,5 +1,11 @@
 package dev.netsvc.launcher.control;
 
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -25,6 +31,8 @@ public final class ControlServer implements AutoCloseable {
     public interface Handler {
         ControlProtocol.Reply handle(List<String> request);
     }
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc");
 
     /** Requests served at once; more wait for the accept thread (a local, owner-only socket). */
     private static final int MAX_CLIENTS = 8;
@@ -124,6 +132,9 @@ public final class ControlServer implements AutoCloseable {
     private void serve(SocketChannel client) {
         try (client) {
             List<String> request = ControlProtocol.readRequest(client);
+            if (!request.isEmpty() && !request.get(0).equals("status")) { // what changes the host is audited
+                log.info("control: {} (by {})", String.join(" ", request), peer(client));
+            }
             ControlProtocol.Reply reply;
             try {
                 reply = handler.handle(request);
@@ -135,6 +146,16 @@ public final class ControlServer implements AutoCloseable {
             // the client went away: nothing to answer
         } finally {
             clients.release();
+        }
+    }
+
+    /** The user and group of the process at the other end, as the kernel says (SO_PEERCRED). */
+    private static String peer(SocketChannel client) {
+        try {
+            UnixDomainPrincipal who = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return "user " + who.user().getName() + ", group " + who.group().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "an unknown user (" + e.getMessage() + ")";
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.host;
 
 import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.FileErrors;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.internal.FileDescriptors;
 import dev.netsvc.core.net.HostPort;
@@ -11,6 +12,7 @@ import dev.netsvc.launcher.config.ConfigSources;
 import dev.netsvc.launcher.config.HostSettings;
 import dev.netsvc.launcher.config.Plan;
 import dev.netsvc.launcher.config.ServicePlan;
+import dev.netsvc.launcher.control.ExitStatus;
 import dev.netsvc.launcher.plugins.PluginCatalog;
 import dev.netsvc.launcher.plugins.PluginFolderScanner;
 import dev.netsvc.launcher.plugins.PluginFolderWatcher;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A running netsvc: the plugins it loaded, the configuration it reads, the supervisor running their
@@ -46,6 +51,8 @@ import java.util.TreeSet;
 public final class Host implements HostView, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("netsvc");
+    /** How often a transaction looks whether its probation is over. */
+    private static final Duration PROBATION_POLL = Duration.ofMillis(20);
 
     private final PluginCatalog plugins;
     private final PluginFolderScanner scanner;
@@ -58,6 +65,9 @@ public final class Host implements HostView, AutoCloseable {
     private Plan launchPlan; // until launch()
     private volatile AdminServer admin;
     private volatile PluginFolderWatcher watcher;
+    private volatile CompletableFuture<?> pluginsOpen = CompletableFuture.completedFuture(null);
+    private boolean closed;
+    private final Map<String, Long> reloads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Validates the configuration for the plugins {@code plugins} loaded ({@link ConfigException} when it
@@ -75,10 +85,12 @@ public final class Host implements HostView, AutoCloseable {
         if (plan.enabled().isEmpty()) {
             throw new ConfigException("enabled", "nothing to run: every service is disabled");
         }
+        plan.warnings().forEach(log::warn);
         this.launchPlan = plan;
         this.settings = plan.host();
         this.supervisor = new Supervisor(clock, sources.layout().home(), plan.shutdownGrace());
-        this.deployment = new ServiceDeployment(supervisor, sources::plan, plugins::services);
+        this.deployment = new ServiceDeployment(supervisor, sources::planPart);
+        plugins.probation(plan.host().probation());
         supervisor.addDeathListener(plugins::died);
     }
 
@@ -124,9 +136,23 @@ public final class Host implements HostView, AutoCloseable {
      * and jars added to, replaced in or removed from the plugins folder are deployed, swapped or removed.
      */
     public void supervise() {
+        supervise(CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #supervise()}, but the plugins folder is watched, and a reload looks at it, only once
+     * {@code pluginsOpen} completes: a JVM recording the start cache keeps every class it loaded (so every
+     * plugin's class loader) until the recording ends, so no plugin is loaded or unloaded before then.
+     */
+    public void supervise(CompletableFuture<?> pluginsOpen) {
         supervisor.startThread();
         admin = startAdmin(settings);
-        if (settings.pluginsWatch()) {
+        this.pluginsOpen = pluginsOpen;
+        pluginsOpen.whenComplete((done, failure) -> watchPlugins());
+    }
+
+    private synchronized void watchPlugins() {
+        if (settings.pluginsWatch() && !closed) {
             scanner.settle(settings.pluginsScanInterval());
             PluginFolderWatcher w = new PluginFolderWatcher(scanner, changes -> plugins.apply(changes, deployment),
                     settings.pluginsScanInterval(), true, clock);
@@ -202,9 +228,27 @@ public final class Host implements HostView, AutoCloseable {
         return plugins.classLoadersAwaitingCollection();
     }
 
+    @Override
+    public List<String> pluginsAwaitingCollection() {
+        return plugins.classLoadersAwaitingCollectionOf();
+    }
+
+    @Override
+    public List<String> problems() {
+        PluginFolderWatcher w = watcher;
+        return w == null ? List.of() : w.problem().map(List::of).orElse(List.of());
+    }
+
     /** The status table, for the log (SIGUSR1) and {@code netsvc status}. */
     public String statusDump() {
-        return StatusTable.table(services(), clock.instant()) + StatusTable.pluginsLine(this);
+        return statusDump(this);
+    }
+
+    /** The status table of {@code view}'s services (the host's, or those an operator named), and the plugins line. */
+    String statusDump(HostView view) {
+        StringBuilder out = new StringBuilder(StatusTable.table(view.services(), clock.instant()));
+        problems().forEach(p -> out.append("problem: ").append(p).append('\n'));
+        return out + StatusTable.pluginsLine(this);
     }
 
     // ---- orders -----------------------------------------------------------------------------------
@@ -221,10 +265,22 @@ public final class Host implements HostView, AutoCloseable {
         supervisor.stop(id);
     }
 
-    /** Stops and starts a service; the restart count starts over. */
-    public synchronized void restart(String id) {
+    /**
+     * A fresh instance of a service, swapped in as a reload swaps a changed one: a running service gets its
+     * new instance beside the old one, which serves on through the probation and then drains, so no
+     * connection is refused; one that does not run is started. The restart count starts over.
+     */
+    public synchronized Reload restart(String id) {
         requireKnown(id);
-        supervisor.restart(id);
+        ServicePlan plan = supervisor.plan(id).orElseThrow();
+        if (state(id) != ServiceState.RUNNING) {
+            supervisor.start(id);
+            boolean running = state(id) == ServiceState.RUNNING;
+            return new Reload(List.of(id + ": " + (running ? "started" : state(id).label())),
+                    running ? ExitStatus.OK : ExitStatus.FAILURE, running ? "" : id + ": " + reason(id));
+        }
+        return transaction(new ServiceChanges(List.of(plan), List.of(), List.of(), List.of(), List.of(),
+                List.of(id + ": a fresh instance serves")), settings, List.of());
     }
 
     /** Every service id the host knows, sorted. */
@@ -241,99 +297,159 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     /**
-     * What a reload did: one line per change (plugins deployed, replaced or removed, services restarted,
-     * started or stopped), and why the configuration was refused, if it was.
+     * What a reload (or a restart) did: one line per change (a plugin deployed, replaced, removed or
+     * refused; a service with new settings, moved, started, stopped or rolled back), its exit status (0
+     * everything asked for was applied, 2 the configuration was refused, 1 something could not be applied)
+     * and, when not 0, why in one line.
      */
-    public record Reload(List<String> changes, Optional<ConfigException> refused) {
+    public record Reload(List<String> lines, int exitStatus, String failure) {
     }
 
     /**
      * Rescans the plugins folder (jars added, replaced or removed are deployed, swapped or removed as the
-     * folder is now, without waiting for them to settle: the operator says they are in place), then
-     * re-reads the configuration and applies it: services whose settings changed restart, services whose
-     * {@code enabled} changed start or stop, the others are not touched. A configuration that does not
-     * validate is refused whole (logged in one line) and the running one stays; the plugins' changes have
-     * happened all the same (their files say so).
+     * folder is now: the operator says they are in place), then re-reads the configuration, validates it
+     * whole and applies the difference as one transaction ({@link #transaction}). A configuration that does
+     * not validate changes nothing (exit 2); the plugins' changes have happened all the same (their files
+     * say so), each its own all-or-nothing swap.
      */
     public Reload reload() {
+        awaitPluginsOpen();
+        List<String> lines = new ArrayList<>();
+        String failure = "";
         List<PluginStatus> before = plugins.plugins();
         try {
-            plugins.apply(scanner.scan(true), deployment);
-        } catch (IOException e) {
-            log.error("reload: plugins folder {} cannot be read: {}", scanner.dir(), e.getMessage());
-        }
-        List<String> changes = new ArrayList<>(PluginStatus.changes(before, plugins.plugins()));
-        try {
-            changes.addAll(reloadConfiguration());
-        } catch (ConfigException e) {
-            log.error("reload refused, the running configuration stays: {}", e.getMessage());
-            return new Reload(changes, Optional.of(e));
-        }
-        log.info("reloaded: {}", changes.isEmpty() ? "nothing changed" : String.join("; ", changes));
-        return new Reload(changes, Optional.empty());
-    }
-
-    private synchronized List<String> reloadConfiguration() {
-        Plan next = sources.plan(plugins.services());
-        List<String> changes = new ArrayList<>();
-        supervisor.grace(next.shutdownGrace());
-        supervisor.udpPorts(next.udpPorts());
-        Set<String> planned = new TreeSet<>();
-        for (ServicePlan p : next.services()) {
-            planned.add(p.id());
-            try {
-                String change = applyOne(p);
-                if (change != null) {
-                    changes.add(p.id() + " " + change);
-                }
-            } catch (ConfigException e) {
-                changes.add(p.id() + " failed: " + e.getMessage());
+            for (Problem p : plugins.apply(scanner.scan(true), deployment)) {
+                lines.add(p.toString());
+                failure = p.toString();
             }
+        } catch (IOException e) {
+            failure = "plugins folder " + scanner.dir() + " cannot be read: " + FileErrors.reason(e);
+            lines.add(failure);
         }
-        List<String> gone = serviceIds().stream().filter(id -> !planned.contains(id)).toList();
-        supervisor.remove(gone);
-        gone.forEach(id -> changes.add(id + " removed"));
-        HostSettings was = settings;
-        if (!next.shutdownGrace().equals(was.shutdownGrace())) {
-            changes.add("netsvc.shutdown-grace is now " + next.shutdownGrace().toMillis() + " ms");
+        lines.addAll(0, PluginStatus.changes(before, plugins.plugins()));
+        Reload config = reloadConfiguration();
+        lines.addAll(config.lines());
+        int exit = config.exitStatus() != ExitStatus.OK ? config.exitStatus()
+                : failure.isEmpty() ? ExitStatus.OK : ExitStatus.FAILURE;
+        Reload reload = new Reload(lines, exit, config.exitStatus() != ExitStatus.OK ? config.failure() : failure);
+        reloads.merge(switch (exit) {
+            case ExitStatus.OK -> "applied";
+            case ExitStatus.USAGE -> "refused";
+            default -> "failed";
+        }, 1L, Long::sum);
+        if (exit == ExitStatus.OK) {
+            log.info("reloaded: {}", lines.isEmpty() ? "nothing changed" : String.join("; ", lines));
+        } else {
+            log.error("reload {}: {}{}", exit == ExitStatus.USAGE ? "refused, nothing changed" : "not all applied",
+                    reload.failure(), lines.isEmpty() ? "" : " (" + String.join("; ", lines) + ")");
         }
-        if (was.adminDiffers(next.host())) {
-            changes.add("admin.* changes take effect at the next 'netsvc run'");
-        }
-        settings = next.host();
-        return changes;
+        return reload;
     }
 
-    private String applyOne(ServicePlan p) {
-        Optional<ServicePlan> was = supervisor.plan(p.id());
-        if (was.isEmpty()) {
-            supervisor.add(p);
-            return p.enabled() ? "added and started" : "added (disabled)";
+    private synchronized Reload reloadConfiguration() {
+        Plan next;
+        try {
+            next = sources.plan(plugins.services());
+        } catch (ConfigException e) {
+            return new Reload(List.of(), ExitStatus.USAGE, e.getMessage());
         }
-        ServicePlan old = was.get();
-        supervisor.replan(p);
-        if (old.enabled() && !p.enabled()) {
-            supervisor.stop(p.id());
-            return "stopped (disabled)";
+        List<String> warnings = next.warnings().stream().map(w -> "warning: " + w).toList();
+        warnings.forEach(log::warn);
+        supervisor.udpPorts(next.udpPorts());
+        ServiceChanges changes = ServiceChanges.between(supervisor.plans(), supervisor.statuses(), next);
+        Reload applied = transaction(changes, next.host(), warnings);
+        return applied;
+    }
+
+    /**
+     * Applies {@code changes} as one transaction: every new instance starts beside the old one (or a
+     * service starts); if one cannot, the ones started so far stop again and nothing changed (exit 1).
+     * Otherwise the old instances serve on through the probation ({@code netsvc.probation}); a new instance
+     * that dies meanwhile gives way to its old one (rolled back, exit 1); then the old ones drain, and
+     * the host takes {@code host}'s settings. {@code notes} follow the lines of what changed.
+     */
+    private Reload transaction(ServiceChanges changes, HostSettings host, List<String> notes) {
+        Supervisor.Renewal renewal = supervisor.reconfigure(changes.renew(), changes.start(), changes.stop(), changes.replan())
+                .removing(changes.remove());
+        if (renewal.refused().isPresent()) {
+            Problem p = renewal.refused().get();
+            List<String> lines = new ArrayList<>(List.of(p.subject() + ": not applied: " + p.cause()));
+            lines.addAll(notes);
+            return new Reload(lines, renewal.refusedByConfiguration() ? ExitStatus.USAGE : ExitStatus.FAILURE,
+                    p + "; nothing was changed, every service serves as before");
         }
-        if (!old.enabled() && p.enabled()) {
-            supervisor.start(p.id());
-            return "started (enabled)";
+        awaitProbation(renewal, host.probation());
+        List<Problem> rolledBack = renewal.finish();
+        List<String> lines = new ArrayList<>(changes.lines());
+        for (Problem p : rolledBack) {
+            lines.removeIf(l -> l.startsWith(p.subject() + ": "));
+            lines.add(p.subject() + ": rolled back: " + p.cause() + "; its previous settings serve on");
         }
-        if (p.enabled() && !p.sameRuntime(old) && state(p.id()) != ServiceState.STOPPED) {
-            supervisor.restart(p.id());
-            return "restarted (settings changed)";
+        lines.addAll(applyHostSettings(host));
+        lines.addAll(notes);
+        boolean ok = rolledBack.isEmpty();
+        return new Reload(lines, ok ? ExitStatus.OK : ExitStatus.FAILURE, ok ? "" : rolledBack.get(0).toString());
+    }
+
+    // Waits while a renewed service's old instance stands by, until the probation is over on the clock
+    // (bounded in real time too, for a clock that does not move)
+    private void awaitProbation(Supervisor.Renewal renewal, Duration probation) {
+        Instant end = clock.instant().plus(probation);
+        long realDeadline = System.nanoTime() + probation.plusSeconds(5).toNanos();
+        while (renewal.onProbation() && clock.instant().isBefore(end) && System.nanoTime() < realDeadline) {
+            LockSupport.parkNanos(PROBATION_POLL.toNanos());
         }
-        return old.restart().equals(p.restart()) ? null : "restart policy changed";
+    }
+
+    private List<String> applyHostSettings(HostSettings next) {
+        List<String> lines = new ArrayList<>();
+        HostSettings was = settings;
+        supervisor.grace(next.shutdownGrace());
+        if (!next.shutdownGrace().equals(was.shutdownGrace())) {
+            lines.add("netsvc.shutdown-grace is now " + next.shutdownGrace().toMillis() + " ms");
+        }
+        if (!next.probation().equals(was.probation())) {
+            plugins.probation(next.probation());
+            lines.add("netsvc.probation is now " + next.probation().toMillis() + " ms");
+        }
+        if (was.adminDiffers(next)) {
+            lines.add("admin.* changes take effect at the next 'netsvc run'");
+        }
+        settings = next;
+        return lines;
     }
 
     private ServiceState state(String id) {
         return services().stream().filter(s -> s.id().equals(id)).map(ServiceStatus::state).findFirst().orElse(null);
     }
 
+    private String reason(String id) {
+        return services().stream().filter(s -> s.id().equals(id)).map(ServiceStatus::reason).findFirst().orElse("");
+    }
+
+    /** Reloads by outcome since the host started (applied, refused, failed): {@code netsvc_reloads_total}. */
+    @Override
+    public Map<String, Long> reloads() {
+        return Map.copyOf(reloads);
+    }
+
+    // A reload during the start cache's recording waits for it (bounded: the JDK needs a few seconds)
+    private void awaitPluginsOpen() {
+        try {
+            pluginsOpen.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the recording failed or hangs: plugins change all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops watching the plugins folder, the admin endpoint and every service (within the grace plus a margin). */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         PluginFolderWatcher w = watcher;
         if (w != null) {
             w.close();

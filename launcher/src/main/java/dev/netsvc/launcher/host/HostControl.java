@@ -3,6 +3,7 @@ package dev.netsvc.launcher.host;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.launcher.supervisor.ServiceState;
 import dev.netsvc.launcher.supervisor.ServiceStatus;
+import dev.netsvc.launcher.admin.HostView;
 import dev.netsvc.launcher.control.ControlProtocol.Reply;
 import dev.netsvc.launcher.control.ControlServer;
 import dev.netsvc.launcher.control.ExitStatus;
@@ -25,12 +26,41 @@ public final class HostControl implements ControlServer.Handler {
         }
         List<String> args = request.subList(1, request.size());
         return switch (request.get(0)) {
-            case "status" -> args.contains("--json") ? new Reply(ExitStatus.OK, StatusTable.json(host), "")
-                    : new Reply(ExitStatus.OK, host.statusDump(), "");
+            case "status" -> status(args);
             case "start", "stop", "restart" -> act(request.get(0), args);
             case "reload" -> reload();
+            case "listening" -> new Reply(ExitStatus.OK, String.join("", host.services().stream()
+                    .flatMap(s -> s.endpoints().stream()).map(e -> e + "\n").toList()), "");
             default -> new Reply(ExitStatus.USAGE, "", "netsvc: the host does not know the request '" + request.get(0) + "'\n");
         };
+    }
+
+    // The host, or only the services named (an unknown name is a usage error naming the known ones)
+    private Reply status(List<String> args) {
+        List<String> ids = args.stream().filter(a -> !a.equals("--json")).toList();
+        for (String id : ids) {
+            if (!host.serviceIds().contains(id)) {
+                return new Reply(ExitStatus.USAGE, "", "netsvc status: "
+                        + new UnknownServiceException(id, host.serviceIds()).getMessage() + "\n");
+            }
+        }
+        HostView view = ids.isEmpty() ? host : new HostView() {
+            @Override
+            public String version() {
+                return host.version();
+            }
+
+            @Override
+            public java.time.Instant startedAt() {
+                return host.startedAt();
+            }
+
+            @Override
+            public List<ServiceStatus> services() {
+                return host.services().stream().filter(s -> ids.contains(s.id())).toList();
+            }
+        };
+        return new Reply(ExitStatus.OK, args.contains("--json") ? StatusTable.json(view) : host.statusDump(view), "");
     }
 
     private Reply act(String verb, List<String> ids) {
@@ -43,11 +73,17 @@ public final class HostControl implements ControlServer.Handler {
         StringBuilder out = new StringBuilder();
         int exit = ExitStatus.OK;
         for (String id : ids) {
+            if (verb.equals("restart")) {
+                Host.Reload restart = host.restart(id);
+                restart.lines().forEach(l -> out.append(l).append('\n'));
+                exit = Math.max(exit, restart.exitStatus());
+                continue;
+            }
             try {
-                switch (verb) {
-                    case "start" -> host.start(id);
-                    case "stop" -> host.stop(id);
-                    default -> host.restart(id);
+                if (verb.equals("start")) {
+                    host.start(id);
+                } else {
+                    host.stop(id);
                 }
             } catch (ConfigException e) {
                 exit = ExitStatus.FAILURE;
@@ -65,12 +101,13 @@ public final class HostControl implements ControlServer.Handler {
 
     private Reply reload() {
         Host.Reload reload = host.reload();
-        String changes = reload.changes().isEmpty() ? ""
-                : String.join("\n", reload.changes().stream().map(c -> "  " + c).toList()) + "\n";
-        if (reload.refused().isPresent()) {
-            return new Reply(ExitStatus.USAGE, changes.isEmpty() ? "" : "reloaded plugins/:\n" + changes,
-                    "netsvc reload: refused, the running configuration stays: " + reload.refused().get().getMessage() + "\n");
-        }
-        return new Reply(ExitStatus.OK, changes.isEmpty() ? "reloaded: nothing changed\n" : "reloaded:\n" + changes, "");
+        String lines = String.join("", reload.lines().stream().map(l -> "  " + l + "\n").toList());
+        return switch (reload.exitStatus()) {
+            case ExitStatus.OK -> new Reply(ExitStatus.OK, lines.isEmpty() ? "reloaded: nothing changed\n" : "reloaded:\n" + lines, "");
+            case ExitStatus.USAGE -> new Reply(ExitStatus.USAGE, lines.isEmpty() ? "" : "reloaded plugins/:\n" + lines,
+                    "netsvc reload: refused, nothing changed: " + reload.failure() + "\n");
+            default -> new Reply(reload.exitStatus(), lines.isEmpty() ? "" : "reloaded in part:\n" + lines,
+                    "netsvc reload: not all applied: " + reload.failure() + "\n");
+        };
     }
 }

@@ -32,6 +32,12 @@ final class LoaderLeaks {
         unloaded.add(new Unloaded(plugin, loader, clock.instant()));
     }
 
+    /** The plugins (id and version) whose unloaded class loader is still there, however recent the unload. */
+    List<String> awaitingNames() {
+        unloaded.removeIf(u -> u.loader().get() == null);
+        return unloaded.stream().map(Unloaded::plugin).toList();
+    }
+
     /** Unloaded plugins whose class loader has not been collected a minute after the unload. */
     int uncollected() {
         unloaded.removeIf(u -> u.loader().get() == null);

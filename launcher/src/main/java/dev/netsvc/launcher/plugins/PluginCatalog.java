@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * load; among equal versions the one that runs already, else the first by file name. A replacement never
  * leaves a gap: the new generation's services start beside the old ones and take over their listening
  * sockets before the old ones drain. A replacement that cannot be loaded or started is unloaded again
- * and the old generation keeps serving; one whose service dies within {@link #PROBATION} gives way to the
+ * and the old generation keeps serving; one whose service dies within the probation gives way to the
  * old generation again ({@link #died}).
  *
  * <p>Changes are serialised on this object (PF4J managers are not thread-safe and a deploy is a sequence
@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PluginCatalog implements AutoCloseable {
 
-    /** How long a replacement is on probation: if one of its services dies by then, the old version comes back. */
-    static final Duration PROBATION = Duration.ofSeconds(5);
+    /** How long a replacement is on probation unless told otherwise ({@code netsvc.probation}). */
+    static final Duration PROBATION = Duration.ofSeconds(2);
 
     /** Where a catalog says what it did: problems (one line each) and, for the running host, what it deployed. */
     public interface Report {
@@ -77,12 +77,14 @@ public final class PluginCatalog implements AutoCloseable {
     private final String systemVersion;
     private final Clock clock;
     private final Report report;
+    private List<Problem> failures; // what went wrong during an apply, while one runs
     private final Map<String, Candidate> candidates = new TreeMap<>();
     private final Set<Candidate> failed = new HashSet<>();
     private final Set<String> reportedLosers = new HashSet<>();
     private final Map<String, PluginGeneration> active = new TreeMap<>();
     private final Map<String, Probation> probations = new HashMap<>();
     private final LoaderLeaks leaks;
+    private volatile Duration probation = PROBATION;
     private final AtomicLong deploys = new AtomicLong();
     private final AtomicLong failedDeploys = new AtomicLong();
     // ends probations and rolls replacements back: deaths are heard on the supervisor thread, which must not wait
@@ -115,9 +117,28 @@ public final class PluginCatalog implements AutoCloseable {
 
     /**
      * Takes in what the scanner found changed, then makes the best jar of each plugin id it touched the one
-     * that runs, through {@code deployment}.
+     * that runs, through {@code deployment}. Returns the problems it reported meanwhile (each also went to
+     * the report), for a reload to answer with.
      */
-    public synchronized void apply(List<JarChange> changes, Deployment deployment) {
+    public synchronized List<Problem> apply(List<JarChange> changes, Deployment deployment) {
+        failures = new ArrayList<>();
+        try {
+            applyChanges(changes, deployment);
+            return failures;
+        } finally {
+            failures = null;
+        }
+    }
+
+    // A jar refused or a deploy that failed: reported, and kept for apply's answer
+    private void fail(Problem problem) {
+        if (failures != null) {
+            failures.add(problem);
+        }
+        report.problem(problem);
+    }
+
+    private void applyChanges(List<JarChange> changes, Deployment deployment) {
         Map<String, String> touched = new LinkedHashMap<>(); // plugin id -> a jar it lost (or null)
         for (JarChange change : changes) {
             switch (change.kind()) {
@@ -164,7 +185,7 @@ public final class PluginCatalog implements AutoCloseable {
             return new Candidate(change.name(), change.checksum(), staged, PluginJarCheck.check(staged, systemVersion));
         } catch (PluginJarCheck.Rejected e) {
             failedDeploys.incrementAndGet();
-            report.problem(new Problem("plugin jar " + change.name(), e.getMessage()));
+            fail(new Problem("plugin jar " + change.name(), e.getMessage()));
             store.discard(staged);
             return null;
         }
@@ -245,7 +266,7 @@ public final class PluginCatalog implements AutoCloseable {
             Runnable release = currentLost ? null : deployment.holdListeners(next);
             if (release != null) { // its services stopped in the swap; it stays loaded while the new version is on probation
                 probations.put(id, new Probation(current, next, candidate, clock.instant(), release, deployment));
-                scheduleProbationEnd(PROBATION);
+                scheduleProbationEnd(probation);
             } else {
                 unload(current);
             }
@@ -276,7 +297,7 @@ public final class PluginCatalog implements AutoCloseable {
     private void refuse(Candidate candidate, PluginGeneration current, String cause) {
         failed.add(candidate);
         failedDeploys.incrementAndGet();
-        report.problem(new Problem("plugin jar " + candidate.jarName(), cause
+        fail(new Problem("plugin jar " + candidate.jarName(), cause
                 + (current == null ? "" : "; " + current.version() + " from " + current.jarName() + " keeps serving")));
     }
 
@@ -292,7 +313,7 @@ public final class PluginCatalog implements AutoCloseable {
     private void unload(PluginGeneration generation) {
         var loader = generation.loader();
         generation.unload();
-        leaks.unloaded(generation.pluginId(), loader);
+        leaks.unloaded(generation.pluginId() + " " + generation.version(), loader);
         if (candidates.values().stream().noneMatch(c -> c.staged().equals(generation.staged()))) {
             store.discard(generation.staged());
         }
@@ -349,6 +370,11 @@ public final class PluginCatalog implements AutoCloseable {
         return leaks.awaitingCollection();
     }
 
+    /** Which plugins (id and version) those are. */
+    public List<String> classLoadersAwaitingCollectionOf() {
+        return leaks.awaitingNames();
+    }
+
     // ---- probation --------------------------------------------------------------------------------
 
     private void scheduleProbationEnd(Duration after) {
@@ -359,9 +385,17 @@ public final class PluginCatalog implements AutoCloseable {
         }
     }
 
-    /** Ends the probations that lasted {@link #PROBATION} on the clock: the versions they replaced go for good. */
+    /**
+     * How long a replacement is on probation from now on: if one of its services dies by then, the old
+     * version comes back ({@code netsvc.probation}).
+     */
+    public void probation(Duration probation) {
+        this.probation = probation;
+    }
+
+    /** Ends the probations that lasted the probation on the clock: the versions they replaced go for good. */
     synchronized void endDueProbations() {
-        Instant due = clock.instant().minus(PROBATION);
+        Instant due = clock.instant().minus(probation);
         for (Probation p : List.copyOf(probations.values())) {
             if (!p.since().isAfter(due)) {
                 endProbation(p.next().pluginId());
@@ -401,7 +435,7 @@ public final class PluginCatalog implements AutoCloseable {
     private synchronized void rollBack(ServiceInfo service, String cause) {
         Probation p = probations.values().stream()
                 .filter(x -> x.next().services().stream().anyMatch(s -> s == service)).findFirst().orElse(null);
-        if (p == null || !clock.instant().isBefore(p.since().plus(PROBATION))) {
+        if (p == null || !clock.instant().isBefore(p.since().plus(probation))) {
             return; // not on probation (any more): the supervisor restarts it as any other service
         }
         String id = p.next().pluginId();

@@ -36,6 +36,7 @@ public final class PluginFolderWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile String problem;
 
     /** Scans with {@code scanner} and hands what changed to {@code changes}, on the watcher thread. */
     public PluginFolderWatcher(PluginFolderScanner scanner, Consumer<List<JarChange>> changes, Duration interval,
@@ -71,17 +72,43 @@ public final class PluginFolderWatcher implements AutoCloseable {
                 waitForChange();
                 if (!closed) {
                     List<JarChange> found = scanner.scan();
+                    readable();
                     if (!found.isEmpty()) {
                         changes.accept(found);
                     }
                 }
             } catch (IOException e) {
-                log.warn("plugins folder {} cannot be read: {}", dir, e.getMessage());
+                unreadable(e);
+                continue;
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) { // a bug in what the changes drive must not end the watching
                 log.error("plugins folder {}: scan failed", dir, e);
             }
+        }
+    }
+
+    /**
+     * Why the folder cannot be read now, in plain words, or empty: an operator who removed the folder or
+     * took away its permissions sees it in status, /status and /healthz, and in the log once.
+     */
+    public java.util.Optional<String> problem() {
+        return java.util.Optional.ofNullable(problem);
+    }
+
+    private void unreadable(IOException e) {
+        String why = "plugins folder " + dir + " cannot be read: " + dev.netsvc.core.FileErrors.reason(e);
+        if (!why.equals(problem)) {
+            log.warn("{}; the plugins loaded keep running, and the folder is looked at again every {} ms", why,
+                    interval.toMillis());
+        }
+        problem = why;
+    }
+
+    private void readable() {
+        if (problem != null) {
+            log.info("plugins folder {} can be read again", dir);
+            problem = null;
         }
     }
 

@@ -1,20 +1,19 @@
 package dev.netsvc.launcher.plugins;
 
 import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.NetService;
 import dev.netsvc.launcher.config.Plan;
 import dev.netsvc.launcher.config.ServiceInfo;
 import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.supervisor.Supervisor;
 import dev.netsvc.launcher.text.Problem;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The running host's deployment: a generation's services are planned with the configuration as its files
@@ -24,53 +23,52 @@ public final class ServiceDeployment implements Deployment {
 
     private final Supervisor supervisor;
     private final Function<Map<String, ServiceInfo>, Plan> planner;
-    private final Supplier<Map<String, ServiceInfo>> running;
 
     /**
      * @param planner the plan of the configuration as its files say now, for these services
      *                ({@link dev.netsvc.launcher.config.ConfigSources#plan}); throws {@link ConfigException}
-     * @param running every service of every plugin that runs now, by id (the catalog's)
      */
-    public ServiceDeployment(Supervisor supervisor, Function<Map<String, ServiceInfo>, Plan> planner,
-                             Supplier<Map<String, ServiceInfo>> running) {
+    public ServiceDeployment(Supervisor supervisor, Function<Map<String, ServiceInfo>, Plan> planner) {
         this.supervisor = supervisor;
         this.planner = planner;
-        this.running = running;
     }
 
+    /**
+     * Plans {@code next}'s services (and the instances of them the configuration names) with the files as
+     * they are now, validating only their keys: another service's broken key is for its own reload to
+     * refuse, not this deploy. Then the supervisor swaps them in, all or nothing, and retires what
+     * {@code current} ran that {@code next} does not.
+     */
     @Override
     public List<Problem> swap(PluginGeneration current, PluginGeneration next) {
-        List<ServiceInfo> leaving = current == null ? List.of() : current.services();
-        Map<String, ServiceInfo> all = new LinkedHashMap<>(running.get());
-        leaving.forEach(s -> all.remove(s.id(), s));
-        next.services().forEach(s -> all.put(s.id(), s));
+        Map<String, ServiceInfo> provided = new LinkedHashMap<>();
+        next.services().forEach(s -> provided.put(s.id(), s));
         Plan plan;
         try {
-            plan = planner.apply(all);
+            plan = planner.apply(provided);
         } catch (ConfigException e) {
             return List.of(new Problem("configuration", e.getMessage()));
         }
-        List<ServicePlan> incoming = new ArrayList<>();
-        for (ServiceInfo service : next.services()) {
-            plan.services().stream().filter(p -> p.service() == service).findFirst().ifPresent(incoming::add);
-        }
-        Set<String> kept = new TreeSet<>();
-        next.services().forEach(s -> kept.add(s.id()));
-        return supervisor.swap(incoming, leaving.stream().map(ServiceInfo::id).filter(id -> !kept.contains(id)).toList());
+        Set<String> incoming = new TreeSet<>();
+        plan.services().forEach(p -> incoming.add(p.id()));
+        List<String> retiring = current == null ? List.of() : ranBy(current).stream().filter(id -> !incoming.contains(id)).toList();
+        return supervisor.swap(plan.services(), retiring);
     }
 
     @Override
     public Runnable holdListeners(PluginGeneration generation) {
-        return supervisor.holdListeners(generation.services().stream().map(ServiceInfo::id).toList());
+        return supervisor.holdListeners(ranBy(generation));
     }
 
     @Override
     public void retire(PluginGeneration generation) {
-        List<String> ids = new ArrayList<>();
-        for (ServiceInfo service : generation.services()) {
-            // only if it is this generation's instance that runs (a replacement may have taken the id)
-            supervisor.plan(service.id()).filter(p -> p.service() == service).ifPresent(p -> ids.add(service.id()));
-        }
-        supervisor.remove(ids);
+        supervisor.remove(ranBy(generation));
+    }
+
+    /** The supervised services whose code is {@code generation}'s: its own and their instances. */
+    private List<String> ranBy(PluginGeneration generation) {
+        Set<NetService> code = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        generation.services().forEach(s -> code.add(s.service()));
+        return supervisor.plans().stream().filter(p -> code.contains(p.service().service())).map(ServicePlan::id).toList();
     }
 }

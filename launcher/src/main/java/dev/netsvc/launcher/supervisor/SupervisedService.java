@@ -66,8 +66,15 @@ final class SupervisedService {
 
     private volatile ServicePlan plan; // replaced under the supervisor's lock, read by status
     private RunningService running;
-    private long generation;
+    private long generation; // the run a death report must name to count; never reused (runs counts them)
+    private long runs;
     private Instant retryAt;
+    private Standby standby; // the previous instance while a renewal is on probation
+    private String rolledBack; // why the last renewal gave way to the previous instance, once read
+
+    /** The previous instance of a renewal on probation: it keeps serving until the renewal is finished. */
+    private record Standby(RunningService running, ServicePlan plan, long generation, List<Endpoint> endpoints) {
+    }
 
     private volatile ServiceState state = ServiceState.STOPPED;
     private volatile Instant since;
@@ -132,10 +139,41 @@ final class SupervisedService {
             return;
         }
         enter(ServiceState.STARTING, "");
-        long gen = ++generation;
+        try {
+            generation = ++runs;
+            running = startInstance(plan, generation);
+            endpoints = List.copyOf(running.endpoints());
+            enter(ServiceState.RUNNING, "");
+            logEndpoints();
+        } catch (ConfigException e) {
+            running = null;
+            enter(ServiceState.FAILED, e.getMessage());
+            log.error("{} cannot start: {}", id(), e.getMessage());
+            throw e;
+        } catch (StartFailure e) {
+            running = null;
+            log.error("{} failed to start: {}{}", id(), e.cause, e.hint);
+            afterFailure(e.cause);
+        }
+    }
+
+    /** A start that threw: the cause in plain words, and a hint when the socket error has one. */
+    private static final class StartFailure extends Exception {
+        final String cause;
+        final String hint;
+
+        StartFailure(String cause, String hint) {
+            super(cause, null, false, false);
+            this.cause = cause;
+            this.hint = hint;
+        }
+    }
+
+    // Starts one instance of 'p' for the run 'gen'; a ConfigException propagates as it is
+    private RunningService startInstance(ServicePlan p, long gen) throws StartFailure {
         ServiceContext context = ServiceContext.builder(id())
-                .bind(plan.bind(), plan.port())
-                .settings(plan.settings())
+                .bind(p.bind(), p.port())
+                .settings(p.settings())
                 .log(LoggerFactory.getLogger(id()))
                 .counters(counters)
                 .clock(clock)
@@ -145,38 +183,120 @@ final class SupervisedService {
                 .listeners(listeners)
                 .build();
         try {
-            running = plan.service().service().start(context);
-            endpoints = List.copyOf(running.endpoints());
-            enter(ServiceState.RUNNING, "");
-            for (Endpoint endpoint : endpoints) {
-                log.info("{} listening on {}", id(), endpoint);
-            }
+            return p.service().service().start(context);
         } catch (ConfigException e) {
-            running = null;
-            enter(ServiceState.FAILED, e.getMessage());
-            log.error("{} cannot start: {}", id(), e.getMessage());
             throw e;
         } catch (Exception | LinkageError | StackOverflowError e) {
-            running = null;
-            String target = plan.service().transportLabel() + " " + HostPort.format(context.address());
-            String cause = PlainCause.of(e);
-            String hint = "";
+            String target = p.service().transportLabel() + " " + HostPort.format(context.address());
             if (e instanceof IOException) {
                 SocketErrors.Explanation explained = SocketErrors.explain(e, target);
-                cause = explained.message();
-                hint = explained.hint().isEmpty() ? "" : "; " + explained.hint();
+                throw new StartFailure(explained.message(), explained.hint().isEmpty() ? "" : "; " + explained.hint());
             }
-            log.error("{} failed to start: {}{}", id(), cause, hint);
-            afterFailure(cause);
+            throw new StartFailure(PlainCause.of(e), "");
         }
     }
 
-    /** A death reported by the running service: stop what is left of it, then follow the policy. */
+    private void logEndpoints() {
+        for (Endpoint endpoint : endpoints) {
+            log.info("{} listening on {}", id(), endpoint);
+        }
+    }
+
+    /**
+     * Starts an instance of {@code next} beside the running one, which keeps serving: they share the
+     * listening sockets of the addresses they have in common, and the new one binds those it moved to. Until
+     * {@link #commitRenewal} the old one stands by: if the new one dies meanwhile, the old one simply goes on
+     * ({@link #died}). Returns null when the new instance runs, else why not (nothing changed); a
+     * {@link ConfigException} of its start propagates (nothing changed either).
+     */
+    String renew(ServicePlan next) {
+        if (state != ServiceState.RUNNING || running == null || standby != null) {
+            throw new IllegalStateException(id() + " cannot be renewed in state " + state.label());
+        }
+        long gen = ++runs;
+        RunningService fresh;
+        try {
+            fresh = startInstance(next, gen);
+        } catch (ConfigException e) {
+            log.error("{}: its new settings are refused: {}", id(), e.getMessage());
+            throw e;
+        } catch (StartFailure e) {
+            log.error("{}: a new instance failed to start: {}{}; the running one keeps serving", id(), e.cause, e.hint);
+            return e.cause;
+        }
+        standby = new Standby(running, plan, generation, endpoints);
+        generation = gen;
+        running = fresh;
+        plan = next;
+        endpoints = List.copyOf(fresh.endpoints());
+        rolledBack = null;
+        logEndpoints();
+        return null;
+    }
+
+    /** How a renewal ended: the previous instance to stop (null when none is left), or why it was rolled back. */
+    record Commit(RunningService previous, String rolledBack) {
+    }
+
+    /**
+     * Ends a renewal's probation: the new instance is the service, and the previous one is handed back
+     * to be stopped (it drains meanwhile); or the renewal was rolled back (the new instance died on
+     * probation and the previous one serves on), and why.
+     */
+    Commit commitRenewal() {
+        String why = rolledBack;
+        rolledBack = null;
+        Standby previous = standby;
+        standby = null;
+        return new Commit(previous == null ? null : previous.running(), why);
+    }
+
+    /** Ends a renewal at once, the new instance stopped and the previous one the service again (a refused transaction). */
+    void abandonRenewal(Duration grace) {
+        Standby previous = standby;
+        if (previous == null) {
+            return;
+        }
+        standby = null;
+        Stopper.stop(id(), running, grace);
+        restore(previous);
+    }
+
+    /** Whether a renewal is on probation: its previous instance still stands by. */
+    boolean renewing() {
+        return standby != null;
+    }
+
+    private void restore(Standby previous) {
+        running = previous.running();
+        plan = previous.plan();
+        generation = previous.generation();
+        endpoints = previous.endpoints();
+    }
+
+    /**
+     * A death reported by the running service: stop what is left of it, then follow the policy; returns
+     * whether it was a death the policy handles. On probation, the previous instance simply serves on.
+     */
     boolean died(long gen, Throwable cause, Duration grace) {
+        Standby previous = standby;
+        if (previous != null && gen == previous.generation()) { // the instance standing by died: let it go
+            standby = null;
+            Stopper.stop(id(), previous.running(), grace);
+            return false;
+        }
         if (gen != generation || state != ServiceState.RUNNING) {
             return false; // a late report from an earlier run, or the service is already being stopped
         }
         String plain = PlainCause.of(cause);
+        if (previous != null) {
+            log.error("{}: the new instance died on probation ({}); the previous one serves on", id(), plain);
+            standby = null;
+            Stopper.stop(id(), running, grace);
+            restore(previous);
+            rolledBack = "the new instance died on probation: " + plain;
+            return false;
+        }
         log.error("{} died: {}", id(), plain);
         enter(ServiceState.STOPPING, plain);
         Stopper.stop(id(), running, grace);
@@ -203,7 +323,12 @@ final class SupervisedService {
 
     /** Stops the service (from any state) and leaves it STOPPED; bounded by {@code grace} plus a margin. */
     void stop(Duration grace) {
-        generation++; // a death reported from now on is part of stopping
+        generation = ++runs; // a death reported from now on is part of stopping
+        Standby previous = standby;
+        standby = null;
+        if (previous != null) {
+            Stopper.stop(id(), previous.running(), grace);
+        }
         if (state == ServiceState.RUNNING) {
             enter(ServiceState.STOPPING, "");
             boolean stopped = Stopper.stop(id(), running, grace);

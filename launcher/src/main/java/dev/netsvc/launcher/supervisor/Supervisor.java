@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.supervisor;
 
 import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.text.PlainCause;
@@ -49,6 +50,7 @@ public final class Supervisor {
     private volatile Duration grace;
     private volatile Set<Integer> udpPorts = Set.of();
     private volatile Thread thread;
+    private final List<Thread> retiring = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public Supervisor(Clock clock, Path home, Duration grace) {
@@ -212,9 +214,172 @@ public final class Supervisor {
         s.start();
     }
 
+    /**
+     * Applies new settings to running services as one transaction: every service in {@code renew} gets a
+     * new instance beside its running one ({@link SupervisedService#renew}), every one in {@code start}
+     * starts; {@code replan} only takes new plans (a stopped service, a changed restart policy). When one
+     * new instance cannot start, the ones started so far stop again and nothing changed: the returned
+     * renewal is {@link Renewal#refused()}. Otherwise the old instances serve on beside the new ones until
+     * {@link Renewal#finish()}, after the probation, stops them and the services in {@code stop}.
+     */
+    public synchronized Renewal reconfigure(List<ServicePlan> renew, List<ServicePlan> start, List<String> stop,
+                                            List<ServicePlan> replan) {
+        Renewal renewal = new Renewal(stop);
+        for (ServicePlan p : start) {
+            if (!services.containsKey(p.id())) { // a new service (a new instance): supervised from now on, unless refused
+                register(fresh(p, new ServiceCounters()));
+                renewal.added.add(p.id());
+            }
+        }
+        for (ServicePlan p : renew) {
+            SupervisedService s = require(p.id());
+            String failure;
+            try {
+                failure = s.renew(p);
+            } catch (ConfigException e) {
+                renewal.configuration = true;
+                failure = e.getMessage();
+            }
+            if (failure != null) {
+                renewal.abandon(p.id(), failure);
+                return renewal;
+            }
+            renewal.renewing.add(s);
+        }
+        for (ServicePlan p : start) {
+            SupervisedService s = require(p.id());
+            ServicePlan before = s.plan();
+            s.plan(p);
+            s.forgetRestarts();
+            String failure;
+            try {
+                s.start();
+                failure = s.state() == ServiceState.RUNNING ? null : s.reason();
+            } catch (ConfigException e) {
+                renewal.configuration = true;
+                failure = e.getMessage();
+            }
+            if (failure != null) {
+                s.stop(grace);
+                s.plan(before);
+                renewal.abandon(p.id(), failure);
+                return renewal;
+            }
+            renewal.started.add(s);
+        }
+        replan.forEach(p -> require(p.id()).plan(p));
+        return renewal;
+    }
+
+    /** A reconfiguration on probation, or refused. */
+    public final class Renewal {
+        private final List<String> removing = new ArrayList<>();
+
+        /** Also stops and forgets {@code ids} (no longer configured) when it finishes. */
+        public Renewal removing(List<String> ids) {
+            removing.addAll(ids);
+            return this;
+        }
+
+        private final List<SupervisedService> renewing = new ArrayList<>();
+        private final List<SupervisedService> started = new ArrayList<>();
+        private final List<String> added = new ArrayList<>();
+        private final List<String> stopping;
+        private String refusedId;
+        private String refusedCause;
+        private boolean configuration;
+
+        private Renewal(List<String> stopping) {
+            this.stopping = List.copyOf(stopping);
+        }
+
+        // Under the supervisor's lock: undo what started, the old instances serve on
+        private void abandon(String id, String cause) {
+            refusedId = id;
+            refusedCause = cause;
+            renewing.forEach(s -> s.abandonRenewal(grace));
+            started.forEach(s -> s.stop(grace));
+            added.forEach(Supervisor.this::forget);
+            renewing.clear();
+            started.clear();
+        }
+
+        /** The service whose new instance could not start, and why; empty when the renewal went ahead. */
+        public Optional<Problem> refused() {
+            return refusedId == null ? Optional.empty() : Optional.of(new Problem(refusedId, refusedCause));
+        }
+
+        /** Whether the refusal was the configuration's (a service refused its settings as it started): exit 2. */
+        public boolean refusedByConfiguration() {
+            return configuration;
+        }
+
+        /** Whether a renewed service still has its previous instance standing by (its new one has not died). */
+        public boolean onProbation() {
+            synchronized (Supervisor.this) {
+                return renewing.stream().anyMatch(SupervisedService::renewing);
+            }
+        }
+
+        /**
+         * Ends the probation: each renewed service's previous instance stops taking new connections now and
+         * drains within the grace in the background ({@link #retire}); the services to stop stop. Returns the
+         * services whose new instance died on probation, and why: their previous instance serves on.
+         */
+        public List<Problem> finish() {
+            synchronized (Supervisor.this) {
+                List<Problem> rolledBack = new ArrayList<>();
+                for (SupervisedService s : renewing) {
+                    SupervisedService.Commit commit = s.commitRenewal();
+                    if (commit.rolledBack() != null) {
+                        rolledBack.add(new Problem(s.id(), commit.rolledBack()));
+                    } else if (commit.previous() != null) {
+                        retire(s.id(), commit.previous());
+                    }
+                }
+                List<SupervisedService> stop = new ArrayList<>();
+                for (String id : stopping) {
+                    SupervisedService s = services.get(id);
+                    if (s != null) {
+                        stop.add(s);
+                    }
+                }
+                removing.forEach(id -> {
+                    SupervisedService s = forget(id);
+                    if (s != null) {
+                        stop.add(s);
+                    }
+                });
+                stopAll(stop);
+                return rolledBack;
+            }
+        }
+    }
+
+    /**
+     * Stops an instance that a newer one replaced, on a thread of its own: it stops taking new connections
+     * at once, and its open connections get the grace to finish, so whoever waits for the change (a reload)
+     * need not wait for them. {@link #stopAll()} waits for every instance still retiring.
+     */
+    private void retire(String id, RunningService previous) {
+        Duration g = grace;
+        previous.stopAccepting();
+        Thread t = Thread.ofPlatform().name("retire-" + id).daemon(true).start(() -> {
+            boolean stopped = Stopper.stop(id, previous, g);
+            log.info("{}: previous instance stopped{}", id, stopped ? "" : " (abandoned: stop did not return in time)");
+        });
+        retiring.add(t);
+        retiring.removeIf(r -> !r.isAlive());
+    }
+
     /** Gives a service a new plan (a reload) that takes effect at its next start. */
     public synchronized void replan(ServicePlan plan) {
         require(plan.id()).plan(plan);
+    }
+
+    /** The plan of every supervised service, by id; no lock. */
+    public List<ServicePlan> plans() {
+        return view.stream().map(SupervisedService::plan).toList();
     }
 
     /** The plan the service {@code id} runs (or will run at its next start), if it is supervised. */
@@ -275,5 +440,17 @@ public final class Supervisor {
     public synchronized void stopAll() {
         closed = true;
         stopAll(List.copyOf(services.values()));
+        long deadline = System.nanoTime() + grace.plus(Stopper.MARGIN).toNanos();
+        for (Thread t : retiring) { // instances replaced a moment ago, still draining
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try {
+                    t.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

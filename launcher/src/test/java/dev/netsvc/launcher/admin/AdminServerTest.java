@@ -95,6 +95,9 @@ class AdminServerTest {
         assertEquals(0, m.value("netsvc_service_enabled", "service", "widget"));
         assertEquals(1, m.value("netsvc_service_info", "service", "widget", "plugin", "acme-widget", "version", "0.9"));
         assertEquals(1, m.value("netsvc_build_info", "version", "9.8.7"));
+        assertEquals(3, m.value("netsvc_reloads_total", "outcome", "applied"));
+        assertEquals(1, m.value("netsvc_reloads_total", "outcome", "refused"));
+        assertEquals(0, m.value("netsvc_reloads_total", "outcome", "failed"));
         assertEquals(FakeHostView.STARTED.getEpochSecond(), m.value("netsvc_start_time_seconds"));
         assertEquals(FakeHostView.STARTED.getEpochSecond() + 2,
                 m.value("netsvc_service_state_timestamp_seconds", "service", "http"));

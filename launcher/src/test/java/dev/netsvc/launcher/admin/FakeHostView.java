@@ -42,6 +42,12 @@ final class FakeHostView implements HostView {
         return services;
     }
 
+    /** Three reloads applied, one refused. */
+    @Override
+    public Map<String, Long> reloads() {
+        return Map.of("applied", 3L, "refused", 1L);
+    }
+
     static Endpoint tcp(int port) {
         return new Endpoint(Transport.TCP, new InetSocketAddress("127.0.0.1", port));
     }

@@ -27,16 +27,16 @@ class StatusJsonTest {
                 + "\"since\":\"2026-12-02T00:40:01Z\",\"reason\":\"\",\"transports\":[\"tcp\",\"udp\"],"
                 + "\"endpoints\":[{\"transport\":\"udp\",\"address\":\"127.0.0.1\",\"port\":1717},"
                 + "{\"transport\":\"tcp\",\"address\":\"127.0.0.1\",\"port\":1718}],"
-                + "\"restarts\":3,\"counters\":{\"tcp.replied\":4,\"udp.received\":7}}],"
+                + "\"restarts\":3,\"counters\":{\"tcp.replied\":4,\"udp.received\":7}}],\"problems\":[],"
                 + "\"plugins\":{\"deploys\":0,\"failedDeploys\":0,\"uncollectedClassLoaders\":0,"
-                + "\"classLoadersAwaitingCollection\":0,\"running\":[]}}", StatusJson.of(view));
+                + "\"classLoadersAwaitingCollection\":0,\"awaitingCollection\":[],\"running\":[]}}", StatusJson.of(view));
     }
 
     @Test
     void emptyHost() {
-        assertEquals("{\"version\":\"9.8.7\",\"started\":\"2026-12-02T00:40:00Z\",\"services\":[],\"plugins\":{"
+        assertEquals("{\"version\":\"9.8.7\",\"started\":\"2026-12-02T00:40:00Z\",\"services\":[],\"problems\":[],\"plugins\":{"
                 + "\"deploys\":0,\"failedDeploys\":0,\"uncollectedClassLoaders\":0,\"classLoadersAwaitingCollection\":0,"
-                + "\"running\":[]}}",
+                + "\"awaitingCollection\":[],\"running\":[]}}",
                 StatusJson.of(new FakeHostView(List.of())));
     }
 

@@ -68,4 +68,11 @@ class ListCommandTest {
         assertEquals(0, list("good-svc.port=4321\n", "-c", extra.toString()));
         assertTrue(out().contains("port 5555"), out());
     }
+
+    @Test
+    void anInstanceIsListedWithItsPluginsServices() throws IOException {
+        assertEquals(0, list("good-svc.port=4321\ngood2.instance-of=good-svc\ngood2.port=4322\ngood2.level=8\n"));
+        assertTrue(out().contains("service good2          tcp      port 4322   test service (an instance of good-svc)"), out());
+        assertTrue(out().matches("(?s).*good2\\.level\\s+= 8\\s+# how much \\(set in conf/netsvc.properties, default 3\\).*"), out());
+    }
 }

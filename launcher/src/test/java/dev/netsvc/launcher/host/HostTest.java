@@ -1,6 +1,5 @@
 package dev.netsvc.launcher.host;
 
-import dev.netsvc.core.ConfigException;
 import dev.netsvc.launcher.PluginJars;
 import dev.netsvc.launcher.config.ConfigSources;
 import dev.netsvc.launcher.config.Layout;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +74,10 @@ class HostTest {
         catalog.close();
     }
 
+    /** The installation's configuration file: {@code text}, with no probation (the tests need not wait). */
     private void writeConf(String text) throws IOException {
         Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/netsvc.properties"), text);
+        Files.writeString(home.resolve("conf/netsvc.properties"), "netsvc.probation=0s\n" + text);
     }
 
     private ServiceStatus status(String id) {
@@ -101,21 +100,23 @@ class HostTest {
     void reloadRestartsOnlyWhatChangedAndStartsOrStopsOnEnabled() throws IOException {
         int alpha = port("alpha");
         int beta = port("beta");
-        assertEquals(List.of(), host.reload().changes(), "nothing changed");
+        assertEquals(List.of(), host.reload().lines(), "nothing changed");
         assertEquals(alpha, port("alpha"));
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
-        assertEquals(List.of("alpha restarted (settings changed)"), host.reload().changes());
-        assertNotEquals(alpha, port("alpha"), "restarted: a new port 0");
+        Host.Reload renewed = host.reload();
+        assertEquals(List.of("alpha: new settings (level)"), renewed.lines());
+        assertEquals(0, renewed.exitStatus());
+        assertTrue(listens(port("alpha")), "the new instance listens (this test service binds a port 0 of its own)");
         assertEquals(beta, port("beta"), "beta untouched");
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\nbeta.enabled=false\nalpha.restart=never\n");
-        assertEquals(List.of("alpha restart policy changed", "beta stopped (disabled)"), host.reload().changes());
+        assertEquals(List.of("alpha: restart policy changed", "beta: stopped (disabled)"), host.reload().lines());
         assertEquals(ServiceState.STOPPED, status("beta").state());
         assertTrue(!listens(beta));
 
         writeConf("alpha.port=0\nalpha.level=7\nbeta.port=0\n");
-        assertEquals(List.of("alpha restart policy changed", "beta started (enabled)"), host.reload().changes());
+        assertEquals(List.of("alpha: restart policy changed", "beta: started (enabled)"), host.reload().lines());
         assertEquals(ServiceState.RUNNING, status("beta").state());
         assertTrue(listens(port("beta")));
     }
@@ -124,8 +125,9 @@ class HostTest {
     void aReloadThatDoesNotValidateChangesNothing() throws IOException {
         int alpha = port("alpha");
         writeConf("alpha.port=0\nalpha.level=70\nbeta.enabled=false\n");
-        ConfigException e = host.reload().refused().orElseThrow();
-        assertEquals("alpha.level", e.key());
+        Host.Reload refused = host.reload();
+        assertEquals(2, refused.exitStatus(), refused::toString);
+        assertTrue(refused.failure().startsWith("invalid value for alpha.level"), refused::toString);
         assertEquals(alpha, port("alpha"));
         assertEquals(ServiceState.RUNNING, status("beta").state(), "refused whole: beta not stopped either");
     }
@@ -149,7 +151,9 @@ class HostTest {
     void removingAPluginStopsItsServices() throws IOException {
         int alpha = port("alpha");
         Files.delete(plugins.resolve("alpha-1.0.0.jar"));
-        assertEquals(List.of("plugin alpha 1.0.0 removed"), host.reload().changes());
+        assertEquals(List.of("plugin alpha 1.0.0 removed", "warning: keys for alpha (alpha.port in conf/netsvc.properties)"
+                + " are kept, waiting for a plugin that provides a service called 'alpha'"), host.reload().lines(),
+                "its keys wait for it to come back, and block nothing");
         assertTrue(!listens(alpha));
         assertEquals(List.of("beta"), host.services().stream().map(ServiceStatus::id).toList());
     }

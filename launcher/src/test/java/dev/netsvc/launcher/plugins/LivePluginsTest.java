@@ -123,7 +123,7 @@ class LivePluginsTest {
             Configuration c = new Configuration(services);
             services.keySet().forEach(id -> c.addSetting(id + ".port=0"));
             return c.plan();
-        }, live::services);
+        });
         scanner = new PluginFolderScanner(plugins, Duration.ofSeconds(1), clock);
     }
 

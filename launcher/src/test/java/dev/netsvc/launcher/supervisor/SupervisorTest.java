@@ -10,6 +10,8 @@ import dev.netsvc.launcher.config.Configuration;
 import dev.netsvc.launcher.config.RestartPolicy;
 import dev.netsvc.launcher.config.ServiceInfo;
 import dev.netsvc.launcher.config.ServicePlan;
+import dev.netsvc.launcher.text.Problem;
+import dev.netsvc.testkit.Await;
 import dev.netsvc.testkit.ManualClock;
 
 import org.junit.jupiter.api.Test;
@@ -299,5 +301,52 @@ class SupervisorTest {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(ServiceState.STOPPED, s.state());
         assertTrue(millis < 200 + Stopper.MARGIN.toMillis() + 1000, "abandoned after grace + margin, took " + millis);
+    }
+
+    @Test
+    void aRenewalWhoseNewInstanceCannotStartChangesNothing() {
+        Flaky flaky = new Flaky("renew", 0);
+        Supervisor supervisor = supervisor();
+        SupervisedService s = added(supervisor, plan(flaky));
+        ServiceContext old = flaky.last();
+        flaky.failStarts = 1;
+        Supervisor.Renewal renewal = supervisor.reconfigure(List.of(plan(flaky, "renew.port=4321")), List.of(), List.of(), List.of());
+        assertEquals("renew: not today", renewal.refused().orElseThrow().toString());
+        assertEquals(ServiceState.RUNNING, s.state());
+        assertEquals(0, flaky.stops.get(), "the running instance was not touched");
+        assertEquals(1000, s.plan().port(), "the old plan stays");
+        assertSame(old.counters(), flaky.last().counters(), "the new instance would have continued the counters");
+    }
+
+    @Test
+    void theOldInstanceServesThroughTheProbationAndStopsAtTheEnd() {
+        Flaky flaky = new Flaky("renew", 0);
+        Supervisor supervisor = supervisor();
+        SupervisedService s = added(supervisor, plan(flaky));
+        Supervisor.Renewal renewal = supervisor.reconfigure(List.of(plan(flaky, "renew.port=4321")), List.of(), List.of(), List.of());
+        assertTrue(renewal.refused().isEmpty());
+        assertEquals(2, flaky.starts.get(), "the new instance started beside the old one");
+        assertEquals(0, flaky.stops.get(), "the old one still serves");
+        assertTrue(renewal.onProbation());
+        assertEquals(4321, s.plan().port());
+        assertEquals(List.of(), renewal.finish());
+        Await.until(Duration.ofSeconds(10), "the old one stopped when the probation ended", () -> flaky.stops.get() == 1);
+        assertEquals(ServiceState.RUNNING, s.state());
+    }
+
+    @Test
+    void aNewInstanceThatDiesOnProbationGivesWayToTheOldOneWhichNeverStopped() {
+        Flaky flaky = new Flaky("renew", 0);
+        Supervisor supervisor = supervisor();
+        SupervisedService s = added(supervisor, plan(flaky));
+        Supervisor.Renewal renewal = supervisor.reconfigure(List.of(plan(flaky, "renew.port=4321")), List.of(), List.of(), List.of());
+        flaky.last().failed(new IllegalStateException("accept loop lost"));
+        supervisor.tick();
+        assertEquals(1, flaky.stops.get(), "the dead new instance was stopped");
+        assertEquals(1000, s.plan().port(), "the old plan is back");
+        assertEquals(ServiceState.RUNNING, s.state());
+        assertEquals(0, s.status().restarts(), "not a restart: the old instance went on");
+        assertEquals(List.of(new Problem("renew", "the new instance died on probation: accept loop lost")), renewal.finish());
+        assertEquals(1, flaky.stops.get(), "finishing stops nothing more: the old instance is the service");
     }
 }

@@ -42,8 +42,11 @@ final class AccessLog implements AutoCloseable {
         /** Whether lines carry their own time (a log file) or the logger adds one. */
         boolean timestamped();
 
-        /** Writes {@code length} bytes of whole lines, each ending in a newline. */
-        void write(byte[] lines, int length);
+        /**
+         * Writes {@code length} bytes of whole lines, each ending in a newline, all or none: returns the
+         * cause when they could not all be written (a full disk), and then none of them is left on disk.
+         */
+        String write(byte[] lines, int length);
 
         /** Reopens the file if logrotate moved it, or when {@code force}d. */
         default void reopen(boolean force) {
@@ -107,7 +110,7 @@ final class AccessLog implements AutoCloseable {
         }
 
         @Override
-        public void write(byte[] lines, int length) {
+        public String write(byte[] lines, int length) {
             int from = 0;
             for (int i = 0; i < length; i++) {
                 if (lines[i] == '\n') {
@@ -115,6 +118,7 @@ final class AccessLog implements AutoCloseable {
                     from = i + 1;
                 }
             }
+            return null;
         }
 
         @Override
@@ -128,6 +132,13 @@ final class AccessLog implements AutoCloseable {
     private final AccessLogFormat format;
     private final Sink sink;
     private final LongAdder dropped;
+    /** A failing log says so at most this often. */
+    static final long WARN_EVERY_MILLIS = 60_000;
+    // the writer thread's own: when writing began to fail (-1: it works), lines lost since, since the last warning
+    private long failingSince = -1;
+    private long lost;
+    private long lostSinceWarning;
+    private long lastWarning;
     private final Logger problems;
     private final AtomicReference<Entry> queued; // the newest first, linked by Entry.next
     private final AtomicLong queuedWeight = new AtomicLong();
@@ -240,8 +251,9 @@ final class AccessLog implements AutoCloseable {
                 }
                 queuedWeight.addAndGet(-weight);
                 for (int to = batch.size(); to > 0; to -= MAX_BATCH) { // the oldest are at the end
-                    format.formatReversed(batch, Math.max(0, to - MAX_BATCH), to, sink.timestamped());
-                    sink.write(format.bytes(), format.length());
+                    int from = Math.max(0, to - MAX_BATCH);
+                    format.formatReversed(batch, from, to, sink.timestamped());
+                    written(sink.write(format.bytes(), format.length()), to - from);
                 }
                 batch.clear(); // the entries link older ones only: once unreferenced, the whole chain is garbage
                 if (draining) {
@@ -257,6 +269,35 @@ final class AccessLog implements AutoCloseable {
                 dropped.increment();
             }
             sink.close();
+        }
+    }
+
+    /**
+     * After each write of {@code lines} lines: a failure counts them as dropped and says so at most once a
+     * minute, with how many were lost since it last said; the first write that works again says so too.
+     */
+    private void written(String failure, int lines) {
+        long now = clock.millis();
+        if (failure == null) {
+            if (lostSinceWarning > 0 || failingSince >= 0) {
+                problems.info("the access log is written again; {} lines were lost", lost);
+                lostSinceWarning = 0;
+                lost = 0;
+                failingSince = -1;
+            }
+            return;
+        }
+        dropped.add(lines);
+        lost += lines;
+        lostSinceWarning += lines;
+        if (failingSince < 0 || now - lastWarning >= WARN_EVERY_MILLIS || now < lastWarning) {
+            problems.warn("cannot write the access log: {}; {} lines lost (counted in http.access-log.dropped)",
+                    failure, lostSinceWarning);
+            lastWarning = now;
+            lostSinceWarning = 0;
+            if (failingSince < 0) {
+                failingSince = now;
+            }
         }
     }
 

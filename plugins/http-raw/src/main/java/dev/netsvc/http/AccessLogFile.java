@@ -43,25 +43,35 @@ final class AccessLogFile implements AccessLog.Sink {
         return true;
     }
 
+    /**
+     * Appends the lines; when that fails half-way (a full disk takes what fits), the file is cut back to
+     * where it ended before, so no half line stays on disk, and the cause is returned.
+     */
     @Override
-    public void write(byte[] lines, int length) {
+    public String write(byte[] lines, int length) {
         if (channel == null) {
             reopen(true);
             if (channel == null) {
-                return;
+                return "cannot open " + path;
             }
         }
+        long before = -1;
         try {
+            before = channel.size();
             ByteBuffer b = ByteBuffer.wrap(lines, 0, length);
             while (b.hasRemaining()) {
                 channel.write(b);
             }
-            failing = false;
+            return null;
         } catch (IOException e) {
-            if (!failing) {
-                problems.warn("cannot write the access log {}: {}", path, e.toString());
-                failing = true;
+            if (before >= 0) {
+                try {
+                    channel.truncate(before);
+                } catch (IOException | UnsupportedOperationException ignored) {
+                    // a device (/dev/full) takes nothing and cannot be cut: nothing to cut
+                }
             }
+            return path + ": " + dev.netsvc.core.FileErrors.reason(e);
         }
     }
 

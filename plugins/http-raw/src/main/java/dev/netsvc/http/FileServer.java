@@ -108,7 +108,7 @@ final class FileServer {
     }
 
     private boolean file(Request request, StaticFile file, Outbox out, String remote, long now) {
-        boolean keepAlive = request.keepAlive();
+        boolean keepAlive = request.keepAlive() && !draining; // after a drain began, every response closes
         if (Conditional.notModified(request, file)) {
             head(out, Status.NOT_MODIFIED, keepAlive, request.version(), now);
             out.put(file.validators());

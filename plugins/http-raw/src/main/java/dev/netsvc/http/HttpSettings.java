@@ -17,7 +17,7 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
                     boolean accessLog, AccessLogFormat.Kind accessLogFormat, String accessLogFile, int sendfileThreshold) {
 
     static final ConfigKey<Path> ROOT = ConfigKey.path("root", "www",
-            "document root; a relative path is under the netsvc home");
+            "document root; a relative path is under the netsvc home").readsDirectory();
     static final ConfigKey<String> IO = ConfigKey.choice("io", "selector", List.of("selector", "blocking"),
             "selector: a few event loops (fastest); blocking: a virtual thread per connection");
     static final ConfigKey<Integer> LOOPS = ConfigKey.integer("loops", 0, 0, 1024,
@@ -44,7 +44,8 @@ record HttpSettings(Path root, String io, int loops, int maxConnections, Duratio
             List.of("common", "combined"), "common: Common Log Format; combined: also referer and user agent; both end with the response time in seconds");
     static final String DEFAULT_ACCESS_LOG_FILE = "logs/http-access.log";
     static final ConfigKey<String> ACCESS_LOG_FILE = ConfigKey.string("access-log-file", DEFAULT_ACCESS_LOG_FILE,
-            "file to append the access log to (relative to the netsvc home; reopened when logrotate moves it); empty: the logger http.access");
+            "file to append the access log to (relative to the netsvc home; reopened when logrotate moves it); empty: the logger http.access")
+            .writesFile();
     static final ConfigKey<Integer> SENDFILE_THRESHOLD = ConfigKey.size("sendfile-threshold", "256k", 0, 1 << 30,
             "files larger than this are sent by the kernel (sendfile) instead of through memory");
 

@@ -1,6 +1,7 @@
 package dev.netsvc.http;
 
 import dev.netsvc.testkit.Await;
+import dev.netsvc.testkit.Await;
 import dev.netsvc.testkit.ManualClock;
 import dev.netsvc.testkit.ServiceHarness;
 
@@ -86,17 +87,23 @@ class AccessLogTest {
             return true;
         }
 
+        volatile String failing; // the cause every write fails with, or null
+
         @Override
-        public void write(byte[] bytes, int length) {
+        public String write(byte[] bytes, int length) {
             entered.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (failing != null) {
+                return failing;
+            }
             synchronized (lines) {
                 lines.addAll(List.of(new String(bytes, 0, length, StandardCharsets.US_ASCII).split("\n")));
             }
+            return null;
         }
 
         @Override
@@ -230,5 +237,66 @@ class AccessLogTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** A logger that keeps what it was told at warn and info, for the failure and recovery lines. */
+    static final class Told extends org.slf4j.helpers.AbstractLogger {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String pattern,
+                                                   Object[] arguments, Throwable throwable) {
+            lines.add(level + " " + org.slf4j.helpers.MessageFormatter.basicArrayFormat(pattern, arguments));
+        }
+
+        @Override public boolean isTraceEnabled() { return false; }
+        @Override public boolean isTraceEnabled(org.slf4j.Marker m) { return false; }
+        @Override public boolean isDebugEnabled() { return false; }
+        @Override public boolean isDebugEnabled(org.slf4j.Marker m) { return false; }
+        @Override public boolean isInfoEnabled() { return true; }
+        @Override public boolean isInfoEnabled(org.slf4j.Marker m) { return true; }
+        @Override public boolean isWarnEnabled() { return true; }
+        @Override public boolean isWarnEnabled(org.slf4j.Marker m) { return true; }
+        @Override public boolean isErrorEnabled() { return true; }
+        @Override public boolean isErrorEnabled(org.slf4j.Marker m) { return true; }
+    }
+
+    /**
+     * Lines that cannot be written are counted as dropped, said at most once a minute on the clock with how
+     * many were lost, and said once more when writing works again.
+     */
+    @Test
+    void linesThatCannotBeWrittenAreCountedAndSaidOnceAMinute() {
+        HeldSink sink = new HeldSink();
+        sink.release.countDown();
+        sink.failing = "logs/http-access.log: no space left on the device";
+        ManualClock clock = new ManualClock(T);
+        LongAdder dropped = new LongAdder();
+        Told told = new Told();
+        AccessLog log = AccessLog.start("t-access-log", clock, new AccessLogFormat(AccessLogFormat.Kind.COMMON, ZoneOffset.UTC),
+                sink, dropped, told);
+        log.finish(new AccessLog.Entry("a", "GET /1 HTTP/1.1", 200, null, null, 0), 1);
+        log.finish(new AccessLog.Entry("a", "GET /2 HTTP/1.1", 200, null, null, 0), 1);
+        Await.until(Duration.ofSeconds(10), "two lines dropped and said", () -> dropped.sum() == 2 && !told.lines.isEmpty());
+        assertTrue(told.lines.getFirst().matches("WARN cannot write the access log: logs/http-access.log: no space left on the"
+                + " device; [12] lines lost \\(counted in http.access-log.dropped\\)"), told.lines::toString);
+        log.finish(new AccessLog.Entry("a", "GET /3 HTTP/1.1", 200, null, null, 0), 1);
+        Await.until(Duration.ofSeconds(10), "the third dropped", () -> dropped.sum() == 3);
+        assertEquals(1, told.lines.size(), "not said again within the minute");
+        clock.advance(Duration.ofSeconds(60));
+        log.finish(new AccessLog.Entry("a", "GET /4 HTTP/1.1", 200, null, null, 0), 1);
+        Await.until(Duration.ofSeconds(10), "said again a minute later", () -> told.lines.size() == 2);
+        assertTrue(told.lines.get(1).matches(".*; [23] lines lost .*"), "the count since it last said: " + told.lines);
+        sink.failing = null;
+        log.finish(new AccessLog.Entry("a", "GET /5 HTTP/1.1", 200, null, null, 0), 1);
+        log.close();
+        assertEquals("INFO the access log is written again; 4 lines were lost", told.lines.get(2));
+        assertEquals(4, dropped.sum());
+        assertEquals(1, sink.lines.size());
     }
 }

@@ -30,7 +30,7 @@ public final class QotdService extends ReplyService {
     static final int PORT = 1717;
 
     static final ConfigKey<Path> QUOTES = ConfigKey.path("quotes", "conf/quotes.txt",
-            "quotes file: quotes separated by lines holding only %; relative to the installation");
+            "quotes file: quotes separated by lines holding only %; relative to the installation").readsFile();
     static final ConfigKey<String> MODE = ConfigKey.choice("mode", "daily", List.of("daily", "random"),
             "daily: one quote per UTC day, the same for everyone; random: a quote per request");
 
