@@ -143,7 +143,7 @@ class StartCacheIT {
         String second = runOnce(home, Map.of());
         List<String> published = cache(home);
         assertEquals(1, published.size(), published.toString());
-        assertTrue(published.getFirst().matches("start-\\d+\\.(jsa|aot)"), published.toString());
+        assertTrue(published.getFirst().matches("start-[0-9a-f]+\\.(jsa|aot)"), published.toString());
         String kind = published.getFirst().substring(published.getFirst().lastIndexOf('.') + 1);
         assertTrue(fromArchive(second, "dev.netsvc.launcher.Main"), "the launcher's classes come from the archive");
         assertTrue(fromArchive(second, "dev.netsvc.http.HttpService"), "and the plugins' classes");
@@ -203,7 +203,7 @@ class StartCacheIT {
             assertEquals(2, usage.awaitExit(T), usage::output);
         }
         Await.until(T, "the archive of the failed start written (its JVM has exited)", () -> cacheSize(home) == 1);
-        assertTrue(cache(home).getFirst().matches("start-\\d+\\.\\d+\\.tmp(\\.config)?"), cache(home).toString());
+        assertTrue(cache(home).getFirst().matches("start-[0-9a-f]+\\.\\d+\\.tmp(\\.config)?"), cache(home).toString());
 
         String next = runOnce(home, Map.of());
         assertFalse(fromArchive(next, "dev.netsvc.launcher.Main"), "the failed start's archive is not used");
@@ -218,7 +218,7 @@ class StartCacheIT {
      */
     static void assertWrittenByAReadyStart(List<String> cache) {
         assertEquals(2, cache.size(), cache.toString());
-        assertTrue(cache.getFirst().matches("start-\\d+\\.\\d+\\.tmp(\\.config)?"), cache.toString());
+        assertTrue(cache.getFirst().matches("start-[0-9a-f]+\\.\\d+\\.tmp(\\.config)?"), cache.toString());
         assertEquals(cache.getFirst().replaceFirst("\\.config$", "") + ".ready", cache.get(1), cache.toString());
     }
 
