@@ -32,6 +32,8 @@ ln -s /run/netsvc "$root/usr/share/netsvc/run"
 ln -s /var/log/netsvc "$root/usr/share/netsvc/logs"
 d usr/share/netsvc/var
 ln -s /var/cache/netsvc "$root/usr/share/netsvc/var/cache"
+# messages that point to docs/NAME.md under the installation find them here too
+ln -s ../doc/netsvc "$root/usr/share/netsvc/docs"
 
 d usr/bin
 cp "$here/common/netsvc" "$root/usr/bin/netsvc"

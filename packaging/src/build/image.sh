@@ -15,7 +15,12 @@ done
 debs=$target/image-debs
 mkdir -p "$debs"
 if ! ls "$debs"/libc6_*.deb "$debs"/busybox_*.deb "$debs"/tini_*.deb >/dev/null 2>&1; then
-    (cd "$debs" && apt-get download libc6 busybox tini >"$debs/download.log" 2>&1) \
+    # the package lists may name versions the mirror has replaced since: as root, refresh them once
+    if ! (cd "$debs" && apt-get download libc6 busybox tini >"$debs/download.log" 2>&1) && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq >>"$debs/download.log" 2>&1 || true
+        (cd "$debs" && apt-get download libc6 busybox tini >>"$debs/download.log" 2>&1) || true
+    fi
+    ls "$debs"/libc6_*.deb "$debs"/busybox_*.deb "$debs"/tini_*.deb >/dev/null 2>&1 \
         || fail "apt-get download libc6 busybox tini failed ($(tail -1 "$debs/download.log")); run apt-get update first"
 fi
 base=$target/image-base
