@@ -61,7 +61,7 @@ class ClassLoaderIT {
         for (String id : List.of("echo-blocking", "echo-selector", "echo-async", "qotd", "daytime", "time", "http")) {
             args.addAll(List.of("--set", id + ".port=0"));
         }
-        try (DistProcess netsvc = DistProcess.launchIn(home, Map.of("NETSVC_START_CACHE", "on", "NETSVC_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"), args.toArray(String[]::new))) {
+        try (DistProcess netsvc = DistProcess.launchIn(home, Map.of("NETSVC_START_CACHE", "on"), args.toArray(String[]::new))) {
             netsvc.awaitReady(T);
             Await.until(T, "this start records the start cache", () -> recording(home));
             int daytime = netsvc.port("daytime", "udp");

@@ -94,6 +94,88 @@ class DistributionIT {
                 && conf.contains("#admin.port=9111"), "admin endpoint keys");
     }
 
+    /** The box's README is written for whoever unpacked it, not the source tree's (which builds and tests). */
+    @Test
+    void theReadmeIsTheDistributionsOwn() throws IOException {
+        String readme = Files.readString(HOME.resolve("README.md"));
+        assertTrue(readme.startsWith("# netsvc " + System.getProperty("netsvc.version") + "\n"), "version filled in");
+        assertTrue(readme.contains("bin/netsvc run"), "tells how to run it from here");
+        assertFalse(readme.contains("mvn verify") || readme.contains("./netsvc run"), "nothing about building from source");
+    }
+
+    /** man/netsvc.1 is in the box, its version filled in, and groff formats it without a warning. */
+    @Test
+    void theManPageFormatsWithoutWarnings() throws IOException {
+        Path page = HOME.resolve("man/netsvc.1");
+        String text = Files.readString(page);
+        assertTrue(text.contains(".TH NETSVC 1 ") && text.contains("\"netsvc " + System.getProperty("netsvc.version") + "\""),
+                "the title line carries the version");
+        String groff = Tools.require("groff");
+        DistProcess.Result r = Tools.run(Duration.ofSeconds(30), new byte[0], groff, "-man", "-Tutf8", "-ww", "-z", page.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("", r.stderr(), "groff has nothing to say about the page");
+    }
+
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)");
+
+    /** Every relative link in the README and the docs in the box leads to a file in the box. */
+    @Test
+    void everyLinkInTheShippedDocsStaysInTheBox() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(HOME.resolve("README.md")));
+        try (var docs = Files.walk(HOME.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        assertTrue(pages.stream().anyMatch(p -> p.endsWith("docs/operators.md")), "operators.md ships: " + pages);
+        assertTrue(pages.stream().anyMatch(p -> p.endsWith("docs/plugin-authors.md")), "plugin-authors.md ships");
+        assertTrue(pages.stream().anyMatch(p -> p.endsWith("docs/benchmarks.md")), "benchmarks.md ships");
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher m = LINK.matcher(Files.readString(page));
+            while (m.find()) {
+                String target = m.group(1);
+                if (target.matches("[a-z]+:.*")) {
+                    continue; // https:, mailto:: not a file of the box
+                }
+                Path resolved = page.getParent().resolve(target).normalize();
+                if (!resolved.startsWith(HOME) || !Files.exists(resolved)) {
+                    broken.add(HOME.relativize(page) + ": " + target);
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "links that lead out of the box");
+    }
+
+    private static final Pattern DOC_MENTION = Pattern.compile("docs/[A-Za-z0-9_./-]+\\.md");
+
+    /**
+     * Every document a message of the launcher, core or a shipped plugin points to ("see
+     * docs/plugin-authors.md") is in the box: the string constants of every class in lib/ and plugins/.
+     */
+    @Test
+    void everyDocumentAMessageNamesIsInTheBox() throws IOException {
+        Set<String> named = new TreeSet<>();
+        List<Path> jars = new ArrayList<>(jars(HOME.resolve("lib")));
+        jars.addAll(jars(HOME.resolve("plugins")));
+        for (Path jar : jars) {
+            if (!jar.getFileName().toString().startsWith("netsvc-") && !jar.getParent().endsWith("plugins")) {
+                continue; // pf4j, slf4j, ...: not ours
+            }
+            try (JarFile file = new JarFile(jar.toFile())) {
+                for (var e : java.util.Collections.list(file.entries())) {
+                    if (e.getName().endsWith(".class")) {
+                        Matcher m = DOC_MENTION.matcher(new String(file.getInputStream(e).readAllBytes(), StandardCharsets.ISO_8859_1));
+                        while (m.find()) {
+                            named.add(m.group());
+                        }
+                    }
+                }
+            }
+        }
+        assertFalse(named.isEmpty(), "the launcher names docs/operators.md in its help, at least");
+        List<String> missing = named.stream().filter(d -> !Files.isRegularFile(HOME.resolve(d))).toList();
+        assertEquals(List.of(), missing, "documents named by messages but not in the box (of " + named + ")");
+    }
+
     private static List<Path> jars(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();

@@ -59,6 +59,44 @@ class LauncherScriptIT {
         }
     }
 
+    /** A fake Java 25 that prints the arguments it was given, one a line, and exits 0. */
+    private static Path echoingJavaHome(Path tmp) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("jdk25/bin"));
+        Files.writeString(tmp.resolve("jdk25/release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path java = bin.resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                for arg in "$@"; do echo "$arg"; done
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return tmp.resolve("jdk25");
+    }
+
+    /**
+     * The places of docs/operators.md's path scheme reach the launcher as system properties, as absolute
+     * paths (a relative one from the working directory), each only when its variable is set.
+     */
+    @Test
+    void placesFromTheEnvironmentBecomeSystemProperties(@TempDir Path tmp) throws IOException {
+        Path java = echoingJavaHome(tmp);
+        DistProcess.Result none = exec(Map.of("JAVA_HOME", java.toString()), "list");
+        assertEquals(0, none.exitCode(), none::toString);
+        assertTrue(none.stdout().lines().noneMatch(l -> l.startsWith("-Dnetsvc.conf.dir") || l.startsWith("-Dnetsvc.plugins.dir")
+                || l.startsWith("-Dnetsvc.run.dir")), "nothing set, nothing passed:\n" + none);
+        String home = "-Dnetsvc.home=" + DistProcess.home().toRealPath();
+        assertTrue(none.stdout().lines().anyMatch(home::equals), none::toString);
+
+        DistProcess.Result set = exec(Map.of("JAVA_HOME", java.toString(), "NETSVC_CONF_DIR", "/etc/netsvc",
+                "NETSVC_PLUGINS_DIR", "/var/lib/net svc/plugins", "NETSVC_RUN_DIR", "relative/run"), "list");
+        assertEquals(0, set.exitCode(), set::toString);
+        var lines = set.stdout().lines().toList();
+        assertTrue(lines.contains("-Dnetsvc.conf.dir=/etc/netsvc"), set::toString);
+        assertTrue(lines.contains("-Dnetsvc.plugins.dir=/var/lib/net svc/plugins"), "a space stays in one argument:\n" + set);
+        // DistProcess starts bin/netsvc in the distribution's folder
+        assertTrue(lines.contains("-Dnetsvc.run.dir=" + DistProcess.home().resolve("relative/run")), set::toString);
+        assertEquals("list", lines.getLast(), "the command comes last, unchanged: " + lines);
+    }
+
     private static DistProcess.Result exec(Map<String, String> env, String... args) {
         try (DistProcess p = DistProcess.start(env, args)) {
             int code = p.awaitExit(T);
