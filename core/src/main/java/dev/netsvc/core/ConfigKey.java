@@ -22,7 +22,8 @@ import java.util.function.Function;
  *     ConfigKey.integer("max-connections", 1024, 1, 1_000_000, "most clients served at once");
  * }</pre>
  *
- * @param name        short name: lower case, digits and '-', such as {@code idle-timeout}
+ * @param name        short name: lower case, digits and '-', such as {@code idle-timeout}; words of a group
+ *                    of keys are joined by '.', such as {@code tls.cert}
  * @param defaultText the default as a user would write it (it must itself be valid)
  * @param description one line, shown by {@code netsvc list} and in conf/netsvc.properties
  * @param parser      turns text into a value or throws {@link IllegalArgumentException} whose message
@@ -55,8 +56,9 @@ public record ConfigKey<T>(String name, String defaultText, String description, 
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(parser, "parser");
         Objects.requireNonNull(use, "use");
-        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
-            throw new IllegalArgumentException("config key name '" + name + "' must be lower case letters, digits and '-'");
+        if (!name.matches("[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*")) {
+            throw new IllegalArgumentException("config key name '" + name + "' must be lower case letters, digits and '-'"
+                    + " (words of a group joined by '.')");
         }
         parser.apply(defaultText); // a default that does not parse is a plugin bug: fail at declaration
     }

@@ -27,7 +27,7 @@ public final class Counters {
     public static final MetricFamily CONNECTIONS_ACTIVE = new MetricFamily("netsvc_connections_active",
             MetricFamily.Kind.GAUGE, "connections open now", List.of("transport"));
     public static final MetricFamily CONNECTIONS_REFUSED = counter("netsvc_connections_refused",
-            "connections refused before any byte of service, by reason (acl, per-source, rate, max-connections)",
+            "connections refused before any byte of service, by reason (acl, per-source, rate, proxy)",
             "transport", "reason");
     public static final MetricFamily CONNECTIONS_CLOSED = counter("netsvc_connections_closed",
             "connections the service closed itself, by reason (idle-timeout, input-limit)", "transport", "reason");
@@ -49,6 +49,16 @@ public final class Counters {
     public static final MetricFamily HTTP_REQUESTS_ANSWERED = counter("netsvc_http_requests", "HTTP requests answered");
     public static final MetricFamily HTTP_RESPONSES_BY_CLASS = counter("netsvc_http_responses",
             "HTTP responses by status class (2xx ... 5xx)", "class");
+    public static final MetricFamily TLS_CERTIFICATE_EXPIRY = new MetricFamily("netsvc_tls_certificate_expiry_timestamp_seconds",
+            MetricFamily.Kind.GAUGE, "when the TLS certificate new connections get expires, in unix time", List.of());
+    public static final MetricFamily TLS_HANDSHAKES = counter("netsvc_tls_handshakes",
+            "TLS handshakes by outcome (completed, failed) and protocol version (tls1.3, tls1.2; none if none was agreed)",
+            "outcome", "version");
+    public static final MetricFamily TLS_HANDSHAKE_FAILURES_BY_REASON = counter("netsvc_tls_handshake_failures",
+            "failed TLS handshakes by reason (no-common-protocol, unknown-ca, bad-certificate, subject-not-allowed, timeout,"
+                    + " not-tls, closed, other)", "reason");
+    public static final MetricFamily PROXY_REFUSED_BY_REASON = counter("netsvc_proxy_refused",
+            "connections refused by the PROXY protocol, by reason (untrusted, malformed, timeout, closed)", "reason");
     /** Every counter no declaration covers: {@code event} is its name. */
     public static final MetricFamily SERVICE_EVENTS = counter("netsvc_service_events",
             "a service's counters that have no family of their own (a third-party plugin's, for example)", "event");
@@ -56,7 +66,8 @@ public final class Counters {
     public static final List<MetricFamily> FAMILIES = List.of(CONNECTIONS_ACCEPTED, CONNECTIONS_ACTIVE,
             CONNECTIONS_REFUSED, CONNECTIONS_CLOSED, CONNECTIONS_FAILED, BACKPRESSURE_PAUSES, RECEIVED_BYTES, SENT_BYTES,
             REPLIES, DATAGRAMS_RECEIVED, DATAGRAMS_DROPPED, DATAGRAMS_FAILED, HTTP_REQUESTS_ANSWERED,
-            HTTP_RESPONSES_BY_CLASS, SERVICE_EVENTS);
+            HTTP_RESPONSES_BY_CLASS, TLS_CERTIFICATE_EXPIRY, TLS_HANDSHAKES, TLS_HANDSHAKE_FAILURES_BY_REASON,
+            PROXY_REFUSED_BY_REASON, SERVICE_EVENTS);
 
     // ---- TCP: every engine (blocking, selector, NIO.2) ---------------------------------------------------
 
@@ -94,6 +105,26 @@ public final class Counters {
     /** Replies of the one-reply services (qotd, daytime, time) over TCP. */
     public static final Counter TCP_REPLIED = new Counter("tcp.replied", tcp(REPLIES));
 
+    // ---- TLS and the PROXY protocol: every engine -------------------------------------------------------
+
+    /** When the certificate of the running instance expires, in unix seconds (a gauge the engine sets). */
+    public static final Counter TLS_CERTIFICATE_EXPIRES = new Counter("tls.certificate.expires",
+            List.of(export(TLS_CERTIFICATE_EXPIRY, null)));
+    /** Completed handshakes by version: {@code tls.handshakes.completed.tls1.3}. */
+    public static final Counter TLS_HANDSHAKES_COMPLETED = new Counter("tls.handshakes.completed.",
+            List.of(export(TLS_HANDSHAKES, "version", "outcome", "completed")));
+    /** Failed handshakes by the version agreed before they failed: {@code tls.handshakes.failed.none}. */
+    public static final Counter TLS_HANDSHAKES_FAILED = new Counter("tls.handshakes.failed.",
+            List.of(export(TLS_HANDSHAKES, "version", "outcome", "failed")));
+    /** Failed handshakes by reason: {@code tls.handshake-failures.timeout}. */
+    public static final Counter TLS_HANDSHAKE_FAILURES = new Counter("tls.handshake-failures.",
+            List.of(export(TLS_HANDSHAKE_FAILURES_BY_REASON, "reason")));
+    /**
+     * Connections the PROXY protocol refused, by reason: {@code proxy.refused.untrusted|malformed|timeout|closed}
+     * (each is also {@code tcp.connections.refused.proxy}).
+     */
+    public static final Counter PROXY_REFUSED = new Counter("proxy.refused.", List.of(export(PROXY_REFUSED_BY_REASON, "reason")));
+
     // ---- UDP: core's UdpServer and UdpGuard --------------------------------------------------------------
 
     public static final Counter UDP_RECEIVED = new Counter("udp.received", udp(DATAGRAMS_RECEIVED));
@@ -120,7 +151,8 @@ public final class Counters {
     /** Every declared counter, in the order their exports are looked up. */
     public static final List<Counter> ALL = List.of(TCP_ACCEPTED, TCP_ACTIVE, TCP_REFUSED, TCP_LIMIT_REACHED,
             TCP_IDLE_TIMEOUT, TCP_FAILED, TCP_INPUT_LIMIT, TCP_BACKPRESSURE_PAUSES, TCP_ACCEPT_FAILED,
-            TCP_SOURCES_FORGOTTEN, TCP_BYTES_RECEIVED, TCP_BYTES_SENT, TCP_BYTES_ECHOED, TCP_REPLIED, UDP_RECEIVED,
+            TCP_SOURCES_FORGOTTEN, TCP_BYTES_RECEIVED, TCP_BYTES_SENT, TCP_BYTES_ECHOED, TCP_REPLIED,
+            TLS_CERTIFICATE_EXPIRES, TLS_HANDSHAKES_COMPLETED, TLS_HANDSHAKES_FAILED, TLS_HANDSHAKE_FAILURES, PROXY_REFUSED, UDP_RECEIVED,
             UDP_REPLIED, UDP_FAILED, UDP_DROPPED, UDP_BYTES_RECEIVED, UDP_BYTES_SENT, UDP_SOURCES_FORGOTTEN,
             HTTP_REQUESTS, HTTP_RESPONSES, HTTP_ACCESS_LOG_DROPPED);
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -30,6 +31,7 @@ public final class ServiceContext {
     private final Consumer<Throwable> onFailure;
     private final Set<Integer> udpServicePorts;
     private final Listeners listeners;
+    private final List<String> applicationProtocols;
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -43,6 +45,7 @@ public final class ServiceContext {
                 : cause -> log.error("{} died and nothing supervises it", serviceId, cause);
         this.udpServicePorts = Set.copyOf(b.udpServicePorts);
         this.listeners = b.listeners != null ? b.listeners : Listeners.OWN;
+        this.applicationProtocols = List.copyOf(b.applicationProtocols);
     }
 
     public static Builder builder(String serviceId) {
@@ -107,9 +110,26 @@ public final class ServiceContext {
 
     /** This context on another port: a service whose second transport must use the port the first got. */
     public ServiceContext withPort(int port) {
-        return new Builder(serviceId).bind(address.getAddress(), port).settings(settings).log(log).counters(counters)
-                .clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts).listeners(listeners)
-                .build();
+        return copy().bind(address.getAddress(), port).build();
+    }
+
+    /**
+     * The protocols a TLS engine offers by ALPN (RFC 7301), most preferred first; none by default. The http
+     * service offers {@code http/1.1}, so clients that would prefer {@code h2} know to speak HTTP/1.1.
+     */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /** This context with {@code protocols} offered by ALPN when its service serves TLS. */
+    public ServiceContext withApplicationProtocols(String... protocols) {
+        return copy().applicationProtocols(List.of(protocols)).build();
+    }
+
+    private Builder copy() {
+        return new Builder(serviceId).bind(address.getAddress(), address.getPort()).settings(settings).log(log)
+                .counters(counters).clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts)
+                .listeners(listeners).applicationProtocols(applicationProtocols);
     }
 
     /**
@@ -138,6 +158,7 @@ public final class ServiceContext {
         private Consumer<Throwable> onFailure;
         private Set<Integer> udpServicePorts = Set.of();
         private Listeners listeners;
+        private List<String> applicationProtocols = List.of();
 
         private Builder(String serviceId) {
             this.serviceId = serviceId;
@@ -189,6 +210,12 @@ public final class ServiceContext {
         /** Where engines get their sockets; by default {@link Listeners#OWN}. */
         public Builder listeners(Listeners listeners) {
             this.listeners = listeners;
+            return this;
+        }
+
+        /** The protocols offered by ALPN under TLS (see {@link ServiceContext#applicationProtocols()}). */
+        public Builder applicationProtocols(List<String> protocols) {
+            this.applicationProtocols = List.copyOf(protocols);
             return this;
         }
 

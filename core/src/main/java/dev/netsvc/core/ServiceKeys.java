@@ -1,19 +1,27 @@
 package dev.netsvc.core;
 
 import dev.netsvc.core.access.AccessKeys;
+import dev.netsvc.core.access.ProxyKeys;
+import dev.netsvc.core.internal.TlsContext;
+import dev.netsvc.core.tls.TlsKeys;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The keys every service has, declared once. Two kinds: the host's ({@link HostKeys}: whether and where
  * the service runs, and its restart policy), which the host reads to run it and never passes to it; and
- * the access keys ({@link AccessKeys}), which the host adds to the service's own keys ({@link #withOwn})
- * so core's engines read them from its settings. A service declares neither kind itself.
+ * those core's engines read from the service's settings, which the host adds to the service's own keys
+ * ({@link #withOwn}): the access keys ({@link AccessKeys}) of every service, and for a service that
+ * listens on TCP the PROXY protocol's ({@link ProxyKeys}) and TLS's ({@link TlsKeys}). A service declares
+ * none of them itself.
  */
 public final class ServiceKeys {
 
@@ -37,7 +45,10 @@ public final class ServiceKeys {
     /** The names of the host's keys, in the order {@code netsvc list} shows them. */
     public static final List<String> HOST_NAMES = host("service", 1).all().stream().map(ConfigKey::name).toList();
 
-    /** The name of every key every service has: the host's, then the access keys. */
+    /** The keys core's TCP engines read: only a service that listens on TCP has them. */
+    public static final List<ConfigKey<?>> TCP_KEYS = tcpKeys();
+
+    /** The name of every key a service may have without declaring it: the host's, the access keys, the TCP keys. */
     public static final Set<String> NAMES = names();
 
     private ServiceKeys() {
@@ -58,11 +69,11 @@ public final class ServiceKeys {
 
     /**
      * The keys a service's settings are parsed with: {@code own} (its {@link NetService#configKeys()}),
-     * then the access keys.
+     * then the access keys, then, when it listens on TCP ({@code transports}), the PROXY and TLS keys.
      *
      * @throws IllegalArgumentException if {@code own} declares a key every service has
      */
-    public static List<ConfigKey<?>> withOwn(String serviceId, List<ConfigKey<?>> own) {
+    public static List<ConfigKey<?>> withOwn(String serviceId, Set<Transport> transports, List<ConfigKey<?>> own) {
         for (ConfigKey<?> key : own) {
             if (NAMES.contains(key.name())) {
                 throw new IllegalArgumentException(serviceId + " redeclares the key '" + key.name()
@@ -71,12 +82,48 @@ public final class ServiceKeys {
         }
         List<ConfigKey<?>> all = new ArrayList<>(own);
         all.addAll(AccessKeys.KEYS);
+        if (transports.contains(Transport.TCP)) {
+            all.addAll(TCP_KEYS);
+        }
         return List.copyOf(all);
+    }
+
+    /**
+     * Whether {@code name} is one of the keys only a service that listens on TCP has (TLS, the PROXY
+     * protocol), so a UDP-only service's configuration can say why it has none.
+     */
+    public static boolean isTcpOnly(String name) {
+        return TCP_KEYS.stream().anyMatch(k -> k.name().equals(name));
+    }
+
+    /**
+     * Checks what the keys of an enabled service need beyond their values: the files its TLS keys name
+     * (each readable PEM, the key the certificate's, not expired) and the keys that go together
+     * ({@code proxy-from} with {@code proxy-protocol}). The host calls it whenever it validates a
+     * configuration ({@code run}, {@code check}, {@code reload}), before anything starts; the engines
+     * make the same checks when they start.
+     *
+     * @param resolve  a configured path taken as the service will ({@link ServiceContext#resolve})
+     * @param warnings gets a line for what works but should be fixed (a certificate that expires within
+     *                 14 days, a key file other users can read)
+     * @throws ConfigException naming the key, the file and what is wrong with it
+     */
+    public static void check(String serviceId, Settings settings, java.util.function.UnaryOperator<Path> resolve, Clock clock,
+                             Consumer<String> warnings) {
+        ProxyKeys.check(serviceId, settings);
+        TlsContext.load(serviceId, settings, resolve, clock, List.of(), warnings);
+    }
+
+    private static List<ConfigKey<?>> tcpKeys() {
+        List<ConfigKey<?>> keys = new ArrayList<>(ProxyKeys.KEYS);
+        keys.addAll(TlsKeys.KEYS);
+        return List.copyOf(keys);
     }
 
     private static Set<String> names() {
         Set<String> names = new LinkedHashSet<>(HOST_NAMES);
         AccessKeys.KEYS.forEach(key -> names.add(key.name()));
+        TCP_KEYS.forEach(key -> names.add(key.name()));
         return Set.copyOf(names);
     }
 }

@@ -31,15 +31,30 @@ class ServiceKeysTest {
             assertTrue(ServiceKeys.NAMES.contains(key.name()), key.name());
         }
         assertTrue(ServiceKeys.NAMES.containsAll(ServiceKeys.HOST_NAMES));
-        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo", List.of(ConfigKey.bool("fast", true, "go fast")));
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo", java.util.Set.of(Transport.UDP),
+                List.of(ConfigKey.bool("fast", true, "go fast")));
         assertEquals("fast", keys.get(0).name());
         assertEquals(AccessKeys.KEYS, keys.subList(1, keys.size()));
     }
 
     @Test
+    void aServiceThatListensOnTcpAlsoHasThePROXYAndTlsKeys() {
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo", java.util.Set.of(Transport.TCP, Transport.UDP), List.of());
+        assertEquals(AccessKeys.KEYS, keys.subList(0, AccessKeys.KEYS.size()));
+        assertEquals(ServiceKeys.TCP_KEYS, keys.subList(AccessKeys.KEYS.size(), keys.size()));
+        assertTrue(keys.stream().anyMatch(k -> k.name().equals("tls.cert")) && keys.stream().anyMatch(k -> k.name().equals("proxy-from")));
+        assertTrue(ServiceKeys.isTcpOnly("tls.handshake-timeout") && ServiceKeys.isTcpOnly("proxy-protocol"));
+        assertTrue(!ServiceKeys.isTcpOnly("only-from"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.withOwn("mine",
+                java.util.Set.of(Transport.TCP), List.of(ConfigKey.string("tls.cert", "", "mine"))));
+        assertTrue(e.getMessage().contains("tls.cert"), e.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithEveryKeyTheServiceHas() {
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.parse("echo",
-                ServiceKeys.withOwn("echo", List.of(ConfigKey.bool("fast", true, "go fast"))), Map.of("fats", "true")));
+                ServiceKeys.withOwn("echo", java.util.Set.of(Transport.UDP), List.of(ConfigKey.bool("fast", true, "go fast"))),
+                Map.of("fats", "true")));
         assertEquals("echo.fats", e.key());
         assertTrue(e.getMessage().contains("echo.enabled, echo.port, echo.bind, echo.restart, echo.restart-limit,"
                 + " echo.restart-window, echo.fast, echo.no-access, echo.only-from"), e.getMessage());

@@ -30,7 +30,7 @@ public final class AccessKeys {
     /** Every access key, in the order {@code netsvc list} shows them. */
     public static final List<ConfigKey<?>> KEYS = List.of(ONLY_FROM, NO_ACCESS, PER_SOURCE, RATE, RATE_BURST);
 
-    private static ConfigKey<List<AddressBlock>> blocks(String name, String description) {
+    static ConfigKey<List<AddressBlock>> blocks(String name, String description) {
         return new ConfigKey<>(name, "", description, text -> {
             List<AddressBlock> blocks = new ArrayList<>();
             for (String entry : text.split(",")) {

@@ -7,7 +7,12 @@ public enum RefusalReason {
     /** The source already holds {@code per-source} connections. */
     PER_SOURCE("per-source"),
     /** The source opened connections (or sent datagrams) faster than {@code rate} allows. */
-    RATE("rate");
+    RATE("rate"),
+    /**
+     * The PROXY protocol is on and the connection came from an address not in {@code proxy-from}, or its
+     * header was malformed or late.
+     */
+    PROXY("proxy");
 
     private final String label;
 

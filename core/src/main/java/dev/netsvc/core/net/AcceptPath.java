@@ -3,7 +3,11 @@ package dev.netsvc.core.net;
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.Settings;
+import dev.netsvc.core.access.AccessList;
 import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.access.ProxyKeys;
+import dev.netsvc.core.internal.ProxyHeader;
 import dev.netsvc.core.internal.RefusalLog;
 import dev.netsvc.core.access.RefusalReason;
 import dev.netsvc.core.internal.SourceGate;
@@ -14,8 +18,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -34,34 +40,128 @@ import java.util.concurrent.atomic.LongAdder;
  * a refused connection's permit is released there, an admitted one's with its ticket. Failed accepts (out
  * of file descriptors) go through {@link #acceptFailed}. Counter names are in
  * {@link Counters}. Thread-safe.
+ *
+ * <p>With the PROXY protocol on ({@code proxy-protocol}, {@link ProxyKeys}), a connection from an address
+ * outside {@code proxy-from} is refused here (reason {@code proxy}); one from a balancer gets a ticket
+ * that waits for its header ({@link Ticket#awaitsProxyHeader}): its engine reads the header before any
+ * other layer ({@link Ticket#readProxyHeader}) within {@link #proxyTimeoutMillis}, and the access rules
+ * then decide on the client's address from the header, which the engine uses from then on.
  */
 public final class AcceptPath {
 
     /**
      * An admitted connection's hold on its connection permit, its source's count and
-     * {@code tcp.connections.active}: one release gives all three back.
+     * {@code tcp.connections.active}: one release gives all three back. With the PROXY protocol on, a
+     * connection from a balancer gets a ticket that holds only its permit until its header names the
+     * client ({@link #awaitsProxyHeader}); {@link #admit(InetSocketAddress)} then decides on the client.
      */
     public final class Ticket {
-        private final SourceKey source;
+        private static final int PENDING = 0;
+        private static final int ADMITTED = 1;
+        private static final int REFUSED = 2;
+
+        private volatile SourceKey source;
         private final ConnectionPermits permits;
+        private final InetSocketAddress peer; // the connection's own remote address
+        private volatile InetSocketAddress client; // whom the connection serves: the peer, or the PROXY header's source
+        private volatile int state;
         volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
-        private Ticket(SourceKey source, ConnectionPermits permits) {
+        private Ticket(SourceKey source, ConnectionPermits permits, InetSocketAddress peer, int state) {
             this.source = source;
             this.permits = permits;
+            this.peer = peer;
+            this.client = peer;
+            this.state = state;
+        }
+
+        /** Whether the connection must send its PROXY header before it is admitted or refused. */
+        public boolean awaitsProxyHeader() {
+            return state == PENDING;
+        }
+
+        /** Whether the connection may be served; false once refused. */
+        public boolean isAdmitted() {
+            return state == ADMITTED;
+        }
+
+        /**
+         * The address the connection serves, for every rule, log line and metric: the PROXY header's
+         * client once admitted (the balancer's own for a LOCAL or UNKNOWN header), else the connection's.
+         */
+        public InetSocketAddress client() {
+            return client;
+        }
+
+        /**
+         * Reads the PROXY header at the start of {@code in} (read mode), for a ticket that
+         * {@link #awaitsProxyHeader}. Returns false when more bytes are needed ({@code in} unchanged);
+         * true once decided, {@code in} past the header: admitted by the access rules on the client's
+         * address, or refused (a malformed header, or the rules), counted and logged as any refusal. A
+         * refused connection is reset by its engine, which releases the ticket.
+         */
+        public boolean readProxyHeader(ByteBuffer in) {
+            if (state != PENDING) {
+                throw new IllegalStateException("no PROXY header awaited");
+            }
+            ProxyHeader.Header header;
+            try {
+                header = ProxyHeader.parse(in, proxy);
+            } catch (ProxyHeader.Malformed e) {
+                refuse("malformed");
+                return true;
+            }
+            if (header == null) {
+                return false;
+            }
+            in.position(in.position() + header.length());
+            if (header.isLocal()) {
+                state = ADMITTED; // a balancer's own health check: it is in proxy-from, the rules are for clients
+                counted();
+                return true;
+            }
+            Decision decision = decide(header.source().getAddress());
+            if (!decision.admitted()) {
+                state = REFUSED;
+                return true;
+            }
+            source = decision.key();
+            client = header.source();
+            state = ADMITTED;
+            counted();
+            return true;
+        }
+
+        /**
+         * The PROXY header did not come in time, or the connection ended before it did ({@code why}:
+         * timeout, closed): counted as a refusal for reason {@code proxy}. The engine resets the
+         * connection and releases the ticket.
+         */
+        public void refuse(String why) {
+            if (state == PENDING) {
+                state = REFUSED;
+                refuseProxy(peer, why);
+            }
         }
 
         /** The connection closed (or could not be served after all); calling it again is harmless. */
         public void release() {
             if (RELEASED.compareAndSet(this, 0, 1)) {
-                // the source's count first: whoever sees 'active' drop may count on the slot being free
-                if (source != null) {
-                    perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
+                if (state == ADMITTED) {
+                    // the source's count first: whoever sees 'active' drop may count on the slot being free
+                    SourceKey key = source;
+                    if (key != null) {
+                        perSourceOpen.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+                    }
+                    active.decrement();
                 }
-                active.decrement();
                 permits.release(); // last: the engine may accept the next client at once
             }
         }
+    }
+
+    /** What the access rules decided on a source: admitted (with the key its per-source count was taken under) or not. */
+    private record Decision(boolean admitted, SourceKey key) {
     }
 
     private static final AtomicIntegerFieldUpdater<Ticket> RELEASED =
@@ -76,6 +176,10 @@ public final class AcceptPath {
     private final LongAdder accepted;
     private final LongAdder active;
     private final LongAdder limitReached;
+    private final ProxyHeader.Accept proxy; // null: no PROXY protocol
+    private final AccessList proxyFrom;
+    private final long proxyTimeoutMillis;
+    private final ServiceCounters counters;
 
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
@@ -91,6 +195,18 @@ public final class AcceptPath {
         this.limitReached = counters.counter(Counters.TCP_LIMIT_REACHED);
         counters.counter(Counters.TCP_IDLE_TIMEOUT);
         counters.counter(Counters.TCP_FAILED);
+        this.counters = counters;
+        Settings settings = context.settings();
+        ProxyKeys.check(context.serviceId(), settings);
+        String mode = settings.declares(ProxyKeys.PROXY_PROTOCOL) ? settings.get(ProxyKeys.PROXY_PROTOCOL) : "off";
+        this.proxy = switch (mode) {
+            case "v1" -> ProxyHeader.Accept.V1;
+            case "v2" -> ProxyHeader.Accept.V2;
+            case "any" -> ProxyHeader.Accept.ANY;
+            default -> null;
+        };
+        this.proxyFrom = proxy == null ? AccessList.ALLOW_ALL : new AccessList(settings.get(ProxyKeys.PROXY_FROM), List.of());
+        this.proxyTimeoutMillis = proxy == null ? 0 : settings.get(ProxyKeys.PROXY_TIMEOUT).toMillis();
     }
 
     /**
@@ -141,23 +257,55 @@ public final class AcceptPath {
             reset.run(); // disconnected already
             return null;
         }
-        RefusalReason reason = gate.check(source.getAddress());
+        if (proxy != null) {
+            if (!proxyFrom.allows(source.getAddress())) {
+                refuseProxy(source, "untrusted");
+                reset.run();
+                return null;
+            }
+            return new Ticket(null, permits, source, Ticket.PENDING); // decided once its header names the client
+        }
+        Decision decision = decide(source.getAddress());
+        if (!decision.admitted()) {
+            reset.run();
+            return null;
+        }
+        counted();
+        return new Ticket(decision.key(), permits, source, Ticket.ADMITTED);
+    }
+
+    /** The access rules on {@code source}; a refusal is counted and logged. */
+    private Decision decide(java.net.InetAddress source) {
+        RefusalReason reason = gate.check(source);
         SourceKey key = null;
         if (reason == null && policy.perSource() > 0) {
-            key = SourceKey.of(source.getAddress());
+            key = SourceKey.of(source);
             if (!takePerSource(key)) {
                 reason = RefusalReason.PER_SOURCE;
             }
         }
         if (reason != null) {
             refused.get(reason).increment();
-            refusals.refused(source.getAddress(), reason);
-            reset.run();
-            return null;
+            refusals.refused(source, reason);
+            return new Decision(false, null);
         }
+        return new Decision(true, key);
+    }
+
+    private void counted() {
         accepted.increment();
         active.increment();
-        return new Ticket(key, permits);
+    }
+
+    private void refuseProxy(InetSocketAddress from, String why) {
+        refused.get(RefusalReason.PROXY).increment();
+        counters.counter(Counters.PROXY_REFUSED.member(why)).increment();
+        refusals.refused(from.getAddress(), RefusalReason.PROXY);
+    }
+
+    /** How long a connection has to send its PROXY header (ms; {@code proxy-timeout}). */
+    public long proxyTimeoutMillis() {
+        return proxyTimeoutMillis;
     }
 
     private boolean takePerSource(SourceKey key) {

@@ -4,6 +4,7 @@ import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.internal.TlsContext;
 
 import org.slf4j.Logger;
 
@@ -90,6 +91,7 @@ public final class BlockingTcpServer {
     private final DeadlineSweep<TcpConnection> sweep;
     private final LongAdder idleClosed;
     private final LongAdder failed;
+    private final TlsContext tls; // null: plain TCP
 
     private BlockingTcpServer(ServiceContext context, Limits limits, Handler handler, ServerSocketChannel server) {
         this.context = context;
@@ -99,6 +101,7 @@ public final class BlockingTcpServer {
         this.endpoint = new Endpoint(Transport.TCP, (InetSocketAddress) server.socket().getLocalSocketAddress());
         this.idleMillis = limits.idleTimeout().toMillis();
         this.acceptPath = AcceptPath.of(context, endpoint.toString());
+        this.tls = TlsContext.of(context);
         this.acceptor = Thread.ofPlatform().name(context.serviceId() + "-accept").daemon(true).unstarted(this::accept);
         this.permits = new ConnectionPermits(limits.maxConnections(), acceptPath, () -> LockSupport.unpark(acceptor));
         this.connectionThreads = context.serviceId() + "-conn";
@@ -108,10 +111,20 @@ public final class BlockingTcpServer {
                 DeadlineSweep.tickFor(limits.idleTimeout()), open, c -> c.deadline(idleMillis), this::expire);
     }
 
-    /** Binds {@code context.address()} and starts accepting. */
+    /**
+     * Binds {@code context.address()} and starts accepting.
+     *
+     * @throws dev.netsvc.core.ConfigException when the service's TLS or PROXY settings cannot be used
+     */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
         ServerSocketChannel server = context.listeners().tcpChannel(context.address(), limits.backlog());
-        BlockingTcpServer tcp = new BlockingTcpServer(context, limits, handler, server);
+        BlockingTcpServer tcp;
+        try {
+            tcp = new BlockingTcpServer(context, limits, handler, server);
+        } catch (RuntimeException e) {
+            context.listeners().release(server);
+            throw e;
+        }
         tcp.acceptor.start();
         return tcp;
     }
@@ -127,6 +140,10 @@ public final class BlockingTcpServer {
 
     long now() {
         return context.clock().millis();
+    }
+
+    Logger log() {
+        return log;
     }
 
     // ---- accepting ---------------------------------------------------------------------------------
@@ -222,7 +239,11 @@ public final class BlockingTcpServer {
         public void run() {
             try {
                 Sockets.tuneAccepted(connection.channel()); // here, not on the one thread that accepts
+                if (!connection.prepare(acceptPath.proxyTimeoutMillis(), tls)) {
+                    return; // refused by its PROXY header, or its TLS handshake failed: counted
+                }
                 handler.serve(connection);
+                connection.finish();
             } catch (SocketTimeoutException e) {
                 idleClosed.increment(); // a read deadline of the handler's passed, and it gave up
                 log.debug("closing {}: {}", connection, e.getMessage());

@@ -1,6 +1,8 @@
 package dev.netsvc.core.net;
 
 import dev.netsvc.core.internal.TcpCork;
+import dev.netsvc.core.internal.TlsContext;
+import dev.netsvc.core.tls.TlsPeer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One connection of a {@link BlockingTcpServer}, as its handler sees it, on the handler's own virtual
@@ -24,7 +27,12 @@ import java.time.Duration;
  * deadline sweep, instead of a socket timeout per read.
  *
  * <p>It is a thin layer over the accepted blocking {@link SocketChannel}: nothing is buffered here, and
- * an idle connection holds no buffer of its own.
+ * an idle connection holds no buffer of its own. In front of the handler, before it is called, the server
+ * reads the connection's PROXY header (when the service expects one) and completes its TLS handshake
+ * (when the service serves TLS); the handler then reads and writes plaintext through the same methods,
+ * sees the client's address from the header in {@link #remoteAddress}, and the session in {@link #tls}.
+ * Under TLS a file goes out a record at a time through memory ({@code sendfile} cannot encrypt), and the
+ * connection holds a record's buffer each way.
  */
 public final class TcpConnection implements ByteChannel, GatheringByteChannel, FileTransfer {
 
@@ -37,7 +45,7 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
 
     private final SocketChannel channel;
     private final BlockingTcpServer server;
-    private final InetSocketAddress remote;
+    private InetSocketAddress remote; // the PROXY header's client once read
     final AcceptPath.Ticket ticket;
     /** When a read or write last completed, on the service's clock; read by the idle sweep. */
     volatile long lastActivity;
@@ -50,6 +58,8 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     private boolean wrote; // handler thread only
     private InputStream input;
     private OutputStream output;
+    private BlockingTls tls; // null: plain TCP
+    private ByteBuffer early; // plaintext that came with the PROXY header, for the first reads
 
     TcpConnection(SocketChannel channel, BlockingTcpServer server, AcceptPath.Ticket ticket) throws IOException {
         this.channel = channel;
@@ -69,6 +79,23 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (tls != null) {
+            return tls.read(dst);
+        }
+        if (early != null) {
+            int n = Math.min(early.remaining(), dst.remaining());
+            dst.put(dst.position(), early, early.position(), n).position(dst.position() + n);
+            early.position(early.position() + n);
+            if (!early.hasRemaining()) {
+                early = null;
+            }
+            return n;
+        }
+        return readRaw(dst);
+    }
+
+    /** Reads from the socket itself (ciphertext under TLS). */
+    int readRaw(ByteBuffer dst) throws IOException {
         int n = channel.read(dst);
         if (n < 0 && timedOut) {
             throw new SocketTimeoutException("no input within the read deadline");
@@ -110,6 +137,14 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     /** Writes all of {@code src}, waiting while the client does not take it. */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        if (tls != null) {
+            return (int) tls.write(new ByteBuffer[] {src}, 0, 1);
+        }
+        return writeRaw(src);
+    }
+
+    /** Writes all of {@code src} to the socket itself (records under TLS). */
+    int writeRaw(ByteBuffer src) throws IOException {
         int total = 0;
         while (src.hasRemaining()) { // a blocking channel on a virtual thread may take part of it
             total += channel.write(src);
@@ -121,6 +156,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     /** Writes all of the buffers, each system call taking as many as the socket will. */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        if (tls != null) {
+            return tls.write(srcs, offset, length);
+        }
         long total = 0;
         int last = offset + length - 1;
         while (offset <= last) {
@@ -150,6 +188,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         if (count <= 0) {
             return 0;
         }
+        if (tls != null) {
+            return tls.transfer(file, position, count);
+        }
         if (!wrote) {
             // a write, even of nothing, makes a virtual thread's socket non-blocking underneath (the JDK
             // does so on its first read or write); sendfile on a blocking one would hold the carrier thread
@@ -177,16 +218,24 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         return output;
     }
 
-    /** Sends FIN after what was written (TCP half-close); input goes on. */
+    /** Sends FIN after what was written (TCP half-close; under TLS close_notify first); input goes on. */
     public void shutdownOutput() throws IOException {
+        if (tls != null) {
+            tls.closeOutput();
+        }
         channel.shutdownOutput();
     }
 
     // ---- the connection ------------------------------------------------------------------------------
 
-    /** The client's address. */
+    /** The client's address: from the PROXY header when the service is behind a balancer that sends one. */
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    /** The TLS session the client's bytes arrive through; empty for plain TCP. */
+    public Optional<TlsPeer> tls() {
+        return tls == null ? Optional.empty() : Optional.ofNullable(tls.session().peer());
     }
 
     /** The local address the client connected to. */
@@ -204,7 +253,7 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
      */
     public void closeLingering(Duration linger) {
         try {
-            channel.shutdownOutput();
+            shutdownOutput();
             if (!isInputShutdown()) {
                 readDeadline(linger);
                 ByteBuffer sink = ByteBuffer.allocate(LINGER_BUFFER);
@@ -243,6 +292,75 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
 
     SocketChannel channel() {
         return channel;
+    }
+
+    /**
+     * The layers in front of the handler, on the connection's thread: its PROXY header (within
+     * {@code proxyTimeoutMillis}) when its ticket awaits one, then the TLS handshake (within the
+     * handshake timeout) when {@code tlsContext} is set. False when the connection was refused or the
+     * handshake failed (counted, and a refused one reset); the server then closes it.
+     */
+    boolean prepare(long proxyTimeoutMillis, TlsContext tlsContext) {
+        try {
+            if (ticket.awaitsProxyHeader() && !readProxyHeader(proxyTimeoutMillis)) {
+                AcceptPath.resetQuietly(channel);
+                return false;
+            }
+            if (tlsContext != null) {
+                tls = new BlockingTls(tlsContext.newSession(), this);
+                readDeadline(Duration.ofMillis(tlsContext.handshakeTimeoutMillis()));
+                ByteBuffer before = early;
+                early = null;
+                tls.handshake(before);
+                clearReadDeadline();
+            }
+            return true;
+        } catch (IOException e) {
+            server.log().debug("{}: {}", this, e.toString());
+            return false;
+        }
+    }
+
+    private boolean readProxyHeader(long timeoutMillis) throws IOException {
+        readDeadline(Duration.ofMillis(timeoutMillis));
+        ByteBuffer header = ByteBuffer.allocate(256);
+        while (true) {
+            ByteBuffer received = header.duplicate().flip();
+            if (ticket.readProxyHeader(received)) {
+                if (received.hasRemaining()) {
+                    early = ByteBuffer.allocate(received.remaining()).put(received).flip();
+                }
+                break;
+            }
+            if (!header.hasRemaining()) { // a v2 header longer than the buffer: the parser bounds it
+                header = ByteBuffer.allocate(header.capacity() * 4).put(header.flip());
+            }
+            int n;
+            try {
+                n = readRaw(header);
+            } catch (SocketTimeoutException e) {
+                ticket.refuse("timeout");
+                return false;
+            }
+            if (n < 0) {
+                ticket.refuse("closed");
+                return false;
+            }
+        }
+        clearReadDeadline();
+        remote = ticket.client();
+        return ticket.isAdmitted();
+    }
+
+    /** The handler returned: under TLS, close_notify before the socket closes. Never throws. */
+    void finish() {
+        if (tls != null && channel.isOpen()) {
+            try {
+                tls.closeOutput();
+            } catch (IOException e) {
+                // the client went away: nothing left to tell it
+            }
+        }
     }
 
     /** The server is stopping: end of input, so the handler finishes what it has and returns. */

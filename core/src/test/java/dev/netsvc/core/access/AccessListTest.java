@@ -66,7 +66,7 @@ class AccessListTest {
 
     @Test
     void settingsParseTheKeysAndNameTheKeyAndEntryInErrors() {
-        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo-blocking", List.of());
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo-blocking", java.util.Set.of(dev.netsvc.core.Transport.TCP), List.of());
         Settings settings = Settings.parse("echo-blocking", keys, Map.of("only-from", "127.0.0.0/8,::1", "no-access",
                 "127.0.0.3", "per-source", "4", "rate", "10"));
         AccessPolicy policy = AccessPolicy.of(settings);
@@ -84,7 +84,7 @@ class AccessListTest {
     @Test
     void aServiceCannotRedeclareAKeyEveryServiceHas() {
         for (String name : List.of("rate", "port", "restart-window")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.withOwn("mine",
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.withOwn("mine", java.util.Set.of(dev.netsvc.core.Transport.TCP),
                     List.of(ConfigKey.integer(name, 1, 1, 2, "mine"))));
             assertEquals("mine redeclares the key '" + name + "', which every service has", e.getMessage());
         }

@@ -51,7 +51,8 @@ public record ServiceInfo(NetService service, String pluginId, String pluginVers
         if (transports.isEmpty()) {
             throw new IllegalArgumentException(id + " declares no transport");
         }
-        List<ConfigKey<?>> keys = ServiceKeys.withOwn(id, service.configKeys()); // its own, then only-from, no-access, ...
+        // its own, then only-from, no-access, ..., and for TCP the PROXY and TLS keys
+        List<ConfigKey<?>> keys = ServiceKeys.withOwn(id, transports, service.configKeys());
         String description = service.description() == null ? "" : service.description();
         return new ServiceInfo(service, pluginId, pluginVersion == null ? "" : pluginVersion, id, description, transports, port, keys, "");
     }

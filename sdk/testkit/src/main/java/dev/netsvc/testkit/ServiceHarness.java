@@ -90,7 +90,7 @@ public final class ServiceHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
-        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.configKeys()), settings);
+        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.transports(), service.configKeys()), settings);
         ServiceContext context = ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
