@@ -4,6 +4,7 @@ import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.BufferBudget;
@@ -73,6 +74,7 @@ public final class AsyncTcpServer {
     private final DeadlineSweep<ChannelConnection> sweep;
     private final LongAdder idleClosed;
     private final LongAdder failed;
+    private final TlsContext tls; // null: plain TCP
     private volatile boolean stopping;
     private volatile Thread retry; // the back-off after a failed accept, while one waits
 
@@ -112,12 +114,17 @@ public final class AsyncTcpServer {
         this.permits = new ConnectionPermits(limits.maxConnections(), acceptPath, this::acceptNext);
         this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
         this.failed = context.counters().counter(Counters.TCP_FAILED);
+        this.tls = TlsContext.of(context);
         long idleMillis = limits.idleTimeout().toMillis();
         this.sweep = DeadlineSweep.start(context.serviceId() + "-idle", context.clock(),
-                DeadlineSweep.tickFor(limits.idleTimeout()), open, c -> c.deadline(idleMillis), this::closeIdle);
+                DeadlineSweep.tickFor(shortest(limits.idleTimeout())), open, c -> c.deadline(idleMillis), this::expire);
     }
 
-    /** Listens on {@code context.address()} and starts accepting; on failure nothing is left open. */
+    /**
+     * Listens on {@code context.address()} and starts accepting; on failure nothing is left open.
+     *
+     * @throws dev.netsvc.core.ConfigException when the service's TLS or PROXY settings cannot be used
+     */
     public static AsyncTcpServer start(ServiceContext context, Limits limits, AsyncHandler.Factory handlers)
             throws IOException {
         AsyncListener listener = context.listeners().tcpAsync(context.address(), Sockets.DEFAULT_BACKLOG,
@@ -164,7 +171,7 @@ public final class AsyncTcpServer {
         ChannelConnection connection;
         try {
             Sockets.tuneAccepted(channel);
-            connection = new ChannelConnection(this, channel, (InetSocketAddress) channel.getRemoteAddress(), ticket);
+            connection = new ChannelConnection(this, channel, ticket.client(), ticket, tls == null ? null : tls.newSession());
         } catch (IOException e) { // it went away meanwhile
             Sockets.closeQuietly(channel);
             ticket.release();
@@ -173,15 +180,19 @@ public final class AsyncTcpServer {
         // stop() releases the listener before it looks at the open connections, and no connection is
         // handed to us after the release: one handed over while stopping is served like the others
         open.add(connection);
-        AsyncHandler handler;
-        try {
-            handler = handlers.open(connection);
-        } catch (IOException | RuntimeException e) {
-            failed(connection, false, e);
-            connection.closeNow();
-            return;
+        connection.start(handlers); // its handler once its PROXY header and TLS handshake are done
+    }
+
+    /** The tick of the sweep: a tenth of the shortest of the idle, PROXY header and handshake timeouts. */
+    private Duration shortest(Duration idle) {
+        long shortest = idle.toMillis() == 0 ? Long.MAX_VALUE : idle.toMillis();
+        if (acceptPath.proxyTimeoutMillis() > 0) {
+            shortest = Math.min(shortest, acceptPath.proxyTimeoutMillis());
         }
-        connection.start(handler);
+        if (tls != null) {
+            shortest = Math.min(shortest, tls.handshakeTimeoutMillis());
+        }
+        return shortest == Long.MAX_VALUE ? Duration.ZERO : Duration.ofMillis(shortest);
     }
 
     // ---- for the connections -----------------------------------------------------------------------
@@ -192,6 +203,18 @@ public final class AsyncTcpServer {
 
     BufferBudget buffers() {
         return buffers;
+    }
+
+    TlsContext tls() {
+        return tls;
+    }
+
+    long proxyTimeoutMillis() {
+        return acceptPath.proxyTimeoutMillis();
+    }
+
+    Logger log() {
+        return log;
     }
 
     /** A connection ended on an error: a client that went away is normal, anything else is counted. */
@@ -214,10 +237,10 @@ public final class AsyncTcpServer {
         }
     }
 
-    private void closeIdle(ChannelConnection connection) {
-        if (!connection.isClosed()) {
+    /** A deadline passed: the idle timeout's is counted; a late PROXY header or handshake is counted as such. */
+    private void expire(ChannelConnection connection) {
+        if (connection.expire()) {
             idleClosed.increment();
-            connection.closeNow();
         }
     }
 

@@ -190,6 +190,36 @@ public final class TlsSession {
         return total;
     }
 
+    /**
+     * Encrypts from {@code src} into {@code dst} (write mode) as many records as fit whole, for an engine
+     * that writes one buffer at a time (NIO.2); a message the session must send besides (a key update)
+     * goes to {@code out} after them.
+     *
+     * @return the plaintext bytes taken
+     */
+    public int wrap(ByteBuffer src, ByteBuffer dst, Output out) throws IOException {
+        if (closed) {
+            throw new SSLException("the TLS session is closed");
+        }
+        int taken = 0;
+        int packet = packetSize();
+        while (src.hasRemaining() && dst.remaining() >= packet) {
+            SSLEngineResult r = engine.wrap(src, dst);
+            taken += r.bytesConsumed();
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("the TLS session is closed");
+            }
+            if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+                progress(r.getHandshakeStatus(), out);
+                break;
+            }
+            if (r.bytesConsumed() == 0) {
+                break;
+            }
+        }
+        return taken;
+    }
+
     /** {@link #send(ByteBuffer[], int, int, Output)} of one buffer. */
     public long send(ByteBuffer src, Output out) throws IOException {
         return send(new ByteBuffer[] {src}, 0, 1, out);

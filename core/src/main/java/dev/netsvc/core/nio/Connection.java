@@ -1,11 +1,13 @@
 package dev.netsvc.core.nio;
 
 import dev.netsvc.core.net.FileTransfer;
+import dev.netsvc.core.tls.TlsPeer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Optional;
 
 /**
  * One accepted connection of an {@link NioTcpServer}, as its {@link ConnectionHandler} sees it. Call its
@@ -72,5 +74,11 @@ public interface Connection extends FileTransfer {
     /** Runs {@code task} on this connection's event loop; from any thread. Skipped if the connection is closed by then. */
     void execute(Runnable task);
 
+    /** The client's address (from the PROXY header when the service expects one). */
     InetSocketAddress remoteAddress();
+
+    /** The TLS session the connection's bytes go through; empty for plain TCP. */
+    default Optional<TlsPeer> tls() {
+        return Optional.empty();
+    }
 }

@@ -28,6 +28,8 @@ final class EventLoop implements Runnable {
     /** The longest select wait, so an injected clock that jumps is noticed within a second. */
     private static final long MAX_WAIT_MILLIS = 1000;
     private static final int MAX_TASKS_PER_TURN = 1024;
+    /** The largest TLS record with its overhead (the JDK's packet buffer size, 16,709 bytes), rounded up. */
+    private static final int TLS_RECORD = 17 * 1024;
 
     private final NioTcpServer server;
     private final Logger log;
@@ -36,6 +38,10 @@ final class EventLoop implements Runnable {
     private final int maxPendingOutput;
     private final Selector selector;
     private final ByteBuffer readBuffer;
+    private final int readBufferSize;
+    private ByteBuffer plainBuffer; // TLS: input decrypted for the handlers, made when first needed
+    private ByteBuffer recordBuffer; // TLS: output encrypted for the socket
+    private ByteBuffer fileBuffer; // TLS: a file's bytes on their way into records
     private final ConnectionList connections = new ConnectionList();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -58,6 +64,7 @@ final class EventLoop implements Runnable {
         this.maxPendingOutput = options.maxPendingOutput();
         this.selector = Selector.open();
         this.readBuffer = ByteBuffer.allocateDirect(options.readBufferSize());
+        this.readBufferSize = options.readBufferSize();
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
     }
 
@@ -213,7 +220,8 @@ final class EventLoop implements Runnable {
         try {
             channel.configureBlocking(false);
             Sockets.tuneAccepted(channel);
-            connection = new NioConnection(this, channel, (InetSocketAddress) channel.getRemoteAddress(), ticket);
+            connection = new NioConnection(this, channel, ticket.client(), ticket,
+                    server.tls() == null ? null : server.tls().newSession());
         } catch (IOException e) {
             log.debug("accepted connection failed before it was served: {}", e.toString());
             closeUnadopted(channel, ticket);
@@ -223,7 +231,11 @@ final class EventLoop implements Runnable {
         try {
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
             connection.registered(key);
-            connection.serveWith(server.handlers().open(connection));
+            if (connection.needsPreparing()) {
+                server.preparing(connection, true); // the PROXY header, the TLS handshake: the handler after them
+            } else {
+                connection.serveWith(server.handlers().open(connection));
+            }
         } catch (Throwable t) {
             connection.fail(t);
         }
@@ -269,6 +281,39 @@ final class EventLoop implements Runnable {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** TLS: where input is decrypted to be offered, as large as the read buffer. */
+    ByteBuffer plainBuffer() {
+        if (plainBuffer == null) {
+            plainBuffer = ByteBuffer.allocate(readBufferSize);
+        }
+        return plainBuffer;
+    }
+
+    /** TLS: where output is encrypted, room for several records, so a large write is one system call. */
+    ByteBuffer recordBuffer() {
+        if (recordBuffer == null) {
+            recordBuffer = ByteBuffer.allocate(4 * TLS_RECORD);
+        }
+        return recordBuffer;
+    }
+
+    /** TLS: a file's next chunk, read straight from the page cache, one record's worth. */
+    ByteBuffer fileBuffer() {
+        if (fileBuffer == null) {
+            fileBuffer = ByteBuffer.allocateDirect(16 * 1024);
+        }
+        return fileBuffer;
+    }
+
+    /** The connection's PROXY header or TLS handshake begins ({@code on}), or is over. */
+    void preparing(NioConnection connection, boolean on) {
+        server.preparing(connection, on);
+    }
+
+    ConnectionHandler.Factory handlers() {
+        return server.handlers();
     }
 
     int maxPendingOutput() {

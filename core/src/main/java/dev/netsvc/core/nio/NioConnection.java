@@ -1,16 +1,20 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.internal.HandshakeFailure;
 import dev.netsvc.core.internal.TcpCork;
-
+import dev.netsvc.core.internal.TlsSession;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.core.tls.TlsPeer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /**
  * One connection on an event loop: its socket, its handler, output waiting for the peer and input the
@@ -24,8 +28,15 @@ import java.nio.channels.SocketChannel;
  * In OPEN the handler is offered input (unless it suspended input, the peer ended it, or backpressure
  * holds it) and may write; in CLOSING only pending output moves; in LINGERING output is shut down and
  * input is read and discarded, so a peer still sending gets a clean close instead of a reset.
+ *
+ * <p>Before the handler exists, the layers in front of it run on the same events: the PROXY header (when
+ * the ticket awaits one: the raw bytes are kept in {@code carry} until it is complete) and then the TLS
+ * handshake, under the server's preparation deadline. Under TLS, input is decrypted from the loop's read
+ * buffer into its plaintext buffer and offered from there; output is encrypted into the loop's record
+ * buffer and written, what the socket refuses waiting in the pending output as records; close_notify
+ * goes out before a graceful close or a half-close.
  */
-final class NioConnection implements Connection {
+final class NioConnection implements Connection, TlsSession.Output {
 
     enum State { OPEN, CLOSING, LINGERING, CLOSED }
 
@@ -40,10 +51,13 @@ final class NioConnection implements Connection {
     /** A burst of input is read in at most this many reads before other connections get their turn. */
     private static final int MAX_READS_PER_EVENT = 16;
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private final EventLoop loop;
     private final SocketChannel channel;
-    private final InetSocketAddress remote;
+    private InetSocketAddress remote; // the PROXY header's client once read
     private final AcceptPath.Ticket ticket;
+    private final TlsSession tls; // null: plain TCP
     private SelectionKey key;
     private ConnectionHandler handler;
     private State state = State.OPEN;
@@ -57,12 +71,24 @@ final class NioConnection implements Connection {
     NioConnection next;
     boolean listed;
     long lastActivity;
+    /** By when the PROXY header or the TLS handshake must be done (clock millis), while preparing; read by the sweep. */
+    volatile long prepareDeadline = Long.MAX_VALUE;
 
-    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, AcceptPath.Ticket ticket) {
+    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, AcceptPath.Ticket ticket, TlsSession tls) {
         this.loop = loop;
         this.channel = channel;
         this.remote = remote;
         this.ticket = ticket;
+        this.tls = tls;
+    }
+
+    boolean ticketAwaitsProxyHeader() {
+        return ticket.awaitsProxyHeader();
+    }
+
+    /** Whether a PROXY header or a TLS handshake comes before the handler. */
+    boolean needsPreparing() {
+        return ticket.awaitsProxyHeader() || tls != null;
     }
 
     /** Its admission, released when it closes. */
@@ -92,7 +118,11 @@ final class NioConnection implements Connection {
                 flushPending();
             }
             if ((readyOps & SelectionKey.OP_READ) != 0 && (interest & SelectionKey.OP_READ) != 0) {
-                readInput();
+                if (tls == null && handler != null) {
+                    readInput();
+                } else {
+                    readLayered();
+                }
             }
         } catch (Throwable t) {
             fail(t);
@@ -101,6 +131,10 @@ final class NioConnection implements Connection {
 
     /** The server is stopping: treat it as the end of input, so the handler finishes what it has. */
     void onStop() {
+        if (handler == null) {
+            closeNow(CloseReason.STOPPED); // not served yet: nothing to finish
+            return;
+        }
         if (state == State.OPEN && (flags & INPUT_ENDED) == 0) {
             try {
                 channel.shutdownInput();
@@ -113,6 +147,10 @@ final class NioConnection implements Connection {
 
     /** No progress for the idle timeout: an open connection timed out, a lingering one is done. */
     void onIdle() {
+        if (handler == null && state != State.CLOSED && needsPreparing()) {
+            onPrepareExpired(); // idle before it was served: its header or handshake came too late
+            return;
+        }
         closeNow(state == State.LINGERING ? CloseReason.COMPLETED : CloseReason.IDLE_TIMEOUT);
     }
 
@@ -177,6 +215,19 @@ final class NioConnection implements Connection {
      * input flows, without waiting for the peer to send more. Runs as a task, never inside a callback.
      */
     private void offerCarryLater() {
+        if (tls != null && handler != null) {
+            // plaintext may also wait in the TLS session, and records it has not decrypted yet
+            loop.execute(() -> run(() -> {
+                if (state == State.OPEN && (interest & SelectionKey.OP_READ) != 0) {
+                    try {
+                        decrypt(NOTHING, true);
+                    } catch (IOException e) {
+                        fail(e);
+                    }
+                }
+            }));
+            return;
+        }
         if (carry != null) {
             loop.execute(() -> run(() -> {
                 if (carry != null && (interest & SelectionKey.OP_READ) != 0) {
@@ -190,6 +241,188 @@ final class NioConnection implements Connection {
                 }
             }));
         }
+    }
+
+    // ---- the layers in front of the handler: PROXY header, TLS ------------------------------------------
+
+    /** Input under TLS, or before the handler exists; the plain path is {@link #readInput}. */
+    private void readLayered() throws IOException {
+        ByteBuffer buffer = loop.readBuffer();
+        for (int reads = 0; reads < MAX_READS_PER_EVENT; reads++) {
+            buffer.clear();
+            if (handler == null && carry != null) {
+                buffer.put(carry.duplicate()); // a PROXY header's first part
+            }
+            int room = buffer.remaining();
+            int n = channel.read(buffer);
+            if (n < 0) {
+                layeredEndOfInput();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (state == State.LINGERING) {
+                if (n < room) {
+                    return;
+                }
+                continue;
+            }
+            loop.touch(this);
+            buffer.flip();
+            if (ticket.awaitsProxyHeader() && !proxyHeader(buffer)) {
+                return; // more of it to come, or refused
+            }
+            if (tls == null) {
+                if (handler == null) {
+                    serve();
+                }
+                if (buffer.hasRemaining()) {
+                    offer(buffer);
+                }
+            } else {
+                decrypt(buffer, false);
+            }
+            if (state != State.OPEN || (interest & SelectionKey.OP_READ) == 0 || n < room) {
+                return;
+            }
+        }
+    }
+
+    /** The PROXY header from {@code input}: true once admitted ({@code input} past it), false for more or refused. */
+    private boolean proxyHeader(ByteBuffer input) {
+        carry = null;
+        if (!ticket.readProxyHeader(input)) {
+            if (input.remaining() >= input.capacity()) {
+                ticket.refuse("malformed"); // the read buffer cannot hold it
+                reset();
+                return false;
+            }
+            carry = ByteBuffer.allocate(input.remaining()).put(input).flip();
+            return false;
+        }
+        if (!ticket.isAdmitted()) {
+            reset();
+            return false;
+        }
+        remote = ticket.client();
+        if (tls != null) {
+            loop.preparing(this, true);
+        }
+        return true;
+    }
+
+    /**
+     * Decrypts {@code records} into the loop's plaintext buffer and offers what comes, as long as plaintext
+     * waits; the handler starts once the handshake completes. {@code offerCarry}: offer what the handler
+     * left unconsumed even when nothing new comes (input resumed).
+     */
+    private void decrypt(ByteBuffer records, boolean offerCarry) throws IOException {
+        ByteBuffer input = records;
+        boolean again = offerCarry;
+        do {
+            ByteBuffer plain = loop.plainBuffer().clear();
+            if (carry != null && handler != null) {
+                plain.put(carry.duplicate());
+            }
+            int n;
+            try {
+                n = tls.receive(input, plain, this);
+            } catch (javax.net.ssl.SSLException e) {
+                if (handler == null) {
+                    loop.log().debug("{}: TLS handshake failed: {}", this, e.getMessage());
+                    closeNow(CloseReason.ABORTED); // counted by reason as a failed handshake
+                    return;
+                }
+                throw e;
+            }
+            input = NOTHING;
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (handler == null && tls.isOpen()) {
+                serve();
+            }
+            if (n < 0) {
+                endOfInput();
+                return;
+            }
+            if ((n > 0 || again && plain.position() > 0) && handler != null && state == State.OPEN) {
+                offer(plain.flip());
+            }
+            again = false;
+        } while (state == State.OPEN && tls.hasPlaintext() && (interest & SelectionKey.OP_READ) != 0);
+    }
+
+    /** The preparations are over: the handler starts. */
+    private void serve() throws IOException {
+        loop.preparing(this, false);
+        handler = loop.handlers().open(this);
+    }
+
+    private void layeredEndOfInput() throws IOException {
+        if (ticket.awaitsProxyHeader()) {
+            ticket.refuse("closed");
+            closeNow(CloseReason.ABORTED);
+        } else if (handler == null) {
+            tls.abandoned(HandshakeFailure.CLOSED);
+            closeNow(CloseReason.ABORTED);
+        } else {
+            carry = null;
+            endOfInput();
+        }
+    }
+
+    /** The sweep saw the preparation deadline pass: hands the expiry to the loop, once. */
+    void expirePreparation() {
+        prepareDeadline = Long.MAX_VALUE;
+        loop.execute(this::onPrepareExpired);
+    }
+
+    /** The preparation deadline passed (on the loop's thread): refused or abandoned, and closed. */
+    void onPrepareExpired() {
+        if (state == State.CLOSED || handler != null) {
+            return;
+        }
+        if (ticket.awaitsProxyHeader()) {
+            ticket.refuse("timeout");
+            reset();
+        } else {
+            tls.abandoned(HandshakeFailure.TIMEOUT);
+            closeNow(CloseReason.ABORTED);
+        }
+    }
+
+    /** Closes with a reset: the refused peer learns at once and no TIME_WAIT stays here. */
+    private void reset() {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+        closeNow(CloseReason.ABORTED);
+    }
+
+    // ---- TLS output: the loop's record buffer, then the socket or the pending output ---------------
+
+    @Override
+    public ByteBuffer buffer() {
+        return loop.recordBuffer().clear();
+    }
+
+    @Override
+    public void send(ByteBuffer records) throws IOException {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (pending == null) {
+            channel.write(records);
+            loop.touch(this);
+            if (!records.hasRemaining()) {
+                return;
+            }
+        }
+        queue(records);
     }
 
     private void endOfInput() throws IOException {
@@ -244,6 +477,10 @@ final class NioConnection implements Connection {
     @Override
     public void write(ByteBuffer data) throws IOException {
         checkWritable();
+        if (tls != null) {
+            tls.send(data, this);
+            return;
+        }
         if (pending == null) {
             channel.write(data);
             if (!data.hasRemaining()) {
@@ -258,6 +495,10 @@ final class NioConnection implements Connection {
     public void write(ByteBuffer... data) throws IOException {
         checkWritable();
         if (data.length == 0) {
+            return;
+        }
+        if (tls != null) {
+            tls.send(data, 0, data.length, this);
             return;
         }
         if (pending == null) {
@@ -281,6 +522,9 @@ final class NioConnection implements Connection {
         if (pending != null) {
             return 0; // what waits goes first; onOutputDrained follows
         }
+        if (tls != null) {
+            return transferEncrypted(file, position, count);
+        }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
             loop.touch(this);
@@ -290,6 +534,21 @@ final class NioConnection implements Connection {
             updateInterest();
         }
         return n;
+    }
+
+    /**
+     * A file under TLS: read once into the loop's file buffer, encrypted into records and written; what
+     * the socket refuses waits as pending output, so the next call returns 0 until it drained.
+     */
+    private long transferEncrypted(FileChannel file, long position, long count) throws IOException {
+        ByteBuffer chunk = loop.fileBuffer().clear();
+        chunk.limit((int) Math.min(chunk.capacity(), count));
+        int read = file.read(chunk, position);
+        if (read <= 0) {
+            return 0; // the file ends before position
+        }
+        tls.send(chunk.flip(), this);
+        return read;
     }
 
     private static boolean allWritten(ByteBuffer[] data) {
@@ -345,7 +604,10 @@ final class NioConnection implements Connection {
             return;
         }
         flags |= SHUTDOWN_REQUESTED;
-        if (pending == null) {
+        if (tls != null) {
+            closeNotify();
+        }
+        if (pending == null && state != State.CLOSED) {
             shutdownOutputNow();
         }
     }
@@ -358,11 +620,31 @@ final class NioConnection implements Connection {
         }
         state = State.CLOSING;
         carry = null;
+        if (tls != null) {
+            closeNotify();
+        }
+        if (state == State.CLOSED) {
+            return;
+        }
         if (pending == null) {
             finishClose();
         } else {
             updateInterest();
         }
+    }
+
+    /** close_notify goes out after what was written (or waits with it). */
+    private void closeNotify() {
+        try {
+            tls.close(this);
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public Optional<TlsPeer> tls() {
+        return tls == null ? Optional.empty() : Optional.ofNullable(tls.peer());
     }
 
     @Override
@@ -431,6 +713,9 @@ final class NioConnection implements Connection {
         state = State.CLOSED;
         pending = null;
         carry = null;
+        if (handler == null && needsPreparing()) {
+            loop.preparing(this, false);
+        }
         if (key != null) {
             key.cancel();
         }

@@ -4,8 +4,10 @@ import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.ConnectionPermits;
+import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.net.Sockets;
 
@@ -17,6 +19,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +34,10 @@ import java.util.concurrent.atomic.LongAdder;
  * that consumes input and writes output; the server does the rest: backpressure, half-close, the
  * connection limit, idle timeouts on the service's clock, and closing only the connection that failed.
  * Every accepted socket goes through the service's {@link AcceptPath} (access list, per-source limits)
- * before a loop sees it.
+ * before a loop sees it. When the service expects a PROXY header or serves TLS, a connection's handler is
+ * made only once its header is read and its handshake complete, within the deadlines of the keys
+ * {@code proxy-timeout} and {@code tls.handshake-timeout} on the service's clock (one
+ * {@link DeadlineSweep}, running only then).
  *
  * <pre>{@code
  * NioTcpServer server = NioTcpServer.start(context, NioOptions.defaults(),
@@ -54,6 +61,9 @@ public final class NioTcpServer {
     private final LongAdder failed;
     private final LongAdder inputLimit;
     private final LongAdder backpressure;
+    private final TlsContext tls; // null: plain TCP
+    private final Set<NioConnection> preparing = ConcurrentHashMap.newKeySet();
+    private final DeadlineSweep<NioConnection> preparations; // null without PROXY and TLS
 
     private NioTcpServer(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers,
                          ServerSocketChannel channel) throws IOException {
@@ -69,6 +79,7 @@ public final class NioTcpServer {
         this.failed = context.counters().counter(Counters.TCP_FAILED);
         this.inputLimit = context.counters().counter(Counters.TCP_INPUT_LIMIT);
         this.backpressure = context.counters().counter(Counters.TCP_BACKPRESSURE_PAUSES);
+        this.tls = TlsContext.of(context);
         this.loops = new EventLoop[options.loops()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -76,6 +87,7 @@ public final class NioTcpServer {
             }
             this.acceptor = new Acceptor(this, channel);
             acceptor.register(loops[0]);
+            this.preparations = preparationSweep();
         } catch (IOException | RuntimeException e) {
             for (EventLoop loop : loops) {
                 if (loop != null) {
@@ -122,9 +134,28 @@ public final class NioTcpServer {
             return;
         }
         Stopping steps = new Stopping();
-        if (!GracefulStop.run(grace, steps)) {
-            log().warn("{} event loops still running after stop", steps.alive());
+        try {
+            if (!GracefulStop.run(grace, steps)) {
+                log().warn("{} event loops still running after stop", steps.alive());
+            }
+        } finally {
+            if (preparations != null) {
+                preparations.stop();
+            }
         }
+    }
+
+    /** One sweep over the connections still preparing, when a service has something to prepare. */
+    private DeadlineSweep<NioConnection> preparationSweep() {
+        if (tls == null && acceptPath.proxyTimeoutMillis() == 0) {
+            return null;
+        }
+        long shortest = tls == null ? acceptPath.proxyTimeoutMillis()
+                : acceptPath.proxyTimeoutMillis() == 0 ? tls.handshakeTimeoutMillis()
+                : Math.min(tls.handshakeTimeoutMillis(), acceptPath.proxyTimeoutMillis());
+        return DeadlineSweep.start(context.serviceId() + "-handshakes", context.clock(),
+                DeadlineSweep.tickFor(Duration.ofMillis(shortest)), preparing, c -> c.prepareDeadline,
+                NioConnection::expirePreparation);
     }
 
     /** The stop steps of event loops: each is told on its own thread, and ends with its last connection. */
@@ -279,6 +310,22 @@ public final class NioTcpServer {
 
     ConnectionHandler.Factory handlers() {
         return handlers;
+    }
+
+    TlsContext tls() {
+        return tls;
+    }
+
+    /** A connection starts ({@code on}) or ends preparing: its PROXY header's deadline, or its handshake's. */
+    void preparing(NioConnection connection, boolean on) {
+        if (on) {
+            long within = connection.ticketAwaitsProxyHeader() ? acceptPath.proxyTimeoutMillis() : tls.handshakeTimeoutMillis();
+            connection.prepareDeadline = context.clock().millis() + within;
+            preparing.add(connection);
+        } else {
+            preparing.remove(connection);
+            connection.prepareDeadline = Long.MAX_VALUE;
+        }
     }
 
     /** The acceptor stopped accepting: the listening channel goes back where it came from (it may be shared). */

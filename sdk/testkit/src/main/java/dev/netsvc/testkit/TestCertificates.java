@@ -55,7 +55,7 @@ public final class TestCertificates {
     public static Authority authority(String commonName) {
         KeyPair keys = keyPair("EC");
         Instant now = Instant.now();
-        X509Certificate cert = sign(commonName, commonName, keys.getPublic().getEncoded(), keys.getPrivate(), true, List.of(),
+        X509Certificate cert = sign(commonName, "CN=" + commonName, keys.getPublic().getEncoded(), keys.getPrivate(), true, List.of(),
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
         return new Authority(new Issued(cert, keys.getPrivate(), List.of(cert)));
     }
@@ -142,7 +142,8 @@ public final class TestCertificates {
         }
 
         /**
-         * A client's TLS context that trusts this CA only, presenting {@code client} when it is not null.
+         * A client's TLS context that trusts this CA only, presenting {@code client} when it is not null
+         * (whatever CAs the server names, as curl and openssl do).
          */
         public javax.net.ssl.SSLContext clientContext(Issued client) {
             try {
@@ -157,9 +158,10 @@ public final class TestCertificates {
                     java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
                     keys.load(null, null);
                     keys.setKeyEntry("client", client.key(), password, client.chain().toArray(new java.security.cert.Certificate[0]));
-                    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+                    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509"); // aliases as stored
                     kmf.init(keys, password);
-                    keyManagers = kmf.getKeyManagers();
+                    keyManagers = new javax.net.ssl.KeyManager[] {
+                            new AlwaysPresent((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0])};
                 }
                 javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
                 context.init(keyManagers, tmf.getTrustManagers(), RANDOM);
@@ -167,6 +169,50 @@ public final class TestCertificates {
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Presents the client's one certificate whatever issuers the server asks for. */
+    private static final class AlwaysPresent extends javax.net.ssl.X509ExtendedKeyManager {
+        private final javax.net.ssl.X509ExtendedKeyManager keys;
+
+        AlwaysPresent(javax.net.ssl.X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 
