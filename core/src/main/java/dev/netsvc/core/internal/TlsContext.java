@@ -80,7 +80,7 @@ public final class TlsContext {
     public static TlsContext of(ServiceContext context) {
         ServiceCounters counters = context.counters();
         TlsContext tls = load(context.serviceId(), context.settings(), context::resolve, context.clock(),
-                context.applicationProtocols(), warning -> context.log().warn(warning));
+                context.applicationProtocols(), warning -> context.log().debug(warning)); // the host said it when it checked
         if (tls == null) {
             if (counters.get(Counters.TLS_CERTIFICATE_EXPIRES) != 0) {
                 counters.counter(Counters.TLS_CERTIFICATE_EXPIRES).reset(); // TLS was turned off

@@ -8,6 +8,7 @@ import dev.netsvc.launcher.text.Suggest;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -154,6 +155,11 @@ public final class Configuration {
                 }
                 Set<String> known = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
                 known.addAll(names(services.get(prefix).keys()));
+                if (!known.contains(name) && ServiceKeys.isTcpOnly(name)) {
+                    throw new ConfigException(key, key + " (in " + value.source() + "): " + prefix + " listens on UDP only ("
+                            + services.get(prefix).transportLabel() + "); TLS and the PROXY protocol are for TCP services"
+                            + " (DTLS is not supported)");
+                }
                 checkName(key, name, known, value, prefix);
                 perService.get(prefix).put(name, value.text());
             } else if (dot > 0 && prefix.matches("[a-z0-9][a-z0-9-]*")) {
@@ -175,14 +181,15 @@ public final class Configuration {
         }
 
         List<ServicePlan> plans = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (ServiceInfo service : services.values()) {
-            plans.add(planOne(service, perService.get(service.id()), defaultBind));
+            plans.add(planOne(service, perService.get(service.id()), defaultBind, warnings));
         }
         HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.PROBATION),
                 admin.get(HostKeys.ADMIN_ENABLED), admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT),
                 admin.get(HostKeys.ADMIN_SOCKET), plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
         AddressClash.check(plans, settings);
-        return new Plan(plans, settings, parked(parked));
+        return new Plan(plans, settings, parked(parked), warnings);
     }
 
     /**
@@ -242,7 +249,7 @@ public final class Configuration {
         return digests;
     }
 
-    private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind) {
+    private ServicePlan planOne(ServiceInfo service, Map<String, String> raw, InetAddress defaultBind, List<String> warnings) {
         Map<String, String> common = new LinkedHashMap<>();
         Map<String, String> own = new LinkedHashMap<>();
         raw.forEach((k, v) -> (ServiceKeys.HOST_NAMES.contains(k) ? common : own).put(k, v));
@@ -254,8 +261,26 @@ public final class Configuration {
         InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
         RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
                 commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
-        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart,
-                enabled ? checkFiles(service) : Map.of());
+        Map<String, String> files = enabled ? checkFiles(service) : Map.of();
+        if (enabled && home != null) {
+            checkService(service.id(), settings, warnings);
+        }
+        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart, files);
+    }
+
+    /**
+     * What core checks of an enabled service's settings beyond their values: its TLS files (a readable
+     * certificate and its key, not expired), the keys that go together. A problem names where the key
+     * was set; a warning (a certificate that expires soon) goes with the plan.
+     */
+    private void checkService(String id, Settings settings, List<String> warnings) {
+        try {
+            ServiceKeys.check(id, settings, path -> path.isAbsolute() ? path : home.resolve(path).normalize(), Clock.systemUTC(),
+                    warnings::add);
+        } catch (ConfigException e) {
+            Value v = values.get(e.key());
+            throw new ConfigException(e.key(), e.getMessage() + (v == null ? "" : " (" + e.key() + " in " + v.source() + ")"));
+        }
     }
 
     /**

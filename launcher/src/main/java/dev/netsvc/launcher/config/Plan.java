@@ -12,14 +12,21 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The whole run: every service with its settings, the host's own settings, and the keys kept for
- * services no loaded plugin provides.
+ * The whole run: every service with its settings, the host's own settings, the keys kept for services no
+ * loaded plugin provides, and what the checks of the services' files found worth a warning (a certificate
+ * that expires within 14 days, a key file other users can read).
  */
-public record Plan(List<ServicePlan> services, HostSettings host, List<ParkedKeys> parked) {
+public record Plan(List<ServicePlan> services, HostSettings host, List<ParkedKeys> parked, List<String> fileWarnings) {
 
-    /** One line per service id whose keys wait for a plugin ({@link ParkedKeys#warning()}). */
+    public Plan {
+        fileWarnings = List.copyOf(fileWarnings);
+    }
+
+    /** One line per service id whose keys wait for a plugin ({@link ParkedKeys#warning()}), then the files'. */
     public List<String> warnings() {
-        return parked.stream().map(ParkedKeys::warning).toList();
+        List<String> all = new java.util.ArrayList<>(parked.stream().map(ParkedKeys::warning).toList());
+        all.addAll(fileWarnings);
+        return all;
     }
 
     public List<ServicePlan> enabled() {
