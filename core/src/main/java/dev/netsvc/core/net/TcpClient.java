@@ -2,16 +2,19 @@ package dev.netsvc.core.net;
 
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
+import dev.netsvc.core.tls.TlsClient;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The steps every TCP client takes the same way, once: connect to the target within the timeout (then
  * every read times out after it too, and small writes go at once), talk, close; and any socket failure
  * explained in plain words that name the target ({@link ClientException#explain}), which netsvc prints
- * (exit 1).
+ * (exit 1). With {@code --tls} ({@link TlsClient}) the exchange talks over TLS, the server's certificate
+ * verified, and sees a socket like any other.
  * <pre>{@code
  * // the first argument is HOST[:PORT] (a malformed one is a usage error), the timeout --timeout
  * String answer = TcpClient.exchange(call, DEFAULT_PORT, (socket, target) -> {
@@ -36,14 +39,33 @@ public final class TcpClient {
 
     /**
      * The client steps for a client whose first argument is {@code HOST[:PORT]}: reads it
-     * ({@link ClientInvocation#target}), then {@link #exchange(HostPort, Duration, Exchange)} within
-     * {@code --timeout}.
+     * ({@link ClientInvocation#target}), then connects within {@code --timeout}, over TLS with {@code --tls}
+     * (the client lists {@link TlsClient#OPTIONS} among its options), and runs {@code exchange}.
      *
      * @throws dev.netsvc.core.UsageException for a malformed target
      * @throws ClientException                naming the target when connecting or talking fails
      */
     public static <T> T exchange(ClientInvocation call, int defaultPort, Exchange<T> exchange) {
-        return exchange(call.target(0, defaultPort), call.timeout(), exchange);
+        return exchange(call, call.target(0, defaultPort), TlsClient.requested(call), List.of(), exchange);
+    }
+
+    /**
+     * Connects to {@code target} within {@code --timeout}, over TLS when {@code tls} (with the invocation's
+     * TLS options, offering {@code alpn}), runs {@code exchange} over the connection and closes it.
+     *
+     * @throws ClientException naming {@code target} when connecting, the handshake or talking fails
+     */
+    public static <T> T exchange(ClientInvocation call, HostPort target, boolean tls, List<String> alpn, Exchange<T> exchange) {
+        if (!tls) {
+            return exchange(target, call.timeout(), exchange);
+        }
+        javax.net.ssl.SSLContext context = TlsClient.context(call); // a bad file is a usage error before connecting
+        boolean verify = !call.has(TlsClient.INSECURE.longName());
+        try (Socket socket = TlsClient.over(connect(target, call.timeout()), target, context, verify, alpn)) {
+            return exchange.over(socket, target);
+        } catch (IOException e) {
+            throw ClientException.explain(e, target);
+        }
     }
 
     /**

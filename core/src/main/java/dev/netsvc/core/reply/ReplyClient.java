@@ -9,6 +9,7 @@ import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
 import dev.netsvc.core.net.TcpClient;
+import dev.netsvc.core.tls.TlsClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -141,13 +143,15 @@ public abstract class ReplyClient implements NetClient {
 
     @Override
     public String usage() {
-        return defaultTransport == Transport.UDP ? "HOST[:PORT] [--tcp] [--retries N]"
-                : "HOST[:PORT] [--udp [--retries N]]";
+        return defaultTransport == Transport.UDP ? "HOST[:PORT] [--tcp] [--retries N] [--tls ...]"
+                : "HOST[:PORT] [--udp [--retries N]] [--tls ...]";
     }
 
     @Override
     public List<ClientOption> options() {
-        return List.of(defaultTransport == Transport.UDP ? TCP : UDP, RETRIES);
+        List<ClientOption> options = new ArrayList<>(List.of(defaultTransport == Transport.UDP ? TCP : UDP, RETRIES));
+        options.addAll(TlsClient.OPTIONS); // over TCP
+        return List.copyOf(options);
     }
 
     private Transport other() {
@@ -158,11 +162,18 @@ public abstract class ReplyClient implements NetClient {
     public final int run(ClientInvocation invocation) {
         invocation.atMostArguments(1);
         HostPort target = invocation.target(0, defaultPort);
+        boolean tls = TlsClient.requested(invocation);
         Transport transport = invocation.has(other().label()) ? other() : defaultTransport;
+        if (tls && transport == Transport.UDP) {
+            if (invocation.has(UDP.longName())) {
+                throw new UsageException("--tls is for TCP; --udp asks over UDP (DTLS is not supported)");
+            }
+            transport = Transport.TCP; // --tls asks over TCP
+        }
         int attempts = retries(invocation) + 1;
         Answer answer;
         if (transport == Transport.TCP) {
-            answer = overTcp(target, invocation);
+            answer = overTcp(target, invocation, tls);
         } else {
             try {
                 answer = overUdp(target, attempts, invocation);
@@ -190,9 +201,9 @@ public abstract class ReplyClient implements NetClient {
         throw new UsageException("--retries: '" + text + "' is not a number from 0 to " + MAX_RETRIES);
     }
 
-    private Answer overTcp(HostPort target, ClientInvocation invocation) {
+    private Answer overTcp(HostPort target, ClientInvocation invocation, boolean tls) {
         Clock clock = invocation.clock();
-        return TcpClient.exchange(target, invocation.timeout(), (socket, to) -> {
+        return TcpClient.exchange(invocation, target, tls, List.of(), (socket, to) -> {
             // the server answers once it has accepted, half a round trip after connect returned here: the
             // middle of this and the answer's arrival is when it answered
             Instant sent = clock.instant();

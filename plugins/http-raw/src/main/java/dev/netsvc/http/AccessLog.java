@@ -63,6 +63,8 @@ final class AccessLog implements AutoCloseable {
      */
     static final class Entry {
         final String remote;
+        /** The client's name ({@code authuser}): its TLS certificate's, or null. */
+        final String user;
         final String requestLine;
         final int status;
         final String referer;
@@ -78,7 +80,12 @@ final class AccessLog implements AutoCloseable {
         Entry next;
 
         Entry(String remote, String requestLine, int status, String referer, String userAgent, long startMillis) {
+            this(remote, null, requestLine, status, referer, userAgent, startMillis);
+        }
+
+        Entry(String remote, String user, String requestLine, int status, String referer, String userAgent, long startMillis) {
             this.remote = remote;
+            this.user = user;
             this.requestLine = requestLine;
             this.status = status;
             this.referer = referer;

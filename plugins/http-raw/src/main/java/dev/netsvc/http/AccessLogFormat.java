@@ -66,7 +66,9 @@ final class AccessLogFormat {
 
     private void line(AccessLog.Entry e, boolean withTime) {
         latin1(e.remote);
-        latin1(" - - ");
+        latin1(" - ");
+        user(e.user);
+        put(' ');
         if (withTime) {
             put('[');
             latin1(timeOf(e.epochMillis));
@@ -108,6 +110,21 @@ final class AccessLogFormat {
     }
 
     /** {@code "text"} escaped, or {@code "-"} when absent. */
+    /**
+     * The {@code authuser} field: the name of the client's TLS certificate, or {@code -}. A field of its
+     * own in a space-separated line: blanks, quotes and what is not printable ASCII become {@code _}.
+     */
+    private void user(String name) {
+        if (name == null || name.isEmpty()) {
+            put('-');
+            return;
+        }
+        for (int i = 0; i < name.length() && i < 256; i++) {
+            char c = name.charAt(i);
+            put(c > ' ' && c < 0x7F && c != '"' ? c : '_');
+        }
+    }
+
     private void quoted(String text) {
         put('"');
         if (text == null) {

@@ -2,7 +2,6 @@ package dev.netsvc.http;
 
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.BlockingTcpServer;
-import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.TcpConnection;
 
 import java.io.IOException;
@@ -30,8 +29,7 @@ final class BlockingTransport {
     private BlockingTransport(TcpConnection connection, HttpSettings settings, FileServer files) {
         this.connection = connection;
         this.settings = settings;
-        this.http = new HttpConnection(files, settings.limits(),
-                HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
+        this.http = new HttpConnection(files, settings.limits(), Client.of(connection.remoteAddress(), connection.tls()));
         this.inbox = new Inbox(settings.maxInputBuffer());
         this.outbox = new Outbox(files.accessLog());
     }

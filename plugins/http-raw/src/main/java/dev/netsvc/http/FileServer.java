@@ -65,7 +65,7 @@ final class FileServer {
     }
 
     /** Appends the response to {@code request}; returns whether the connection stays open. */
-    boolean respond(Request request, Outbox out, String remote) {
+    boolean respond(Request request, Outbox out, Client remote) {
         requests.increment();
         long now = dates.now();
         boolean keepAlive = request.keepAlive() && !draining;
@@ -97,17 +97,17 @@ final class FileServer {
      * @param requestLine the request line if it was received, for the access log
      * @param head        the request was a HEAD: the answer has no body
      */
-    void fail(HttpException failure, String requestLine, boolean head, Outbox out, String remote) {
+    void fail(HttpException failure, String requestLine, boolean head, Outbox out, Client remote) {
         Status status = failure.status();
         long now = dates.now();
         long bytes = text(out, now, status, false, Version.HTTP_1_1, head, NONE, failure.getMessage());
         count(status);
         if (accessLog.enabled()) {
-            out.log(entry(out, new AccessLog.Entry(remote, requestLine, status.code(), null, null, now), bytes));
+            out.log(entry(out, new AccessLog.Entry(remote.address(), remote.user(), requestLine, status.code(), null, null, now), bytes));
         }
     }
 
-    private boolean file(Request request, StaticFile file, Outbox out, String remote, long now) {
+    private boolean file(Request request, StaticFile file, Outbox out, Client remote, long now) {
         boolean keepAlive = request.keepAlive() && !draining; // after a drain began, every response closes
         if (Conditional.notModified(request, file)) {
             head(out, Status.NOT_MODIFIED, keepAlive, request.version(), now);
@@ -172,11 +172,11 @@ final class FileServer {
     }
 
     /** Counts the response and hands its log entry to the outbox, which logs it once it is sent. */
-    private boolean done(Outbox out, String remote, Request request, long now, Status status, long bodyBytes,
+    private boolean done(Outbox out, Client remote, Request request, long now, Status status, long bodyBytes,
                          boolean keepAlive) {
         count(status);
         if (accessLog.enabled()) {
-            out.log(entry(out, new AccessLog.Entry(remote, request.line(), status.code(), request.referer(),
+            out.log(entry(out, new AccessLog.Entry(remote.address(), remote.user(), request.line(), status.code(), request.referer(),
                     request.userAgent(), now), bodyBytes));
         }
         return keepAlive;

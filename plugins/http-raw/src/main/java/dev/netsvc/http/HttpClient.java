@@ -7,6 +7,7 @@ import dev.netsvc.core.NetClient;
 import dev.netsvc.core.Netsvc;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.TcpClient;
+import dev.netsvc.core.tls.TlsClient;
 
 import org.pf4j.Extension;
 
@@ -21,7 +22,8 @@ import java.util.Locale;
 
 /**
  * {@code netsvc call http [--head] [-o FILE] [-H 'Name: value']... URL}: the classic tutorial's hand-written
- * HEAD and GET requests, done right. As with curl, the body goes to stdout (or FILE) and the status line and
+ * HEAD and GET requests, done right; an {@code https://} URL over TLS (ALPN {@code http/1.1}), the
+ * server's certificate verified as curl does ({@code --cacert}, {@code --insecure}, {@code --cert}/{@code --key}). As with curl, the body goes to stdout (or FILE) and the status line and
  * headers to stderr, so the body can be piped; with {@code --head} there is no body and the headers go
  * to stdout (or FILE), like {@code curl -I}. A status of 400 or more exits 1 after showing the response.
  */
@@ -43,17 +45,19 @@ public final class HttpClient implements NetClient {
 
     @Override
     public String description() {
-        return "HTTP GET or HEAD of an http:// URL (no https)";
+        return "HTTP GET or HEAD of an http:// or https:// URL";
     }
 
     @Override
     public String usage() {
-        return "[--head] [-o FILE] [-H 'Name: value']... URL";
+        return "[--head] [-o FILE] [-H 'Name: value']... [--cacert FILE] [--cert FILE --key FILE] [--insecure] URL";
     }
 
     @Override
     public List<ClientOption> options() {
-        return List.of(HEAD, OUTPUT, HEADER);
+        List<ClientOption> options = new ArrayList<>(List.of(HEAD, OUTPUT, HEADER));
+        options.addAll(TlsClient.OPTIONS_WITHOUT_FLAG); // https:// asks for TLS
+        return List.copyOf(options);
     }
 
     @Override
@@ -63,7 +67,7 @@ public final class HttpClient implements NetClient {
         boolean head = call.has(HEAD.longName());
         byte[] request = request(url, head, call.values(HEADER.longName()));
         try (BodyFile file = call.value(OUTPUT.longName()).map(Path::of).map(BodyFile::create).orElse(null)) {
-            return TcpClient.exchange(url.hostPort(), call.timeout(), (socket, target) -> {
+            return TcpClient.exchange(call, url.hostPort(), url.tls(), List.of("http/1.1"), (socket, target) -> {
                 socket.getOutputStream().write(request);
                 try {
                     return show(new ResponseReader(socket.getInputStream()), head, file, call, url);

@@ -25,9 +25,9 @@ final class HttpConnection {
 
     private final FileServer server;
     private final RequestParser parser;
-    private final String remote;
+    private final Client remote;
 
-    HttpConnection(FileServer server, RequestParser.Limits limits, String remote) {
+    HttpConnection(FileServer server, RequestParser.Limits limits, Client remote) {
         this.server = server;
         this.parser = new RequestParser(limits, server.wantsLogHeaders());
         this.remote = remote;

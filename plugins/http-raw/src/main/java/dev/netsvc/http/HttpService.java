@@ -59,7 +59,9 @@ public final class HttpService implements NetService {
     }
 
     @Override
-    public RunningService start(ServiceContext context) throws IOException {
+    public RunningService start(ServiceContext started) throws IOException {
+        // under TLS, ALPN tells clients that would rather speak h2 that this server speaks HTTP/1.1
+        ServiceContext context = started.withApplicationProtocols("http/1.1");
         HttpSettings settings = HttpSettings.of(context);
         if (!Files.isDirectory(settings.root())) {
             String key = id() + "." + HttpSettings.ROOT.name();

@@ -7,32 +7,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * An {@code http://} URL as a user types it for {@code netsvc call http}: the scheme may be left out
- * (as curl allows), the port defaults to 80, the path to {@code /}; a fragment is dropped (it is never
- * sent); spaces and non-ASCII characters in the path and query are percent-encoded as UTF-8.
+ * An {@code http://} or {@code https://} URL as a user types it for {@code netsvc call http}: the scheme
+ * may be left out (as curl allows: http), the port defaults to 80 (https: 443), the path to {@code /}; a
+ * fragment is dropped (it is never sent); spaces and non-ASCII characters in the path and query are
+ * percent-encoded as UTF-8.
  *
  * @param host   the host name or address (an IPv6 literal without brackets)
  * @param port   the port
  * @param target the request target, {@code /path?query}, ready to send
+ * @param tls    whether it is an https URL
  */
-record HttpUrl(String host, int port, String target) {
+record HttpUrl(String host, int port, String target, boolean tls) {
 
     /** What RFC 3986 allows unencoded in a path or query (besides letters and digits). */
     private static final String SAFE = "-._~!$&'()*+,;=:@/?%";
 
+    /** An http URL. */
+    HttpUrl(String host, int port, String target) {
+        this(host, port, target, false);
+    }
+
     /**
-     * @throws UsageException for https and other schemes, user info, or a malformed host or port
+     * @throws UsageException for other schemes, user info, or a malformed host or port
      */
     static HttpUrl parse(String text) {
         String rest = text.strip();
         int scheme = rest.indexOf("://");
+        boolean tls = false;
         if (scheme >= 0) {
             String name = rest.substring(0, scheme).toLowerCase(Locale.ROOT);
-            if (name.equals("https")) {
-                throw new UsageException("https is not supported: netsvc speaks plain HTTP only (curl speaks https)");
-            }
-            if (!name.equals("http")) {
-                throw new UsageException("'" + text + "': only http:// URLs are supported");
+            tls = name.equals("https");
+            if (!tls && !name.equals("http")) {
+                throw new UsageException("'" + text + "': only http:// and https:// URLs are supported");
             }
             rest = rest.substring(scheme + 3);
         }
@@ -54,17 +60,17 @@ record HttpUrl(String host, int port, String target) {
         }
         HostPort hostPort;
         try {
-            hostPort = HostPort.parse(authority, 80);
+            hostPort = HostPort.parse(authority, tls ? 443 : 80);
         } catch (IllegalArgumentException e) {
             throw new UsageException("'" + text + "': " + e.getMessage());
         }
-        return new HttpUrl(hostPort.host(), hostPort.port(), encode(target));
+        return new HttpUrl(hostPort.host(), hostPort.port(), encode(target), tls);
     }
 
-    /** The Host header value: the host, with the port unless it is 80, IPv6 in brackets. */
+    /** The Host header value: the host, with the port unless it is the scheme's, IPv6 in brackets. */
     String hostHeader() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return port == 80 ? h : h + ":" + port;
+        return port == (tls ? 443 : 80) ? h : h + ":" + port;
     }
 
     /** Where to connect. */

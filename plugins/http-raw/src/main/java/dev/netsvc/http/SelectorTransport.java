@@ -3,7 +3,6 @@ package dev.netsvc.http;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.DeadlineSweep;
-import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.nio.CloseReason;
 import dev.netsvc.core.nio.Connection;
 import dev.netsvc.core.nio.ConnectionHandler;
@@ -90,8 +89,7 @@ final class SelectorTransport {
 
         Handler(Connection connection, HttpSettings settings, FileServer files, Set<Handler> watched, Clock clock) {
             this.connection = connection;
-            this.http = new HttpConnection(files, settings.limits(),
-                    HostPort.formatAddress(connection.remoteAddress().getAddress(), false));
+            this.http = new HttpConnection(files, settings.limits(), Client.of(connection.remoteAddress(), connection.tls()));
             this.inbox = new Inbox(settings.maxInputBuffer());
             this.outbox = new Outbox(files.accessLog());
             this.channel = new ConnectionChannel(connection);

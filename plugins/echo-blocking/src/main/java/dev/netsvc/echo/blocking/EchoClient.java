@@ -2,9 +2,11 @@ package dev.netsvc.echo.blocking;
 
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
+import dev.netsvc.core.ClientOption;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.TcpClient;
+import dev.netsvc.core.tls.TlsClient;
 
 import org.pf4j.Extension;
 
@@ -17,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
@@ -44,7 +47,12 @@ public final class EchoClient implements NetClient {
 
     @Override
     public String usage() {
-        return "HOST[:PORT] [MESSAGE | -]";
+        return "HOST[:PORT] [MESSAGE | -] [--tls [--cacert FILE] [--cert FILE --key FILE] [--insecure]]";
+    }
+
+    @Override
+    public List<ClientOption> options() {
+        return TlsClient.OPTIONS;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.tls.TlsClient;
 import dev.netsvc.core.net.SocketErrors;
 
 import org.pf4j.Extension;
@@ -52,17 +53,19 @@ public final class EchoBenchClient implements NetClient {
 
     @Override
     public String usage() {
-        return "HOST:PORT [--connections N] [--messages M | --duration D] [--size BYTES] [--warmup D]";
+        return "HOST:PORT [--connections N] [--messages M | --duration D] [--size BYTES] [--warmup D] [--tls ...]";
     }
 
     @Override
     public List<ClientOption> options() {
-        return List.of(
+        List<ClientOption> options = new java.util.ArrayList<>(List.of(
                 ClientOption.value("connections", "c", "N", "connections, each with one message in flight (default 1)"),
                 ClientOption.value("messages", "n", "M", "messages in total over all connections (default 10000)"),
                 ClientOption.value("duration", "d", "DURATION", "send for this long instead of a message count, e.g. 10s"),
                 ClientOption.value("size", "s", "BYTES", "message size, e.g. 64, 16k, 1m (default 64)"),
-                ClientOption.value("warmup", "w", "DURATION", "load for this long first without measuring (default 0s)"));
+                ClientOption.value("warmup", "w", "DURATION", "load for this long first without measuring (default 0s)")));
+        options.addAll(TlsClient.OPTIONS); // --tls: a TLS socket per connection, handshakes before the measured part
+        return List.copyOf(options);
     }
 
     @Override
@@ -70,14 +73,20 @@ public final class EchoBenchClient implements NetClient {
         LoadPlan plan = plan(call);
         PrintStream err = call.err();
         boolean live = call.errIsTerminal(); // in a file or pipe, a line redrawn with \r is only noise
-        LoadGenerator generator = new LoadGenerator(plan, (messages, bytes, seconds, warmingUp) -> {
+        LoadGenerator.Progress shown = (messages, bytes, seconds, warmingUp) -> {
             if (live) {
                 err.print(progressLine(messages, bytes, seconds, warmingUp));
             }
-        });
+        };
         LoadGenerator.Result result;
         try {
-            result = generator.run();
+            if (TlsClient.requested(call)) {
+                HostPort hostPort = HostPort.parse(call.argument(0, "HOST:PORT"), 0);
+                result = new TlsLoadGenerator(plan, hostPort, TlsClient.context(call),
+                        !call.has(TlsClient.INSECURE.longName()), shown).run();
+            } else {
+                result = new LoadGenerator(plan, shown).run();
+            }
         } catch (LoadGenerator.Stopped e) {
             wipe(live, err);
             if (e.partial() != null) { // what was measured is still worth seeing, marked as such

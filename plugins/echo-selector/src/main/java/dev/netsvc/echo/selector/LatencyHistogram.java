@@ -30,6 +30,15 @@ final class LatencyHistogram {
         return max;
     }
 
+    /** Adds {@code other}'s values to these (the TLS load's connections each record their own). */
+    void add(LatencyHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        max = Math.max(max, other.max);
+    }
+
     void reset() {
         java.util.Arrays.fill(counts, 0);
         total = 0;
