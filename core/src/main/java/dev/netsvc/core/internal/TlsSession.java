@@ -142,6 +142,7 @@ public final class TlsSession {
             }
         } catch (SSLException e) {
             failedHandshake(HandshakeFailure.of(e));
+            alert(out);
             throw e;
         } finally {
             keepRest(src, received);
@@ -292,6 +293,19 @@ public final class TlsSession {
             }
         }
         throw new SSLException("the TLS handshake did not settle");
+    }
+
+    /** After a fatal error the engine has an alert for the peer (protocol_version, unknown_ca, ...): it goes out if it can. */
+    private void alert(Output out) {
+        try {
+            ByteBuffer buffer = out.buffer();
+            engine.wrap(EMPTY, buffer);
+            if (buffer.position() > 0) {
+                out.send(buffer.flip());
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the connection closes without it
+        }
     }
 
     private void opened() {

@@ -53,7 +53,7 @@ public final class AcceptPath {
      * An admitted connection's hold on its connection permit, its source's count and
      * {@code tcp.connections.active}: one release gives all three back. With the PROXY protocol on, a
      * connection from a balancer gets a ticket that holds only its permit until its header names the
-     * client ({@link #awaitsProxyHeader}); {@link #admit(InetSocketAddress)} then decides on the client.
+     * client ({@link #awaitsProxyHeader}); {@link #readProxyHeader} then decides on the client.
      */
     public final class Ticket {
         private static final int PENDING = 0;
