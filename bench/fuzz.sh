@@ -29,6 +29,8 @@ ALL_TARGETS=(
     plugins/http-raw:ChunkedBodyFuzzTest#encodeDecode
     plugins/http-raw:ResponseReaderFuzzTest#read
     core:HostPortFuzzTest#parse
+    core:ProxyHeaderFuzzTest#parse
+    core:ClientHelloFuzzTest#receive
     core:ConfigKeyFuzzTest#parse
     core:ReplyDecodingFuzzTest#printable
     launcher:ConfigurationFuzzTest#plan
