@@ -10,14 +10,26 @@
 #   logcost  http-raw with its access log vs http-raw without, index.html, 64 connections: what the log
 #            costs, both measured within each pair (only with --only: default vs nolog run in two blocks,
 #            and a machine that shifts between the blocks shows up as the log's cost)
+# TLS (only with --only; TLS 1.3, one ECDSA P-256 certificate made here for both servers, JDK provider):
+#   https-small       http-raw over TLS vs nginx over TLS (bench/nginx-tls.conf), index.html, keep-alive, 64 connections
+#   https-handshakes  full handshakes per second, netsvc's http vs nginx: openssl s_time -new (no resumption
+#                     on either side), one connection at a time
+#   https-1m          a 1 MiB file over TLS vs nginx, 16 connections
+#   tls-echo-blocking, tls-echo-selector, tls-echo-async  each engine's echo over TLS vs Netty 4.2's echo
+#                     example with its SslHandler on the JDK provider, 64-byte messages on 100 connections
+# The PROXY protocol (only with --only; HAProxy on core 1 beside wrk, in front of two http-raw hosts):
+#   proxy-keepalive   http.proxy-protocol=v2 (HAProxy send-proxy-v2) vs off, index.html, keep-alive, 64
+#                     connections: the cost per request
+#   proxy-close       the same with Connection: close: the cost per connection (a header each)
 # Both servers of a workload run at once, pinned to core 0 (an idle server costs nothing), wrk to core 1.
 # After a warm-up of each, PAIRS pairs of runs (netsvc, then the peer, DURATION each); each pair gives a
 # ratio, and the median ratio is reported, so a burst of load from other work on the machine moves one
 # pair, not the result. Writes bench/target/pairs/results.csv; --write also draws
 # docs/benchmarks-issue12.svg (the tables in docs/benchmarks.md are written by hand from results.csv).
 #
-# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,file64k-blocking,file1m-blocking,async100,logcost]
-# Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl.
+# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,file64k-blocking,file1m-blocking,async100,logcost,
+#        https-small,https-handshakes,https-1m,tls-echo-blocking,tls-echo-selector,tls-echo-async,proxy-keepalive,proxy-close]
+# Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl; openssl for TLS, haproxy for PROXY.
 set -eu
 if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
     NETSVC_BENCH_LOCKED=1 exec flock /tmp/netsvc-bench.lock "$0" "$@"
@@ -61,7 +73,7 @@ free_port() {
 }
 await_url() {
     i=0
-    until curl -s -o /dev/null "$1"; do
+    until curl -s -k -o /dev/null "$1"; do
         i=$((i + 1)); [ $i -lt 600 ] || { echo "no answer from $1" >&2; exit 1; }
         sleep 0.1
     done
@@ -88,8 +100,14 @@ rps() {
     [ ! -f "$DIST/logs/http-access.log" ] || : > "$DIST/logs/http-access.log"
     before=$(ticks "$4")
     case $1 in
-        echo://*) out=$(taskset -c 1 "$DIST/bin/netsvc" bench echo "${1#echo://}" --connections "$2" --size 64 \
+        echo://*|echos://*)
+            tls=""; [ "${1%%://*}" = echos ] && tls="--tls --cacert $WORK/tls/cert.pem"
+            out=$(taskset -c 1 "$DIST/bin/netsvc" bench echo "${1#*://}" --connections "$2" --size 64 $tls \
                       --duration "$3s" --warmup 0s | awk '/^messages:/ {print $2, "requests in", $4} /^messages\/s:/ {print "Requests/sec:", $2}') ;;
+        hs://*) # full TLS 1.3 handshakes, one connection at a time (s_time has no concurrency)
+            out=$(taskset -c 1 openssl s_time -connect "${1#hs://}" -new -tls1_3 -CAfile "$WORK/tls/cert.pem" -time "$3" 2>&1 \
+                      | awk '/connections in .* real seconds/ {n = $1; s = $4} END {print n, "requests in"; if (s > 0) print "Requests/sec:", n / s}') ;;
+        close+*) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" -H 'Connection: close' "${1#close+}") ;;
         *) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1") ;;
     esac
     after=$(ticks "$4")
@@ -99,7 +117,7 @@ rps() {
 }
 # pairs WORKLOAD NETSVC_URL NETSVC_PID PEER_URL PEER_PID CONNECTIONS
 pairs() {
-    case $2 in echo://*) ;; *) await_url "$2"; await_url "$4" ;; esac
+    case $2 in echo*://* | hs://*) ;; *) await_url "${2#close+}"; await_url "${4#close+}" ;; esac
     rps "$2" "$6" "$WARMUP" "$3" >/dev/null; rps "$4" "$6" "$WARMUP" "$5" >/dev/null
     i=1
     while [ $i -le "$PAIRS" ]; do
@@ -108,6 +126,21 @@ pairs() {
         set -- "$1" "$2" "$3" "$4" "$5" "$6"
         echo "$1,$i,$a,$b,$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a / b}'),$ca,$cb" | tee -a "$RESULTS"
         i=$((i + 1))
+    done
+}
+# netty_port NAME: the port the Netty echo started by 'serve NAME' says it listens on, within a minute
+netty_port() {
+    i=0
+    until port=$(grep -m1 'listening on' "$WORK/$1.log" | sed 's/.*://') && [ -n "$port" ]; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "$1 did not start" >&2; exit 1; }; sleep 0.1
+    done
+    echo "$port"
+}
+# await_ready NAME: waits (a minute at most) for the netsvc host started by 'serve NAME' to be ready
+await_ready() {
+    i=0
+    until grep -q 'netsvc ready' "$WORK/$1.log"; do
+        i=$((i + 1)); [ $i -lt 600 ] || { echo "$1 did not start" >&2; exit 1; }; sleep 0.1
     done
 }
 wanted() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
@@ -141,14 +174,7 @@ if wanted async100; then
     ours=$LAST
     serve netty-echo "$JAVA" -cp "$CP" dev.netsvc.bench.echo.NettyEchoServer 0
     peer=$LAST
-    i=0
-    until p2=$(grep -m1 'listening on' "$WORK/netty-echo.log" | sed 's/.*://') && [ -n "$p2" ]; do
-        i=$((i + 1)); [ $i -lt 600 ] || { echo "netty echo did not start" >&2; exit 1; }; sleep 0.1
-    done
-    i=0
-    until grep -q 'netsvc ready' "$WORK/echo-async.log"; do
-        i=$((i + 1)); [ $i -lt 600 ] || { echo "echo-async did not start" >&2; exit 1; }; sleep 0.1
-    done
+    p2=$(netty_port netty-echo); await_ready echo-async
     pairs async100 "echo://127.0.0.1:$p1" "$ours" "echo://127.0.0.1:$p2" "$peer" 100
     stop_all
 fi
@@ -165,8 +191,84 @@ for workload in file64k file1m file64k-blocking file1m-blocking; do
     stop_all
 done
 
+# ---- TLS and the PROXY protocol ----------------------------------------------------------------------
+tls_wanted() { for w in https-small https-handshakes https-1m tls-echo-blocking tls-echo-selector tls-echo-async; do wanted $w && return 0; done; return 1; }
+if tls_wanted; then
+    command -v openssl >/dev/null || { echo "openssl is not installed" >&2; exit 1; }
+    mkdir -p "$WORK/tls"
+    # self-signed, so it is its own CA for the clients (--cacert, -CAfile); PKCS#8 key, which all three read
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls/key.pem" -out "$WORK/tls/cert.pem" 2>/dev/null
+    chmod 600 "$WORK/tls/key.pem"
+    TLS_SET="--set http.tls.cert=$WORK/tls/cert.pem --set http.tls.key=$WORK/tls/key.pem --set http.tls.protocols=TLSv1.3"
+fi
+for workload in https-small https-handshakes https-1m; do
+    wanted $workload || continue
+    case $workload in https-small) path=index.html; conns=64 ;; https-1m) path=1m.bin; conns=16 ;; *) path=""; conns=1 ;; esac
+    p1=$(free_port); p2=$(free_port)
+    # shellcheck disable=SC2086
+    netsvc_http "http-$workload" "$p1" --set http.access-log=false $TLS_SET
+    ours=$LAST
+    sed -e "s#@PORT@#$p2#" -e "s#@WORK@#$WORK#g" "$ROOT/bench/nginx-tls.conf" > "$WORK/nginx/nginx.conf"
+    serve nginx "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+    peer=$LAST
+    await_url "https://127.0.0.1:$p1/"; await_url "https://127.0.0.1:$p2/"
+    if [ $workload = https-handshakes ]; then
+        pairs $workload "hs://127.0.0.1:$p1" "$ours" "hs://127.0.0.1:$p2" "$peer" 1
+    else
+        pairs $workload "https://127.0.0.1:$p1/$path" "$ours" "https://127.0.0.1:$p2/$path" "$peer" $conns
+    fi
+    stop_all
+done
+for engine in blocking selector async; do
+    wanted tls-echo-$engine || continue
+    p1=$(free_port)
+    serve "tls-echo-$engine" "$DIST/bin/netsvc" run --enable echo-$engine --set echo-$engine.port="$p1" --set admin.enabled=false \
+        --set echo-$engine.tls.cert="$WORK/tls/cert.pem" --set echo-$engine.tls.key="$WORK/tls/key.pem" \
+        --set echo-$engine.tls.protocols=TLSv1.3
+    ours=$LAST
+    serve netty-tls-echo "$JAVA" -cp "$CP" dev.netsvc.bench.echo.NettyEchoServer 0 "$WORK/tls/cert.pem" "$WORK/tls/key.pem"
+    peer=$LAST
+    p2=$(netty_port netty-tls-echo); await_ready tls-echo-$engine
+    pairs tls-echo-$engine "echos://localhost:$p1" "$ours" "echos://localhost:$p2" "$peer" 100
+    stop_all
+done
+for workload in proxy-keepalive proxy-close; do
+    wanted $workload || continue
+    HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+    [ -x "$HAPROXY" ] || { echo "haproxy is not installed" >&2; exit 1; }
+    b1=$(free_port); b2=$(free_port); f1=$(free_port); f2=$(free_port)
+    netsvc_http http-proxy-on "$b1" --set http.access-log=false --set http.proxy-protocol=v2 --set http.proxy-from=127.0.0.1
+    ours=$LAST
+    netsvc_http http-proxy-off "$b2" --set http.access-log=false --set admin.enabled=false --set admin.socket="$WORK/proxy-off.sock"
+    peer=$LAST
+    cat > "$WORK/haproxy.cfg" <<CFG
+global
+    maxconn 4096
+    nbthread 1
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen on
+    bind 127.0.0.1:$f1
+    server one 127.0.0.1:$b1 send-proxy-v2
+listen off
+    bind 127.0.0.1:$f2
+    server one 127.0.0.1:$b2
+CFG
+    taskset -c 1 "$HAPROXY" -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
+    PIDS="$PIDS $!"
+    prefix=""; [ $workload = proxy-close ] && prefix="close+"
+    # the CPU per request is netsvc's only (haproxy's is the same on both sides)
+    pairs $workload "${prefix}http://127.0.0.1:$f1/index.html" "$ours" "${prefix}http://127.0.0.1:$f2/index.html" "$peer" 64
+    stop_all
+done
+
 echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
-for w in default nolog logcost async100 file64k file1m file64k-blocking file1m-blocking; do
+for w in default nolog logcost async100 file64k file1m file64k-blocking file1m-blocking https-small https-handshakes https-1m \
+        tls-echo-blocking tls-echo-selector tls-echo-async proxy-keepalive proxy-close; do
     grep -q "^$w," "$RESULTS" || continue
     m=$(grep "^$w," "$RESULTS" | cut -d, -f5 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     c=$(grep "^$w," "$RESULTS" | awk -F, '{print $6 / $7}' | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}')

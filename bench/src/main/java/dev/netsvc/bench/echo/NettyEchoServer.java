@@ -12,7 +12,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
+import java.io.File;
 import java.net.InetSocketAddress;
 
 /**
@@ -25,12 +29,17 @@ import java.net.InetSocketAddress;
  * the 10,000-connection memory test into a test of SYN retries); no SSL and no LoggingHandler (it would
  * log every accepted connection). It prints {@code listening on HOST:PORT} once bound.
  *
- * <p>Usage: {@code java -cp ... dev.netsvc.bench.echo.NettyEchoServer PORT}
+ * <p>With a certificate and its key (PEM, PKCS#8) it serves TLS 1.3 through the example's SslHandler on
+ * the JDK's provider, as netsvc does (bench/pairs.sh's tls-echo workloads).
+ *
+ * <p>Usage: {@code java -cp ... dev.netsvc.bench.echo.NettyEchoServer PORT [CERT KEY]}
  */
 public final class NettyEchoServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        SslContext tls = args.length > 2 ? SslContextBuilder.forServer(new File(args[1]), new File(args[2]))
+                .sslProvider(SslProvider.JDK).protocols("TLSv1.3").build() : null;
         EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         EchoServerHandler serverHandler = new EchoServerHandler();
@@ -42,6 +51,9 @@ public final class NettyEchoServer {
              .childHandler(new ChannelInitializer<SocketChannel>() {
                  @Override
                  public void initChannel(SocketChannel ch) {
+                     if (tls != null) {
+                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                     }
                      ch.pipeline().addLast(serverHandler);
                  }
              });
