@@ -131,8 +131,9 @@ public final class TlsClient {
             tls.startHandshake();
             return tls;
         } catch (SocketTimeoutException e) {
+            int waited = socket.getSoTimeout(); // before the close: a closed socket has no timeout to tell
             tls.close();
-            throw new ClientException("the TLS handshake with " + target + " timed out after " + socket.getSoTimeout()
+            throw new ClientException("the TLS handshake with " + target + " timed out after " + waited
                     + " ms: is it a TLS port?", e);
         } catch (SSLException e) {
             tls.close();
@@ -164,7 +165,8 @@ public final class TlsClient {
         if (all.contains("validity check failed") || all.contains("notafter") || all.contains("certificate expired")) {
             return "the certificate of " + target + " has expired";
         }
-        if (all.contains("unsupported or unrecognized ssl message") || all.contains("plaintext connection")) {
+        if (all.contains("unsupported or unrecognized ssl message") || all.contains("plaintext connection")
+                || all.contains("unexpected handshake message: client_hello")) { // a plain echo sent our ClientHello back
             return target + " does not speak TLS on this port";
         }
         if (all.contains("certificate_required") || all.contains("bad_certificate") || all.contains("certificate_unknown")
