@@ -106,7 +106,7 @@ rps() {
                       --duration "$3s" --warmup 0s | awk '/^messages:/ {print $2, "requests in", $4} /^messages\/s:/ {print "Requests/sec:", $2}') ;;
         hs://*) # full TLS 1.3 handshakes, one connection at a time (s_time has no concurrency)
             out=$(taskset -c 1 openssl s_time -connect "${1#hs://}" -new -tls1_3 -CAfile "$WORK/tls/cert.pem" -time "$3" 2>&1 \
-                      | awk '/connections in .* real seconds/ {n = $1; s = $4} END {print n, "requests in"; if (s > 0) print "Requests/sec:", n / s}') ;;
+                      | awk '/connections in .* real seconds/ {n = $1; s = $4} END {print n, "requests in", s "s"; if (s > 0) print "Requests/sec:", n / s}') ;;
         close+*) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" -H 'Connection: close' "${1#close+}") ;;
         *) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1") ;;
     esac
