@@ -70,7 +70,7 @@ class ReplyClientTest {
             // counted just after the server's half-close, which the client may see first
             Await.until(Duration.ofSeconds(5), "the TCP reply is counted", () -> fixed.counters().get("tcp.replied") == 1);
         }
-        assertEquals("HOST[:PORT] [--tcp] [--retries N]", new TextClient().usage());
+        assertEquals("HOST[:PORT] [--tcp] [--retries N] [--tls ...]", new TextClient().usage());
     }
 
     @Test

@@ -82,7 +82,7 @@ class TimeClientsTest {
             assertEquals(0, udp.run("127.0.0.1:" + daytime.udp().getPort()));
             assertEquals(tcp.out(), udp.out());
         }
-        assertEquals("HOST[:PORT] [--udp [--retries N]]", new DaytimeClient().usage());
+        assertEquals("HOST[:PORT] [--udp [--retries N]] [--tls ...]", new DaytimeClient().usage());
     }
 
     @Test

@@ -36,7 +36,7 @@ class QotdClientTest {
             assertEquals(0, tcp.run("127.0.0.1:" + qotd.tcpPort()));
             assertEquals(udp.out(), tcp.out());
         }
-        assertEquals("HOST[:PORT] [--tcp] [--retries N]", new QotdClient().usage());
+        assertEquals("HOST[:PORT] [--tcp] [--retries N] [--tls ...]", new QotdClient().usage());
     }
 
     @Test
