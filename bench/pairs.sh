@@ -12,8 +12,9 @@
 #            and a machine that shifts between the blocks shows up as the log's cost)
 # TLS (only with --only; TLS 1.3, one ECDSA P-256 certificate made here for both servers, JDK provider):
 #   https-small       http-raw over TLS vs nginx over TLS (bench/nginx-tls.conf), index.html, keep-alive, 64 connections
-#   https-handshakes  full handshakes per second, netsvc's http vs nginx: openssl s_time -new (no resumption
-#                     on either side), one connection at a time
+#   https-handshakes  full handshakes per second, netsvc's http vs nginx: wrk with Connection: close, a new
+#                     connection and one small request each, 16 at once (wrk resumes no session, nginx
+#                     keeps none)
 #   https-1m          a 1 MiB file over TLS vs nginx, 16 connections
 #   tls-echo-blocking, tls-echo-selector, tls-echo-async  each engine's echo over TLS vs Netty 4.2's echo
 #                     example with its SslHandler on the JDK provider, 64-byte messages on 100 connections
@@ -104,9 +105,6 @@ rps() {
             tls=""; [ "${1%%://*}" = echos ] && tls="--tls --cacert $WORK/tls/cert.pem"
             out=$(taskset -c 1 "$DIST/bin/netsvc" bench echo "${1#*://}" --connections "$2" --size 64 $tls \
                       --duration "$3s" --warmup 0s | awk '/^messages:/ {print $2, "requests in", $4} /^messages\/s:/ {print "Requests/sec:", $2}') ;;
-        hs://*) # full TLS 1.3 handshakes, one connection at a time (s_time has no concurrency)
-            out=$(taskset -c 1 openssl s_time -connect "${1#hs://}" -new -tls1_3 -CAfile "$WORK/tls/cert.pem" -time "$3" 2>&1 \
-                      | awk '/connections in .* real seconds/ {n = $1; s = $4} END {print n, "requests in", s "s"; if (s > 0) print "Requests/sec:", n / s}') ;;
         close+*) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" -H 'Connection: close' "${1#close+}") ;;
         *) out=$(taskset -c 1 wrk -t1 -c"$2" -d"$3s" "$1") ;;
     esac
@@ -117,7 +115,7 @@ rps() {
 }
 # pairs WORKLOAD NETSVC_URL NETSVC_PID PEER_URL PEER_PID CONNECTIONS
 pairs() {
-    case $2 in echo*://* | hs://*) ;; *) await_url "${2#close+}"; await_url "${4#close+}" ;; esac
+    case $2 in echo*://*) ;; *) await_url "${2#close+}"; await_url "${4#close+}" ;; esac
     rps "$2" "$6" "$WARMUP" "$3" >/dev/null; rps "$4" "$6" "$WARMUP" "$5" >/dev/null
     i=1
     while [ $i -le "$PAIRS" ]; do
@@ -204,7 +202,7 @@ if tls_wanted; then
 fi
 for workload in https-small https-handshakes https-1m; do
     wanted $workload || continue
-    case $workload in https-small) path=index.html; conns=64 ;; https-1m) path=1m.bin; conns=16 ;; *) path=""; conns=1 ;; esac
+    case $workload in https-small) path=index.html; conns=64 ;; https-1m) path=1m.bin; conns=16 ;; *) path=index.html; conns=16 ;; esac
     p1=$(free_port); p2=$(free_port)
     # shellcheck disable=SC2086
     netsvc_http "http-$workload" "$p1" --set http.access-log=false $TLS_SET
@@ -213,11 +211,8 @@ for workload in https-small https-handshakes https-1m; do
     serve nginx "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
     peer=$LAST
     await_url "https://127.0.0.1:$p1/"; await_url "https://127.0.0.1:$p2/"
-    if [ $workload = https-handshakes ]; then
-        pairs $workload "hs://127.0.0.1:$p1" "$ours" "hs://127.0.0.1:$p2" "$peer" 1
-    else
-        pairs $workload "https://127.0.0.1:$p1/$path" "$ours" "https://127.0.0.1:$p2/$path" "$peer" $conns
-    fi
+    prefix=""; [ $workload = https-handshakes ] && prefix="close+" # a new connection, so a full handshake, per request
+    pairs $workload "${prefix}https://127.0.0.1:$p1/$path" "$ours" "${prefix}https://127.0.0.1:$p2/$path" "$peer" $conns
     stop_all
 done
 for engine in blocking selector async; do
