@@ -2,6 +2,7 @@ package dev.netsvc.http;
 
 import dev.netsvc.core.UsageException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,9 +40,17 @@ class HttpUrlTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://example.com/", "HTTPS://x"})
-    void saysPlainlyThatHttpsIsNotSupported(String text) {
-        UsageException e = assertThrows(UsageException.class, () -> HttpUrl.parse(text));
-        assertTrue(e.getMessage().contains("https is not supported"), e.getMessage());
+    @ValueSource(strings = {"https://example.com/", "HTTPS://example.com"})
+    void httpsUrlsAskForTlsOnPort443(String text) {
+        HttpUrl url = HttpUrl.parse(text);
+        assertTrue(url.tls(), text);
+        assertEquals(443, url.port(), text);
+        assertEquals("example.com", url.host(), text);
+    }
+
+    @Test
+    void saysPlainlyWhichSchemesItSpeaks() {
+        UsageException e = assertThrows(UsageException.class, () -> HttpUrl.parse("ftp://example.com/"));
+        assertTrue(e.getMessage().contains("only http:// and https:// URLs are supported"), e.getMessage());
     }
 }
