@@ -87,6 +87,9 @@ final class StatusPage {
         List<Endpoint> endpoints = s.endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
             html.append(i == 0 ? "" : "<br>").append(escape(endpoints.get(i).toString()));
+            if (s.fromServiceManager().contains(endpoints.get(i))) {
+                html.append(" <span class=\"reason\">(from the service manager)</span>");
+            }
         }
         html.append("</td>")
                 .append(number(s, "tcp.connections.active"))

@@ -349,4 +349,14 @@ class SupervisorTest {
         assertEquals(List.of(new Problem("renew", "the new instance died on probation: accept loop lost")), renewal.finish());
         assertEquals(1, flaky.stops.get(), "finishing stops nothing more: the old instance is the service");
     }
+
+    @Test
+    void heartbeatsRunAtTheEndOfEveryRoundOfTheLoop() {
+        Supervisor supervisor = supervisor();
+        java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
+        supervisor.addHeartbeat(beats::incrementAndGet);
+        supervisor.tick();
+        supervisor.tick();
+        assertEquals(2, beats.get());
+    }
 }
