@@ -228,8 +228,11 @@ final class SharedListeners {
                 return false; // already closed when its last user released it
             }
             found.users--;
-            used = found.users > 0;
-            close = !used && found.inherited == null; // one passed in stays open for the whole run
+            // one passed in stays open for the whole run, and someone accepts from it later: another copy,
+            // or the next netsvc the service manager starts; either way the connections open now end on
+            // their own within the grace, as in a swap, rather than cut while their request is on its way
+            used = found.users > 0 || found.inherited != null;
+            close = !used;
             if (close) {
                 held.remove(found);
             }
