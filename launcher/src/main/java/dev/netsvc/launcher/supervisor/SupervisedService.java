@@ -194,7 +194,11 @@ final class SupervisedService {
             String target = p.service().transportLabel() + " " + HostPort.format(context.address());
             if (e instanceof IOException) {
                 SocketErrors.Explanation explained = SocketErrors.explain(e, target);
-                throw new StartFailure(explained.message(), explained.hint().isEmpty() ? "" : "; " + explained.hint());
+                String hint = explained.hint();
+                if (explained.kind() == SocketErrors.Kind.ADDRESS_IN_USE) { // which key: this service's port
+                    hint += " (" + id() + ".port in the configuration, or --set " + id() + ".port=PORT)";
+                }
+                throw new StartFailure(explained.message(), hint.isEmpty() ? "" : "; " + hint);
             }
             throw new StartFailure(PlainCause.of(e), "");
         }
