@@ -105,7 +105,13 @@ public final class AsyncListener implements Closeable {
          * Binds {@code address} on a new group of {@code threads} threads named {@code name-io-N}.
          */
         public static Socket open(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
-            return onNewGroup(threads, name, group -> Sockets.listenTcpAsync(group, address, backlog));
+            return open(address, backlog, threads, name, false);
+        }
+
+        /** As {@link #open(InetSocketAddress, int, int, String)}, with SO_REUSEPORT when {@code reusePort}. */
+        public static Socket open(InetSocketAddress address, int backlog, int threads, String name, boolean reusePort)
+                throws IOException {
+            return onNewGroup(threads, name, group -> Sockets.listenTcpAsync(group, address, backlog, reusePort));
         }
 
         /**

@@ -154,8 +154,18 @@ final class RunCommand implements Main.Command {
         trace.report();
         Thread cacheWriter = markStartCacheRecording(recordingEnded);
         String name = await(signals);
-        log.info("netsvc stopping on {}", name);
-        manager.stopping("stopping on " + name);
+        Duration drain = host.settings().shutdownDrainDelay();
+        if (drain.isZero()) {
+            log.info("netsvc stopping on {}", name);
+            manager.stopping("stopping on " + name);
+        } else {
+            log.info("netsvc draining on {}: /readyz answers 503 and the services serve on for {} ms, then stop", name,
+                    drain.toMillis());
+            manager.stopping("draining on " + name);
+            host.drain();
+            sleep(drain); // the delay itself is the point: balancers take the host out of rotation meanwhile
+            log.info("netsvc stopping after the drain");
+        }
         host.close();
         if (cacheWriter != null) { // a start cache still being written: let it end, or the next start has none
             try {
@@ -216,6 +226,14 @@ final class RunCommand implements Main.Command {
         Thread t = Thread.ofPlatform().name("plugins-close").daemon(true).start(plugins::close);
         try {
             t.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -60,7 +60,8 @@ final class ConnectionBudget {
             Map<String, String> raw = new LinkedHashMap<>(p.ownText());
             raw.put(KEY, Integer.toString(share));
             Settings settings = Settings.parse(p.id(), p.service().keys(), raw);
-            fitted.add(new ServicePlan(p.service(), p.enabled(), p.bind(), p.port(), settings, p.ownText(), p.restart(), p.files()));
+            fitted.add(new ServicePlan(p.service(), p.enabled(), p.bind(), p.port(), settings, p.ownText(), p.restart(), p.files(),
+                    p.reusePort()));
         }
         return fitted;
     }

@@ -72,6 +72,7 @@ public final class Host implements HostView, AutoCloseable {
     private final Map<String, Long> reloads = new java.util.concurrent.ConcurrentHashMap<>();
     private final InheritedSockets inherited;
     private final ServiceManager manager;
+    private volatile boolean draining;
 
     /**
      * Validates the configuration for the plugins {@code plugins} loaded ({@link ConfigException} when it
@@ -250,6 +251,26 @@ public final class Host implements HostView, AutoCloseable {
     @Override
     public List<String> pluginsAwaitingCollection() {
         return plugins.classLoadersAwaitingCollectionOf();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public boolean alive() {
+        return supervisor.loopAlive(LOOP_STALLED);
+    }
+
+    /**
+     * The stop is coming ({@code netsvc.shutdown-drain-delay}): {@code /readyz} answers 503 from now on, so
+     * that load balancers and Kubernetes send new clients elsewhere, while every service goes on serving and
+     * lets its long-lived clients go ({@link dev.netsvc.core.RunningService#drain}).
+     */
+    public void drain() {
+        draining = true;
+        supervisor.drain();
     }
 
     @Override

@@ -82,6 +82,11 @@ final class SharedListeners {
      * and is then stopped releases twice).
      */
     Listeners forService(String serviceId) {
+        return forService(serviceId, false);
+    }
+
+    /** As {@link #forService(String)}; the sockets it binds itself have SO_REUSEPORT when {@code reusePort}. */
+    Listeners forService(String serviceId, boolean reusePort) {
         java.util.Set<Closeable> mine = java.util.Collections.synchronizedSet(
                 java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return new Listeners() {
@@ -113,20 +118,22 @@ final class SharedListeners {
             @Override
             public ServerSocketChannel tcpChannel(InetSocketAddress address, int backlog) throws IOException {
                 return shared(ServerSocketChannel.class, Transport.TCP, address,
-                        passed -> nonBlocking((ServerSocketChannel) passed.channel()), () -> Listeners.OWN.tcpChannel(address, backlog));
+                        passed -> nonBlocking((ServerSocketChannel) passed.channel()),
+                        () -> nonBlocking(Sockets.listenTcpChannel(address, backlog, reusePort)));
             }
 
             @Override
             public DatagramChannel udp(InetSocketAddress address) throws IOException {
                 return shared(DatagramChannel.class, Transport.UDP, address,
-                        passed -> nonBlocking((DatagramChannel) passed.channel()), () -> Listeners.OWN.udp(address));
+                        passed -> nonBlocking((DatagramChannel) passed.channel()),
+                        () -> nonBlocking(Sockets.bindUdp(address, reusePort)));
             }
 
             @Override
             public AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
                 AsyncListener.Socket socket = shared(AsyncListener.Socket.class, Transport.TCP, address,
                         passed -> AsyncListener.Socket.adopt((ServerSocketChannel) passed.channel(), threads, name),
-                        () -> AsyncListener.Socket.open(address, backlog, threads, name));
+                        () -> AsyncListener.Socket.open(address, backlog, threads, name, reusePort));
                 return socket.listener();
             }
 
@@ -186,9 +193,15 @@ final class SharedListeners {
         return socket;
     }
 
+    // non-blocking, as Listeners promises; closed when that fails
     private static <C extends java.nio.channels.SelectableChannel> C nonBlocking(C channel) throws IOException {
-        channel.configureBlocking(false);
-        return channel;
+        try {
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException e) {
+            Sockets.closeQuietly(channel);
+            throw e;
+        }
     }
 
     /** Whether the socket of a service's {@code endpoint} came from the service manager. */

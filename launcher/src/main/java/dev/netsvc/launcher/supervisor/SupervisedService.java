@@ -348,6 +348,19 @@ final class SupervisedService {
         enter(ServiceState.STOPPED, "");
     }
 
+    /** The host drains before its stop: the running instance lets its long-lived clients go ({@link RunningService#drain}). */
+    void drain() {
+        RunningService r = running;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.drain();
+        } catch (RuntimeException | LinkageError e) { // plugin code: the stop follows all the same
+            log.warn("{}: drain failed: {}", id(), PlainCause.of(e));
+        }
+    }
+
     /** The operator's start or restart: the restart count starts over. */
     void forgetRestarts() {
         recentRestarts.clear();

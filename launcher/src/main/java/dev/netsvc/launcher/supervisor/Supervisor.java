@@ -55,6 +55,7 @@ public final class Supervisor {
     private volatile boolean closed;
 
     private final List<Runnable> heartbeats = new CopyOnWriteArrayList<>();
+    private volatile java.time.Instant lastRound;
 
     public Supervisor(Clock clock, Path home, Duration grace) {
         this(clock, home, grace, InheritedSockets.NONE);
@@ -66,6 +67,7 @@ public final class Supervisor {
         this.home = home;
         this.grace = grace;
         this.listeners = new SharedListeners(inherited);
+        this.lastRound = clock.instant();
     }
 
     /**
@@ -143,7 +145,7 @@ public final class Supervisor {
 
     /** A service for {@code plan}, not started, not yet supervised; it continues {@code counters}. */
     SupervisedService fresh(ServicePlan plan, ServiceCounters counters) {
-        return new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath, listeners.forService(plan.id()),
+        return new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath, listeners.forService(plan.id(), plan.reusePort()),
                 listeners::fromServiceManager, counters);
     }
 
@@ -417,6 +419,19 @@ public final class Supervisor {
         return s;
     }
 
+    /** The host drains before its stop: every running service lets its long-lived clients go. */
+    public synchronized void drain() {
+        services.values().forEach(SupervisedService::drain);
+    }
+
+    /**
+     * Whether the supervisor's loop went round within {@code within} on its clock: it handles deaths and
+     * restarts, so a loop that stopped going round is a wedged host ({@code /livez}).
+     */
+    public boolean loopAlive(Duration within) {
+        return !clock.instant().isAfter(lastRound.plus(within));
+    }
+
     /** Handles the deaths reported since the last tick, then restarts the services whose backoff is over. */
     public synchronized void tick() {
         for (SupervisedService.Death d; (d = deaths.poll()) != null; ) {
@@ -434,6 +449,7 @@ public final class Supervisor {
             }
         }
         heartbeats.forEach(Runnable::run);
+        lastRound = clock.instant();
     }
 
     // Called from the dying service's own thread: queue it for the supervisor thread, which may have
