@@ -38,6 +38,15 @@ public interface RunningService {
     }
 
     /**
+     * The host will stop soon and its readiness says so already ({@code netsvc.shutdown-drain-delay}): go on
+     * accepting and serving, but let clients that keep a connection open for more go elsewhere, ending each
+     * such connection at the end of its current exchange (HTTP: {@code Connection: close} on every response
+     * from now on). From any thread, it must not block. The default does nothing.
+     */
+    default void drain() {
+    }
+
+    /**
      * Reopens the files the service writes to by name (access logs), because an operator's log rotation
      * moved them. The supervisor calls it on SIGHUP; from any thread, it must not block. The default does
      * nothing.

@@ -106,7 +106,7 @@ final class ListCommand implements Main.Command {
                 out.printf("  service %-14s %-8s port %-5d  %s%s%n", service.id(), service.transportLabel(), port,
                         service.description(), state);
                 List<String[]> rows = new ArrayList<>();
-                for (ConfigKey<?> key : ServiceKeys.host(service.id(), service.defaultPort()).all()) {
+                for (ConfigKey<?> key : ServiceKeys.hostKeys(service.id(), service.defaultPort())) {
                     String def = key.name().equals("bind") ? "(netsvc.bind)" : key.defaultText();
                     rows.add(row(config, service.id() + "." + key.name(), def, key.description()));
                 }

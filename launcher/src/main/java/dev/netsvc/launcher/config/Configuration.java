@@ -178,7 +178,8 @@ public final class Configuration {
         for (ServiceInfo service : services.values()) {
             plans.add(planOne(service, perService.get(service.id()), defaultBind));
         }
-        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.PROBATION),
+        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.SHUTDOWN_DRAIN_DELAY),
+                netsvc.get(HostKeys.PROBATION),
                 admin.get(HostKeys.ADMIN_ENABLED), admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT),
                 admin.get(HostKeys.ADMIN_SOCKET), plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
         AddressClash.check(plans, settings);
@@ -247,7 +248,7 @@ public final class Configuration {
         Map<String, String> own = new LinkedHashMap<>();
         raw.forEach((k, v) -> (ServiceKeys.HOST_NAMES.contains(k) ? common : own).put(k, v));
         ServiceKeys.HostKeys keys = ServiceKeys.host(service.id(), service.defaultPort());
-        Settings commonSettings = parse(service.id(), keys.all(), common);
+        Settings commonSettings = parse(service.id(), ServiceKeys.hostKeys(service.id(), service.defaultPort()), common);
         Settings settings = parse(service.id(), service.keys(), own);
         boolean enabled = enabledByOption(service.id()).map(e -> Boolean.parseBoolean(e.value()))
                 .orElse(commonSettings.get(keys.enabled()));
@@ -255,7 +256,7 @@ public final class Configuration {
         RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
                 commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
         return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart,
-                enabled ? checkFiles(service) : Map.of());
+                enabled ? checkFiles(service) : Map.of(), commonSettings.get(ServiceKeys.REUSE_PORT));
     }
 
     /**

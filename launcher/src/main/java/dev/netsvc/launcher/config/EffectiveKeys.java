@@ -24,7 +24,7 @@ final class EffectiveKeys {
             add(out, values, prefix, HostKeys.under(prefix));
         }
         for (ServiceInfo service : config.services().values()) {
-            List<ConfigKey<?>> keys = new ArrayList<>(ServiceKeys.host(service.id(), service.defaultPort()).all());
+            List<ConfigKey<?>> keys = new ArrayList<>(ServiceKeys.hostKeys(service.id(), service.defaultPort()));
             keys.addAll(service.keys());
             int first = out.size();
             add(out, values, service.id(), keys);

@@ -23,15 +23,29 @@ import java.util.Set;
  * @param endpoints     where it listens now (empty unless running)
  * @param restarts      restarts since the host started
  * @param counters      its counters, totals across restarts ({@code tcp.connections.accepted}, ...)
+ * @param fromServiceManager those of {@code endpoints} whose socket the service manager passed in
  */
 public record ServiceStatus(String id, String pluginId, String pluginVersion, boolean enabled, ServiceState state,
                             Instant since, String reason, Set<Transport> transports, List<Endpoint> endpoints,
-                            int restarts, Map<String, Long> counters) {
+                            int restarts, Map<String, Long> counters, Set<Endpoint> fromServiceManager) {
 
     public ServiceStatus {
         transports = Set.copyOf(transports);
         endpoints = List.copyOf(endpoints);
+        fromServiceManager = Set.copyOf(fromServiceManager);
         counters = Map.copyOf(counters);
         reason = reason == null ? "" : reason;
+    }
+
+    /** A service whose sockets are all its own. */
+    public ServiceStatus(String id, String pluginId, String pluginVersion, boolean enabled, ServiceState state,
+                         Instant since, String reason, Set<Transport> transports, List<Endpoint> endpoints,
+                         int restarts, Map<String, Long> counters) {
+        this(id, pluginId, pluginVersion, enabled, state, since, reason, transports, endpoints, restarts, counters, Set.of());
+    }
+
+    /** {@code endpoint}, with {@code (socket from the service manager)} after it when it is. */
+    public String describe(Endpoint endpoint) {
+        return endpoint + (fromServiceManager.contains(endpoint) ? " (socket from the service manager)" : "");
     }
 }

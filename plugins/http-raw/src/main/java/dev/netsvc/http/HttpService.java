@@ -154,6 +154,12 @@ public final class HttpService implements NetService {
             }
         }
 
+        /** From now on every response says {@code Connection: close}: keep-alive clients go elsewhere. */
+        @Override
+        public void drain() {
+            files.drain();
+        }
+
         /** Reopens the access log file (after logrotate moved it; the supervisor calls this on SIGHUP). */
         @Override
         public void reopenLogs() {
