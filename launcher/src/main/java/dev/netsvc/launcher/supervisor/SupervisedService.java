@@ -348,7 +348,7 @@ final class SupervisedService {
     ServiceStatus status() {
         ServiceInfo info = plan.service();
         return new ServiceStatus(id(), info.pluginId(), info.pluginVersion(), plan.enabled(), state, since, reason,
-                info.transports(), endpoints, restarts, counters.snapshot());
+                info.transports(), endpoints, restarts, counters.snapshot(), counters.histograms());
     }
 
     private void afterFailure(String cause) {
