@@ -72,6 +72,15 @@ public final class EmbeddedConnection implements Connection {
         return open(connection -> handler, NioOptions.defaults().readBufferSize());
     }
 
+    /**
+     * A connection whose handler {@code factory} makes, as the server does on accept, with the server's
+     * default read buffer size: how a handler built by core ({@code Replies.selector}, {@code Framed.selector})
+     * is tested.
+     */
+    public static EmbeddedConnection open(ConnectionHandler.Factory factory) {
+        return open(factory, NioOptions.defaults().readBufferSize());
+    }
+
     /** A connection whose handler {@code factory} makes, as the server does on accept. */
     public static EmbeddedConnection open(ConnectionHandler.Factory factory, int readBufferSize) {
         if (readBufferSize < 1) {
