@@ -69,6 +69,28 @@ class ExamplesIT {
         assertEquals("I am server.", call("oneshot", target("oneshot")).stdout().strip());
     }
 
+    /**
+     * The socket tutorials' own Python clients, unchanged but for the address: the greeting client sends
+     * each name without a newline and waits (answered once it pauses), the one-shot client sends once.
+     */
+    @Test
+    void theTutorialsClientsGetEveryAnswer() throws Exception {
+        String greeting = tutorial("greeting_client.py", "greeting");
+        assertEquals(List.of("Welcome!", "Hello, michael!", "Hello, tracy!", "Hello, sarah!"),
+                greeting.lines().map(String::strip).filter(l -> !l.isEmpty()).toList(), greeting);
+        assertEquals("b'I am server.'", tutorial("oneshot_client.py", "oneshot").strip());
+    }
+
+    private static String tutorial(String script, String service) throws Exception {
+        Process p = new ProcessBuilder(Tools.require("python3"), EchoServiceIT.tutorialClient(script), "127.0.0.1",
+                Integer.toString(netsvc.port(service, "tcp"))).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), script + " still running");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
     @Test
     void discardAndChargenOverTcpAndUdp() {
         assertEquals("discarded 6 bytes at " + target("discard"), call("discard", target("discard"), "hello").stdout().strip());
