@@ -72,13 +72,13 @@ class SdkDistributionIT {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
         rewrite(examplesJar(), plugins.resolve("bundled.jar"), "dev/netsvc/core/NetService.class", new byte[] {(byte) 0xCA, (byte) 0xFE}, null);
         rewrite(examplesJar(), plugins.resolve("badindex.jar"), "META-INF/extensions.idx",
-                "dev.netsvc.examples.classics.Serving\n".getBytes(StandardCharsets.UTF_8), null);
+                "dev.netsvc.examples.classics.Words\n".getBytes(StandardCharsets.UTF_8), null);
         DistProcess.Result list = DistProcess.exec(T, "list", "-p", plugins.toString());
         assertTrue(list.stderr().lines().anyMatch(l -> l.startsWith(
                 "netsvc: plugin jar bundled.jar: refused: it bundles netsvc-core classes (dev/netsvc/core/NetService.class); is netsvc-core bundled in the jar?")),
                 list::toString);
         assertTrue(list.stderr().lines().anyMatch(l -> l.equals(
-                "netsvc: plugin jar badindex.jar: refused: its extension index (META-INF/extensions.idx) names dev.netsvc.examples.classics.Serving,"
+                "netsvc: plugin jar badindex.jar: refused: its extension index (META-INF/extensions.idx) names dev.netsvc.examples.classics.Words,"
                         + " which implements neither NetService nor NetClient; is netsvc-core bundled in the jar?")),
                 list::toString);
         assertTrue(!list.stdout().contains("chargen"), "neither jar is loaded:\n" + list);
