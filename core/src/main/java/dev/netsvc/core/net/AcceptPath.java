@@ -1,6 +1,7 @@
 package dev.netsvc.core.net;
 
 import dev.netsvc.core.Counters;
+import dev.netsvc.core.Latencies;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
@@ -39,11 +40,13 @@ public final class AcceptPath {
 
     /**
      * An admitted connection's hold on its connection permit, its source's count and
-     * {@code tcp.connections.active}: one release gives all three back.
+     * {@code tcp.connections.active}: one release gives all three back, and records how long the
+     * connection lasted ({@code tcp.connection.seconds}).
      */
     public final class Ticket {
         private final SourceKey source;
         private final ConnectionPermits permits;
+        private final long admittedNanos = System.nanoTime(); // a duration for metrics, not a decision: not the clock's
         volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
         private Ticket(SourceKey source, ConnectionPermits permits) {
@@ -59,6 +62,7 @@ public final class AcceptPath {
                     perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
                 }
                 active.decrement();
+                durations.recordNanos(System.nanoTime() - admittedNanos);
                 permits.release(); // last: the engine may accept the next client at once
             }
         }
@@ -76,6 +80,7 @@ public final class AcceptPath {
     private final LongAdder accepted;
     private final LongAdder active;
     private final LongAdder limitReached;
+    private final Latencies durations;
 
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
@@ -89,6 +94,7 @@ public final class AcceptPath {
         this.accepted = counters.counter(Counters.TCP_ACCEPTED);
         this.active = counters.counter(Counters.TCP_ACTIVE);
         this.limitReached = counters.counter(Counters.TCP_LIMIT_REACHED);
+        this.durations = counters.histogram(Counters.TCP_CONNECTION_SECONDS);
         counters.counter(Counters.TCP_IDLE_TIMEOUT);
         counters.counter(Counters.TCP_FAILED);
     }

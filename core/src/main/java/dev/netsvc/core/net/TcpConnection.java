@@ -77,6 +77,45 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         return n;
     }
 
+    /**
+     * Like {@link #read(ByteBuffer)}, but waits at most {@code within} (real time) for input: 0 when none
+     * came by then, and the connection goes on as before (a {@link #readDeadline} instead ends its input).
+     * For a short look, such as {@link dev.netsvc.core.frame.FrameReader}'s for a client's pause, which it
+     * measures on the service's clock; a timed wait costs more than a plain read, so do not read this way
+     * all the time.
+     */
+    public int read(ByteBuffer dst, Duration within) throws IOException {
+        if (isInputShutdown() || !dst.hasRemaining()) {
+            return read(dst);
+        }
+        java.net.Socket socket = channel.socket();
+        socket.setSoTimeout((int) Math.clamp(within.toMillis(), 1, Integer.MAX_VALUE));
+        byte[] into = dst.hasArray() ? dst.array() : new byte[dst.remaining()];
+        int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        int n;
+        try {
+            n = socket.getInputStream().read(into, offset, dst.remaining());
+        } catch (SocketTimeoutException e) {
+            return 0;
+        } catch (java.net.SocketException e) {
+            if (isInputShutdown()) {
+                return read(dst); // input ended here meanwhile (a stop, a read deadline): as a plain read says
+            }
+            throw e;
+        }
+        if (n > 0) {
+            if (dst.hasArray()) {
+                dst.position(dst.position() + n);
+            } else {
+                dst.put(into, 0, n);
+            }
+            lastActivity = server.now();
+        } else if (n < 0 && timedOut) {
+            throw new SocketTimeoutException("no input within the read deadline");
+        }
+        return n;
+    }
+
     /** The input as a stream (one per connection, over {@link #read}; closing it closes the connection). */
     public InputStream input() {
         if (input == null) {

@@ -1,5 +1,6 @@
 package dev.netsvc.core.nio;
 
+import dev.netsvc.core.frame.FrameException;
 import dev.netsvc.core.internal.TcpCork;
 
 import dev.netsvc.core.net.AcceptPath;
@@ -454,7 +455,10 @@ final class NioConnection implements Connection {
         if (state == State.CLOSED) {
             return;
         }
-        if (t instanceof IOException && SocketErrors.isDisconnect(t)) {
+        if (t instanceof FrameException e) { // the client's input, not our failure: said quietly
+            loop.log().debug("closing {}: {}", this, e.getMessage());
+            closeNow(e.reason() == FrameException.Reason.TOO_LONG ? CloseReason.INPUT_LIMIT : CloseReason.MALFORMED);
+        } else if (t instanceof IOException && SocketErrors.isDisconnect(t)) {
             loop.log().debug("{}: {}", this, t.toString());
             closeNow(CloseReason.DISCONNECTED);
         } else if (t instanceof IOException) {

@@ -371,7 +371,7 @@ final class SupervisedService {
         ServiceInfo info = plan.service();
         List<Endpoint> now = endpoints;
         return new ServiceStatus(id(), info.pluginId(), info.pluginVersion(), plan.enabled(), state, since, reason,
-                info.transports(), now, restarts, counters.snapshot(),
+                info.transports(), now, restarts, counters.snapshot(), counters.histograms(),
                 now.stream().filter(fromServiceManager).collect(java.util.stream.Collectors.toSet()));
     }
 

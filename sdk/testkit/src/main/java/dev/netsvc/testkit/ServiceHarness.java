@@ -90,8 +90,20 @@ public final class ServiceHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
+        running = service.start(context());
+        return this;
+    }
+
+    /**
+     * The context {@link #start} starts the service with (its settings validated as the launcher does, port
+     * 0, this harness's clock and counters), without starting it: for testing a handler in memory, say an
+     * {@code EmbeddedConnection} of the handler the service's {@code start} would make from it.
+     *
+     * @throws dev.netsvc.core.ConfigException naming the key of a setting that is not valid
+     */
+    public ServiceContext context() {
         Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.configKeys()), settings);
-        ServiceContext context = ServiceContext.builder(service.id())
+        return ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
                 .counters(counters)
@@ -99,8 +111,6 @@ public final class ServiceHarness implements AutoCloseable {
                 .home(home)
                 .udpServicePorts(udpServicePorts)
                 .build();
-        running = service.start(context);
-        return this;
     }
 
     public List<Endpoint> endpoints() {
