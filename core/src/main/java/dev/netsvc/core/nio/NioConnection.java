@@ -104,6 +104,14 @@ final class NioConnection implements Connection {
     void onStop() {
         if (state == State.OPEN && (flags & INPUT_ENDED) == 0) {
             try {
+                // what has arrived already is the client's and gets served: a request accepted just
+                // before the stop sits unread in the socket when the loop had not come to it yet
+                if ((interest & SelectionKey.OP_READ) != 0) {
+                    readInput();
+                }
+                if (state != State.OPEN || (flags & INPUT_ENDED) != 0) {
+                    return;
+                }
                 channel.shutdownInput();
                 endOfInput();
             } catch (Throwable t) {
