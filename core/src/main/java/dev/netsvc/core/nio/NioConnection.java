@@ -145,6 +145,7 @@ final class NioConnection implements Connection {
             if (n == 0) {
                 return;
             }
+            ticket.received(n);
             if (state == State.LINGERING) {
                 if (n < room) {
                     return; // discarded; lingering input does not count as activity
@@ -214,7 +215,9 @@ final class NioConnection implements Connection {
             }
             return;
         }
-        if (pending.writeTo(channel) > 0) {
+        int written = pending.writeTo(channel);
+        if (written > 0) {
+            ticket.sent(written);
             loop.touch(this);
         }
         if (!pending.isEmpty()) {
@@ -245,7 +248,7 @@ final class NioConnection implements Connection {
     public void write(ByteBuffer data) throws IOException {
         checkWritable();
         if (pending == null) {
-            channel.write(data);
+            ticket.sent(channel.write(data));
             if (!data.hasRemaining()) {
                 loop.touch(this);
                 return;
@@ -263,6 +266,7 @@ final class NioConnection implements Connection {
         if (pending == null) {
             long written = channel.write(data);
             if (written > 0) {
+                ticket.sent(written);
                 loop.touch(this);
             }
             // complete only when every buffer is: the last one may be empty while an earlier one was cut short
@@ -283,6 +287,7 @@ final class NioConnection implements Connection {
         }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
+            ticket.sent(n);
             loop.touch(this);
         }
         if (n < count) {
@@ -459,9 +464,11 @@ final class NioConnection implements Connection {
             closeNow(CloseReason.DISCONNECTED);
         } else if (t instanceof IOException) {
             loop.log().info("{} failed: {}", this, t.toString());
+            ticket.failed(t.toString());
             closeNow(CloseReason.FAILED);
         } else {
             loop.log().error("handler failed on {}", this, t);
+            ticket.failed("the handler failed: " + t);
             closeNow(CloseReason.FAILED);
         }
     }
