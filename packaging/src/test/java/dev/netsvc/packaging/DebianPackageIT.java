@@ -84,7 +84,7 @@ class DebianPackageIT {
                 "/usr/share/lintian/overrides/netsvc"));
         expected.addAll(CONFFILES);
         SOCKETS.forEach(s -> expected.add("/lib/systemd/system/" + s));
-        for (String plugin : List.of("echo-async", "echo-blocking", "echo-selector", "http-raw", "tcp-time", "udp-qotd")) {
+        for (String plugin : List.of("echo-async", "echo-blocking", "echo-selector", "exec", "http-raw", "tcp-time", "udp-qotd")) {
             expected.add("/usr/share/netsvc/shipped-plugins/" + plugin + "-" + VERSION + ".jar");
         }
         List<String> missing = expected.stream().filter(p -> !paths.contains(p)).toList();
