@@ -101,12 +101,19 @@ public final class ExecService implements NetService {
         return List.of(ENV);
     }
 
-    /** The command is set; a user or group exists, and this host may switch to it. */
+    /** The command is set; no env key is systemd's; a user or group exists, and this host may switch to it. */
     @Override
     public void validate(Settings settings) {
         String id = settings.serviceId();
         if (settings.get(COMMAND).isEmpty()) {
             throw new ConfigException(id + ".command", id + ".command is required: the absolute path of the program to run");
+        }
+        for (String name : settings.family(ENV).keySet()) {
+            if (ProgramStarter.SYSTEMD_VARIABLES.contains(name)) {
+                throw new ConfigException(id + ".env." + name, "invalid key " + id + ".env." + name + ": " + name
+                        + " is systemd's word to netsvc, and a program never gets it (it could speak to systemd in"
+                        + " netsvc's name)");
+            }
         }
         String user = settings.get(USER).strip();
         String group = settings.get(GROUP).strip();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,12 +23,22 @@ import java.util.function.BooleanSupplier;
  * program in their own place, so the process Java started is the program itself.
  *
  * <p>The environment is not the host's (which may hold secrets): {@code PATH}, then the service's
- * {@code env.<NAME>} keys, then the client's ({@link UcspiEnvironment}).
+ * {@code env.<NAME>} keys, then the client's ({@link UcspiEnvironment}). Never systemd's variables
+ * ({@link #SYSTEMD_VARIABLES}): netsvc may run under systemd, and a program must not talk to it in netsvc's
+ * name.
  */
 final class ProgramStarter {
 
     /** The search path a program gets unless {@code env.PATH} says otherwise (systemd's default). */
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * What systemd tells the process it starts (its notification socket, the sockets it passes, the watchdog):
+     * meant for netsvc alone. A program that saw them could say READY=1 or STOPPING=1 for netsvc, or take a
+     * socket of netsvc's for its own.
+     */
+    static final Set<String> SYSTEMD_VARIABLES = Set.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
+            "WATCHDOG_USEC", "WATCHDOG_PID");
 
     private final List<String> commandLine;
     private final File directory;
@@ -110,6 +121,7 @@ final class ProgramStarter {
         env.clear();
         env.putAll(environment);
         env.putAll(client);
+        env.keySet().removeAll(SYSTEMD_VARIABLES); // already refused as env keys: the last word, whatever changes above
         Process process = builder.start();
         long endBy = timeoutMillis == DeadlineSweep.NONE ? DeadlineSweep.NONE : now + timeoutMillis;
         try {

@@ -249,6 +249,16 @@ class ExecTcpTest {
     }
 
     @Test
+    void systemdsVariablesAreNeverAProgramsAndCannotBeSetForIt() {
+        for (String name : List.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID")) {
+            ConfigException refused = assertThrows(ConfigException.class, () -> exec("/usr/bin/env", "env." + name, "1").start());
+            assertEquals("exec.env." + name, refused.key());
+            assertTrue(refused.getMessage().contains("invalid key exec.env." + name + ": " + name + " is systemd's word to netsvc"),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
     void asRootAProgramRunsAsTheConfiguredUserWithItsGroupAndNoOther() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(HostRights.maySwitchUsers(), "needs root or CAP_SETUID and CAP_SETGID");
         try (ServiceHarness id = exec("/bin/sh", "args", "-c 'id -u; id -g; id -G; grep CapEff /proc/self/status'",
