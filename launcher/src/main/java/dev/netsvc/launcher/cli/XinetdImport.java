@@ -191,6 +191,9 @@ final class XinetdImport {
             } catch (IllegalArgumentException e) {
                 notCarried(t, "bind = " + bind + ": netsvc binds IP addresses only, never a name");
             }
+        } else if (!t.keys.containsKey("bind")) {
+            t.note("xinetd listens on every address; netsvc on 127.0.0.1 until " + t.id + ".bind says otherwise"
+                    + " (0.0.0.0, ::)");
         }
         addresses(s, t, "only_from", "only-from");
         addresses(s, t, "no_access", "no-access");
