@@ -49,6 +49,16 @@ public final class Counters {
     public static final MetricFamily HTTP_REQUESTS_ANSWERED = counter("netsvc_http_requests", "HTTP requests answered");
     public static final MetricFamily HTTP_RESPONSES_BY_CLASS = counter("netsvc_http_responses",
             "HTTP responses by status class (2xx ... 5xx)", "class");
+    public static final MetricFamily EXEC_STARTED = counter("netsvc_exec_programs_started",
+            "programs an exec service started (one per TCP connection or UDP datagram)");
+    public static final MetricFamily EXEC_START_FAILURES = counter("netsvc_exec_start_failures",
+            "programs an exec service could not start (the client was closed, or got no reply)");
+    public static final MetricFamily EXEC_RUNNING = new MetricFamily("netsvc_exec_programs_running",
+            MetricFamily.Kind.GAUGE, "programs of an exec service running now", List.of());
+    public static final MetricFamily EXEC_ENDED = counter("netsvc_exec_programs_ended",
+            "programs that ended, by reason (exit, client-gone, connection-closed, timeout, too-long, shutdown)", "reason");
+    public static final MetricFamily EXEC_KILLED = counter("netsvc_exec_programs_killed",
+            "programs (or their process groups) that had to be killed because SIGTERM did not end them");
     /** Every counter no declaration covers: {@code event} is its name. */
     public static final MetricFamily SERVICE_EVENTS = counter("netsvc_service_events",
             "a service's counters that have no family of their own (a third-party plugin's, for example)", "event");
@@ -68,7 +78,8 @@ public final class Counters {
     public static final List<MetricFamily> FAMILIES = List.of(CONNECTIONS_ACCEPTED, CONNECTIONS_ACTIVE,
             CONNECTIONS_REFUSED, CONNECTIONS_CLOSED, CONNECTIONS_FAILED, BACKPRESSURE_PAUSES, RECEIVED_BYTES, SENT_BYTES,
             REPLIES, DATAGRAMS_RECEIVED, DATAGRAMS_DROPPED, DATAGRAMS_FAILED, HTTP_REQUESTS_ANSWERED,
-            HTTP_RESPONSES_BY_CLASS, SERVICE_EVENTS, CONNECTION_DURATION, REQUEST_DURATION, SERVICE_DURATIONS);
+            HTTP_RESPONSES_BY_CLASS, EXEC_STARTED, EXEC_START_FAILURES, EXEC_RUNNING, EXEC_ENDED, EXEC_KILLED,
+            SERVICE_EVENTS, CONNECTION_DURATION, REQUEST_DURATION, SERVICE_DURATIONS);
 
     // ---- TCP: every engine (blocking, selector, NIO.2) ---------------------------------------------------
 
@@ -109,6 +120,8 @@ public final class Counters {
     /** An echo sends back every byte it receives and counts them once: both received and sent. */
     public static final Counter TCP_BYTES_ECHOED = new Counter("tcp.bytes.echoed", List.of(
             export(RECEIVED_BYTES, null, "transport", "tcp"), export(SENT_BYTES, null, "transport", "tcp")));
+    /** Connection log lines not written: more than its rate, or its queue was full ({@code <id>.connection-log}). */
+    public static final Counter TCP_CONNECTION_LOG_DROPPED = Counter.of("tcp.connection-log.dropped");
     /** Replies of the one-reply services (qotd, daytime, time) over TCP. */
     public static final Counter TCP_REPLIED = new Counter("tcp.replied", tcp(REPLIES));
 
@@ -145,12 +158,35 @@ public final class Counters {
     /** Access log entries dropped because the writer fell behind. */
     public static final Counter HTTP_ACCESS_LOG_DROPPED = Counter.of("http.access-log.dropped");
 
+    // ---- exec: the exec plugin's programs --------------------------------------------------------------
+
+    /** Programs started. */
+    public static final Counter EXEC_PROGRAMS_STARTED = new Counter("exec.started", List.of(export(EXEC_STARTED, null)));
+    /** Programs that could not start: the client was closed at once, a datagram got no reply. */
+    public static final Counter EXEC_PROGRAMS_NOT_STARTED = new Counter("exec.start-failed",
+            List.of(export(EXEC_START_FAILURES, null)));
+    /** Programs running now (a gauge). */
+    public static final Counter EXEC_PROGRAMS_RUNNING = new Counter("exec.running", List.of(export(EXEC_RUNNING, null)));
+    /**
+     * Programs that ended, by reason: {@code exec.ended.exit} (on their own), {@code client-gone},
+     * {@code connection-closed} (the idle timeout or the host closed it), {@code timeout}, {@code too-long}
+     * (a UDP reply over its limit), {@code shutdown}.
+     */
+    public static final Counter EXEC_PROGRAMS_ENDED = new Counter("exec.ended.", List.of(export(EXEC_ENDED, "reason")));
+    /** Programs whose process group SIGTERM did not end in time, so it got SIGKILL. */
+    public static final Counter EXEC_PROGRAMS_KILLED = new Counter("exec.killed", List.of(export(EXEC_KILLED, null)));
+    /** Lines of the programs' standard error written to the log, and those over the rate that were not. */
+    public static final Counter EXEC_STDERR_LOGGED = Counter.of("exec.stderr.logged");
+    public static final Counter EXEC_STDERR_DROPPED = Counter.of("exec.stderr.dropped");
+
     /** Every declared counter, in the order their exports are looked up. */
     public static final List<Counter> ALL = List.of(TCP_ACCEPTED, TCP_ACTIVE, TCP_REFUSED, TCP_LIMIT_REACHED,
             TCP_IDLE_TIMEOUT, TCP_FAILED, TCP_INPUT_LIMIT, TCP_MALFORMED, TCP_BACKPRESSURE_PAUSES, TCP_ACCEPT_FAILED,
             TCP_SOURCES_FORGOTTEN, TCP_BYTES_RECEIVED, TCP_BYTES_SENT, TCP_BYTES_ECHOED, TCP_REPLIED, UDP_RECEIVED,
             UDP_REPLIED, UDP_FAILED, UDP_DROPPED, UDP_BYTES_RECEIVED, UDP_BYTES_SENT, UDP_SOURCES_FORGOTTEN,
-            HTTP_REQUESTS, HTTP_RESPONSES, HTTP_ACCESS_LOG_DROPPED);
+            TCP_CONNECTION_LOG_DROPPED, HTTP_REQUESTS, HTTP_RESPONSES, HTTP_ACCESS_LOG_DROPPED, EXEC_PROGRAMS_STARTED,
+            EXEC_PROGRAMS_NOT_STARTED, EXEC_PROGRAMS_RUNNING, EXEC_PROGRAMS_ENDED, EXEC_PROGRAMS_KILLED,
+            EXEC_STDERR_LOGGED, EXEC_STDERR_DROPPED);
 
     /** Every histogram core's engines and the shipped plugins keep. */
     public static final List<Histogram> HISTOGRAMS = List.of(TCP_CONNECTION_SECONDS, TCP_REQUEST_SECONDS,

@@ -42,6 +42,6 @@ class ServiceKeysTest {
                 ServiceKeys.withOwn("echo", List.of(ConfigKey.bool("fast", true, "go fast"))), Map.of("fats", "true")));
         assertEquals("echo.fats", e.key());
         assertTrue(e.getMessage().contains("echo.enabled, echo.port, echo.bind, echo.reuse-port, echo.restart, echo.restart-limit,"
-                + " echo.restart-window, echo.fast, echo.no-access, echo.only-from"), e.getMessage());
+                + " echo.restart-window, echo.connection-log, echo.fast, echo.no-access, echo.only-from"), e.getMessage());
     }
 }

@@ -213,9 +213,11 @@ public final class AsyncTcpServer implements RunningService {
             log.debug("{} ended: {}", connection, t.toString());
         } else if (t instanceof IOException) {
             failed.increment();
+            connection.ticket().failed(t.toString());
             log.info("{} failed: {}", connection, t.toString());
         } else {
             failed.increment();
+            connection.ticket().failed("the handler failed: " + t);
             log.error("handler failed on {}", connection, t);
         }
     }

@@ -44,7 +44,7 @@ final class ChannelConnection implements AsyncConnection {
     private static final CompletionHandler<Integer, ChannelConnection> WRITE = new CompletionHandler<>() {
         @Override
         public void completed(Integer n, ChannelConnection c) {
-            c.onWritten();
+            c.onWritten(n);
         }
 
         @Override
@@ -154,6 +154,7 @@ final class ChannelConnection implements AsyncConnection {
             } else {
                 lastActivity = server.now();
                 lastRead = n;
+                ticket.received(n);
                 handler.onInput(this, buffer.flip());
             }
         } catch (IOException | RuntimeException e) {
@@ -163,8 +164,9 @@ final class ChannelConnection implements AsyncConnection {
         writeNext();
     }
 
-    private void onWritten() {
+    private void onWritten(int n) {
         lastActivity = server.now();
+        ticket.sent(n);
         if (!writing.hasRemaining()) {
             writing = null;
         }

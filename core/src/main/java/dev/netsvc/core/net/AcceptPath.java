@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.time.Clock;
 import java.nio.channels.NetworkChannel;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,8 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * accept, before a byte of service, {@link #admit} decides once: the access list ({@code only-from},
  * {@code no-access}), the per-source rate ({@code rate}, {@code rate-burst}) and the per-source
  * connection limit ({@code per-source}). A refused connection is reset at once (see {@link #admit}),
- * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source.
- * An admitted one gets a {@link Ticket} that its engine releases when it closes.
+ * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source (unless
+ * {@code <id>.connection-log} is off). An admitted one gets a {@link Ticket} that its engine releases when
+ * it closes, which writes the connection's log line ({@link ConnectionLog}).
  *
  * <p>{@code max-connections} is not decided here: each engine takes a permit ({@link ConnectionPermits})
  * <em>before</em> accept, so clients beyond it wait in the listen backlog, and hands it to {@link #admit}:
@@ -40,29 +42,63 @@ public final class AcceptPath {
 
     /**
      * An admitted connection's hold on its connection permit, its source's count and
-     * {@code tcp.connections.active}: one release gives all three back, and records how long the
-     * connection lasted ({@code tcp.connection.seconds}).
+     * {@code tcp.connections.active}: one release gives all three back, records how long the connection
+     * lasted ({@code tcp.connection.seconds}) and writes the connection's log line ({@code <id>.connection-log}).
+     * The engine counts the bytes each way into it ({@link #received}, {@link #sent}) on the connection's own
+     * thread, and a handler may add what the line says ({@link #describe}) and mark the connection failed
+     * ({@link #failed}).
      */
     public final class Ticket {
-        private final SourceKey source;
+        private final SourceKey sourceKey;
         private final ConnectionPermits permits;
         private final long admittedNanos = System.nanoTime(); // a duration for metrics, not a decision: not the clock's
+        private final InetSocketAddress source;
+        private final long since;
+        private long received;
+        private long sent;
+        private String detail;
+        private String failure;
         volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
-        private Ticket(SourceKey source, ConnectionPermits permits) {
-            this.source = source;
+        private Ticket(SourceKey sourceKey, ConnectionPermits permits, InetSocketAddress source) {
+            this.sourceKey = sourceKey;
             this.permits = permits;
+            this.source = source;
+            this.since = clock.millis();
+        }
+
+        /** {@code bytes} more came from the client. */
+        public void received(long bytes) {
+            received += bytes;
+        }
+
+        /** {@code bytes} more went to the client. */
+        public void sent(long bytes) {
+            sent += bytes;
+        }
+
+        /** What the connection's log line says besides source, duration and bytes (an exec program's pid and exit status). */
+        public void describe(String detail) {
+            this.detail = detail;
+        }
+
+        /** The connection failed: its log line says so, with {@code cause}, also under {@code connection-log=failure}. */
+        public void failed(String cause) {
+            if (failure == null) {
+                failure = cause;
+            }
         }
 
         /** The connection closed (or could not be served after all); calling it again is harmless. */
         public void release() {
             if (RELEASED.compareAndSet(this, 0, 1)) {
                 // the source's count first: whoever sees 'active' drop may count on the slot being free
-                if (source != null) {
-                    perSourceOpen.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
+                if (sourceKey != null) {
+                    perSourceOpen.computeIfPresent(sourceKey, (k, n) -> n == 1 ? null : n - 1);
                 }
                 active.decrement();
                 durations.recordNanos(System.nanoTime() - admittedNanos);
+                connectionLog.ended(HostPort.format(source), clock.millis() - since, received, sent, detail, failure);
                 permits.release(); // last: the engine may accept the next client at once
             }
         }
@@ -72,6 +108,8 @@ public final class AcceptPath {
             AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
     private final AccessPolicy policy;
+    private final Clock clock;
+    private final ConnectionLog connectionLog;
     private final SourceGate gate;
     private final RefusalLog refusals;
     private final AcceptFailures failures;
@@ -85,6 +123,8 @@ public final class AcceptPath {
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
         this.policy = policy;
+        this.clock = context.clock();
+        this.connectionLog = new ConnectionLog(context);
         this.gate = new SourceGate(policy, context.clock(), counters, Counters.TCP_SOURCES_FORGOTTEN);
         this.refusals = new RefusalLog(context.log(), context.clock(), "connections");
         this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(Counters.TCP_ACCEPT_FAILED));
@@ -157,13 +197,15 @@ public final class AcceptPath {
         }
         if (reason != null) {
             refused.get(reason).increment();
-            refusals.refused(source.getAddress(), reason);
+            if (connectionLog.logsRefusals()) {
+                refusals.refused(source.getAddress(), reason);
+            }
             reset.run();
             return null;
         }
         accepted.increment();
         active.increment();
-        return new Ticket(key, permits);
+        return new Ticket(key, permits, source);
     }
 
     private boolean takePerSource(SourceKey key) {

@@ -252,10 +252,12 @@ public final class BlockingTcpServer implements RunningService {
             } catch (IOException e) {
                 if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
                     failed.increment();
+                    connection.ticket.failed(e.toString());
                     log.info("{} failed: {}", connection, e.toString());
                 }
             } catch (RuntimeException | Error e) {
                 failed.increment();
+                connection.ticket.failed("the handler failed: " + e);
                 log.error("handler failed on {}", connection, e);
             } finally {
                 closed(connection);

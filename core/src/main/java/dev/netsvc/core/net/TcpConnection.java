@@ -74,6 +74,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
             throw new SocketTimeoutException("no input within the read deadline");
         }
         lastActivity = server.now();
+        if (n > 0) {
+            ticket.received(n);
+        }
         return n;
     }
 
@@ -151,7 +154,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     public int write(ByteBuffer src) throws IOException {
         int total = 0;
         while (src.hasRemaining()) { // a blocking channel on a virtual thread may take part of it
-            total += channel.write(src);
+            int n = channel.write(src);
+            total += n;
+            ticket.sent(n);
             lastActivity = server.now();
         }
         return total;
@@ -163,7 +168,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         long total = 0;
         int last = offset + length - 1;
         while (offset <= last) {
-            total += channel.write(srcs, offset, last - offset + 1);
+            long n = channel.write(srcs, offset, last - offset + 1);
+            total += n;
+            ticket.sent(n);
             lastActivity = server.now();
             while (offset <= last && !srcs[offset].hasRemaining()) {
                 offset++;
@@ -197,6 +204,7 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
+            ticket.sent(n);
             lastActivity = server.now();
             return n;
         }
@@ -271,6 +279,22 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     @Override
     public void close() {
         Sockets.closeQuietly(channel);
+    }
+
+    /**
+     * What this connection's log line ({@code <id>.connection-log}) says besides its source, duration and
+     * bytes: an exec program's pid and exit status, say.
+     */
+    public void logDetail(String detail) {
+        ticket.describe(detail);
+    }
+
+    /**
+     * The connection failed for {@code cause} (a program that would not start, say), though the handler
+     * returns normally: its log line says so, also under {@code connection-log=failure}.
+     */
+    public void logFailure(String cause) {
+        ticket.failed(cause);
     }
 
     @Override

@@ -154,6 +154,7 @@ final class NioConnection implements Connection {
             if (n == 0) {
                 return;
             }
+            ticket.received(n);
             if (state == State.LINGERING) {
                 if (n < room) {
                     return; // discarded; lingering input does not count as activity
@@ -223,7 +224,9 @@ final class NioConnection implements Connection {
             }
             return;
         }
-        if (pending.writeTo(channel) > 0) {
+        int written = pending.writeTo(channel);
+        if (written > 0) {
+            ticket.sent(written);
             loop.touch(this);
         }
         if (!pending.isEmpty()) {
@@ -254,7 +257,7 @@ final class NioConnection implements Connection {
     public void write(ByteBuffer data) throws IOException {
         checkWritable();
         if (pending == null) {
-            channel.write(data);
+            ticket.sent(channel.write(data));
             if (!data.hasRemaining()) {
                 loop.touch(this);
                 return;
@@ -272,6 +275,7 @@ final class NioConnection implements Connection {
         if (pending == null) {
             long written = channel.write(data);
             if (written > 0) {
+                ticket.sent(written);
                 loop.touch(this);
             }
             // complete only when every buffer is: the last one may be empty while an earlier one was cut short
@@ -292,6 +296,7 @@ final class NioConnection implements Connection {
         }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
+            ticket.sent(n);
             loop.touch(this);
         }
         if (n < count) {
@@ -471,9 +476,11 @@ final class NioConnection implements Connection {
             closeNow(CloseReason.DISCONNECTED);
         } else if (t instanceof IOException) {
             loop.log().info("{} failed: {}", this, t.toString());
+            ticket.failed(t.toString());
             closeNow(CloseReason.FAILED);
         } else {
             loop.log().error("handler failed on {}", this, t);
+            ticket.failed("the handler failed: " + t);
             closeNow(CloseReason.FAILED);
         }
     }

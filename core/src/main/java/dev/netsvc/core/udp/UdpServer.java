@@ -207,7 +207,13 @@ public final class UdpServer implements RunningService {
         }
     }
 
-    private void send(ByteBuffer reply, InetSocketAddress source) {
+    /**
+     * Sends {@code reply} to {@code source}, counted as {@code udp.replied} (or {@code udp.failed}): what
+     * the receive loop does with the reply a handler put, and what a handler that answers later, from
+     * another thread (an exec service's program), does itself after returning false. Thread-safe; a reply
+     * after {@link #stop} is lost, as any datagram may be.
+     */
+    public void send(ByteBuffer reply, InetSocketAddress source) {
         try {
             channel.send(reply, source);
             replied.increment();

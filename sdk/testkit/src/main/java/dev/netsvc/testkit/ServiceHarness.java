@@ -51,7 +51,8 @@ public final class ServiceHarness implements AutoCloseable {
 
     /**
      * Sets one of the service's keys by its short name ({@code idle-timeout}, not {@code echo.idle-timeout}):
-     * its own keys and the access keys every service has ({@code only-from}, {@code per-source}, ...).
+     * its own keys, the members of its key families ({@code env.PATH}) and the access keys every service
+     * has ({@code only-from}, {@code per-source}, ...).
      */
     public ServiceHarness set(String key, String value) {
         settings.put(key, value);
@@ -102,7 +103,9 @@ public final class ServiceHarness implements AutoCloseable {
      * @throws dev.netsvc.core.ConfigException naming the key of a setting that is not valid
      */
     public ServiceContext context() {
-        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.configKeys()), settings);
+        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.configKeys()),
+                service.keyFamilies(), settings);
+        service.validate(parsed);
         return ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
