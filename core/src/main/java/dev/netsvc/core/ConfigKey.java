@@ -47,7 +47,9 @@ public record ConfigKey<T>(String name, String defaultText, String description, 
         /** A folder the service reads: it exists, is a directory and is readable. */
         READS_DIRECTORY,
         /** A file the service appends to: writable if it exists, else its nearest existing folder is writable. */
-        WRITES_FILE
+        WRITES_FILE,
+        /** A program the service runs: it exists, is a regular file and is executable. */
+        RUNS_FILE
     }
 
     public ConfigKey {
@@ -81,6 +83,11 @@ public record ConfigKey<T>(String name, String defaultText, String description, 
     /** This key, naming a file the service appends to (checked before the service starts). */
     public ConfigKey<T> writesFile() {
         return new ConfigKey<>(name, defaultText, description, parser, Use.WRITES_FILE);
+    }
+
+    /** This key, naming a program the service runs (checked before the service starts). */
+    public ConfigKey<T> runsFile() {
+        return new ConfigKey<>(name, defaultText, description, parser, Use.RUNS_FILE);
     }
 
     /** Parses {@code text}; the message of the {@link IllegalArgumentException} says what is valid. */

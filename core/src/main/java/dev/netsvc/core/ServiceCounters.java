@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Named event counters of one service ({@code tcp.connections.accepted}, {@code udp.dropped.rate-limit-source},
- * ...). Cheap under contention; the supervisor reads them live (status, metrics) and
- * keeps one set per service across restarts, so they are totals. Counters are declared as {@link Counter}
- * constants ({@link Counters} has core's and the shipped plugins').
+ * ...), and its latency histograms ({@code tcp.connection.seconds}, ...). Cheap under contention; the
+ * supervisor reads them live (status, metrics) and keeps one set per service across restarts, so they are
+ * totals. Counters are declared as {@link Counter} constants, histograms as {@link Histogram} constants
+ * ({@link Counters} has core's and the shipped plugins').
  */
 public final class ServiceCounters {
 
     private final ConcurrentHashMap<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Latencies> histograms = new ConcurrentHashMap<>();
 
     /** The counter called {@code name}, created at zero on first use. Hold it in a field on hot paths. */
     public LongAdder counter(String name) {
@@ -51,6 +53,23 @@ public final class ServiceCounters {
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
         counters.forEach((name, adder) -> out.put(name, adder.sum()));
+        return out;
+    }
+
+    /**
+     * The histogram {@code histogram} declares, created empty on first use. Hold it in a field. A service
+     * started again with another declaration of the same name (a new version of its plugin with other
+     * buckets) starts it afresh, as a counter that went back to zero.
+     */
+    public Latencies histogram(Histogram histogram) {
+        return histograms.compute(histogram.name(),
+                (name, kept) -> kept != null && kept.histogram().equals(histogram) ? kept : new Latencies(histogram));
+    }
+
+    /** Every histogram's counts now, sorted by name. */
+    public Map<String, Latencies.Snapshot> histograms() {
+        Map<String, Latencies.Snapshot> out = new TreeMap<>();
+        histograms.forEach((name, latencies) -> out.put(name, latencies.snapshot()));
         return out;
     }
 }

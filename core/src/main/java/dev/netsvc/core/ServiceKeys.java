@@ -42,8 +42,16 @@ public final class ServiceKeys {
         }
     }
 
+    /**
+     * {@code <id>.reuse-port}: the service's sockets are bound with SO_REUSEPORT, so that several netsvc
+     * processes listen on one port and the kernel spreads clients among them. The host reads it too.
+     */
+    public static final ConfigKey<Boolean> REUSE_PORT = ConfigKey.bool("reuse-port", false, "SO_REUSEPORT: several"
+            + " netsvc processes listen on this port, the kernel spreads clients among them (docs/operators.md:"
+            + " a graceful stop of one needs net.ipv4.tcp_migrate_req=1)");
+
     /** The names of the host's keys, in the order {@code netsvc list} shows them. */
-    public static final List<String> HOST_NAMES = host("service", 1).all().stream().map(ConfigKey::name).toList();
+    public static final List<String> HOST_NAMES = hostKeys("service", 1).stream().map(ConfigKey::name).toList();
 
     /** The keys core's TCP engines read: only a service that listens on TCP has them. */
     public static final List<ConfigKey<?>> TCP_KEYS = tcpKeys();
@@ -65,6 +73,13 @@ public final class ServiceKeys {
                 ConfigKey.integer("restart-limit", 5, 0, 1000, "restarts within restart-window before giving up (failed)"),
                 ConfigKey.duration("restart-window", "60s", Duration.ofSeconds(1), Duration.ofDays(1),
                         "the period restart-limit counts restarts in"));
+    }
+
+    /** Every key the host reads for one service: {@link #host}'s and {@link #REUSE_PORT}, as {@code netsvc list} shows them. */
+    public static List<ConfigKey<?>> hostKeys(String serviceId, int defaultPort) {
+        List<ConfigKey<?>> all = new ArrayList<>(host(serviceId, defaultPort).all());
+        all.add(3, REUSE_PORT); // after bind
+        return List.copyOf(all);
     }
 
     /**

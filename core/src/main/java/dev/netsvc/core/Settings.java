@@ -16,10 +16,12 @@ public final class Settings {
 
     private final String serviceId;
     private final Map<String, Object> values;
+    private final Map<String, Map<String, String>> families;
 
-    private Settings(String serviceId, Map<String, Object> values) {
+    private Settings(String serviceId, Map<String, Object> values, Map<String, Map<String, String>> families) {
         this.serviceId = serviceId;
         this.values = Collections.unmodifiableMap(values);
+        this.families = Map.copyOf(families);
     }
 
     /**
@@ -29,6 +31,40 @@ public final class Settings {
      * @throws ConfigException naming the full key ({@code <serviceId>.<name>}) and what is valid
      */
     public static Settings parse(String serviceId, List<ConfigKey<?>> keys, Map<String, String> raw) {
+        return parse(serviceId, keys, List.of(), raw);
+    }
+
+    /**
+     * Like {@link #parse(String, List, Map)}, with the service's key families: a raw key under a family
+     * ({@code env.PATH}) is one of its members.
+     *
+     * @throws ConfigException naming the full key and what is valid, also for a member whose name the family refuses
+     */
+    public static Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> declaredFamilies,
+                                 Map<String, String> raw) {
+        Map<String, Map<String, String>> members = new LinkedHashMap<>();
+        declaredFamilies.forEach(f -> members.put(f.name(), new java.util.TreeMap<>()));
+        Map<String, String> own = new LinkedHashMap<>();
+        raw.forEach((name, text) -> {
+            KeyFamily family = declaredFamilies.stream().filter(f -> f.covers(name)).findFirst().orElse(null);
+            if (family == null) {
+                own.put(name, text);
+                return;
+            }
+            String full = serviceId + "." + name;
+            try {
+                members.get(family.name()).put(family.member(name), text.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(full, "invalid key " + full + ": " + e.getMessage());
+            }
+        });
+        Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
+        members.forEach((name, map) -> frozen.put(name, Collections.unmodifiableMap(map)));
+        return parseOwn(serviceId, keys, declaredFamilies, own, frozen);
+    }
+
+    private static Settings parseOwn(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> declaredFamilies,
+                                     Map<String, String> raw, Map<String, Map<String, String>> families) {
         Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
         for (ConfigKey<?> key : keys) {
             if (byName.put(key.name(), key) != null) {
@@ -37,8 +73,10 @@ public final class Settings {
         }
         for (String name : raw.keySet()) {
             if (!byName.containsKey(name)) {
+                Set<String> names = new LinkedHashSet<>(byName.keySet());
+                declaredFamilies.forEach(f -> names.add(f.placeholder()));
                 throw new ConfigException(serviceId + "." + name, "unknown key '" + serviceId + "." + name + "'; "
-                        + serviceId + " has " + describeNames(serviceId, byName.keySet()));
+                        + serviceId + " has " + describeNames(serviceId, names));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();
@@ -46,7 +84,7 @@ public final class Settings {
             String text = raw.get(key.name());
             values.put(key.name(), text == null ? key.defaultValue() : parseOne(serviceId, key, text));
         }
-        return new Settings(serviceId, values);
+        return new Settings(serviceId, values, families);
     }
 
     /** Defaults only: what a service gets when nothing is configured. */
@@ -79,6 +117,19 @@ public final class Settings {
         @SuppressWarnings("unchecked")
         T typed = (T) value;
         return typed;
+    }
+
+    /**
+     * The members of {@code family} configured, member name to value, sorted by name; empty when none is.
+     *
+     * @throws IllegalArgumentException if the service did not declare {@code family}
+     */
+    public Map<String, String> family(KeyFamily family) {
+        Map<String, String> members = families.get(family.name());
+        if (members == null) {
+            throw new IllegalArgumentException(serviceId + " did not declare the key family '" + family.name() + "'");
+        }
+        return members;
     }
 
     /** Whether {@code key} is among the keys these settings were parsed with. */

@@ -18,7 +18,7 @@ class ServiceKeysTest {
     void theHostsKeysTakeTheServicesPortAsDefault() {
         ServiceKeys.HostKeys keys = ServiceKeys.host("echo", 7007);
         assertEquals(7007, keys.port().defaultValue());
-        assertEquals(List.of("enabled", "port", "bind", "restart", "restart-limit", "restart-window"), ServiceKeys.HOST_NAMES);
+        assertEquals(List.of("enabled", "port", "bind", "reuse-port", "restart", "restart-limit", "restart-window"), ServiceKeys.HOST_NAMES);
         Settings settings = Settings.parse("echo", keys.all(), Map.of("restart", "NEVER", "port", "0"));
         assertEquals("never", settings.get(keys.restart()));
         assertEquals(0, settings.get(keys.port()));
@@ -56,7 +56,7 @@ class ServiceKeysTest {
                 ServiceKeys.withOwn("echo", java.util.Set.of(Transport.UDP), List.of(ConfigKey.bool("fast", true, "go fast"))),
                 Map.of("fats", "true")));
         assertEquals("echo.fats", e.key());
-        assertTrue(e.getMessage().contains("echo.enabled, echo.port, echo.bind, echo.restart, echo.restart-limit,"
-                + " echo.restart-window, echo.fast, echo.no-access, echo.only-from"), e.getMessage());
+        assertTrue(e.getMessage().contains("echo.enabled, echo.port, echo.bind, echo.reuse-port, echo.restart, echo.restart-limit,"
+                + " echo.restart-window, echo.connection-log, echo.fast, echo.no-access, echo.only-from"), e.getMessage());
     }
 }

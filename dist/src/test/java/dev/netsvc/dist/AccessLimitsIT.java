@@ -42,6 +42,25 @@ class AccessLimitsIT {
     }
 
     /**
+     * Under {@code ulimit -n 4096}, less than the services' connection limits add up to by default (43,000):
+     * every service starts, the defaults fitted to the limit, and nothing is warned of.
+     */
+    @Test
+    void aDefaultStartUnderALowOpenFilesLimitFitsItsDefaultsAndWarnsOfNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--set", "admin.port=0", "--set", "admin.socket=" + tmp.resolve("ctl.sock")));
+        for (String id : List.of("echo-blocking", "echo-selector", "echo-async", "qotd", "daytime", "time", "http")) {
+            args.addAll(List.of("--set", id + ".port=0"));
+        }
+        try (DistProcess netsvc = DistProcess.startWithOpenFiles(4096, args.toArray(String[]::new))) {
+            assertEquals(7, netsvc.awaitReady(WAIT), netsvc::output);
+            List<String> said = netsvc.stderrLines().stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            assertEquals(List.of(), said, netsvc::output);
+            assertEquals(0, netsvc.terminate(WAIT), netsvc::output);
+        }
+    }
+
+    /**
      * Under {@code ulimit -n 64}: the start warns that max-connections do not fit, accept runs out of
      * descriptors and says so once (not once per failure), and serving resumes by itself once clients
      * close.

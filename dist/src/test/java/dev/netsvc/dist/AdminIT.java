@@ -88,6 +88,9 @@ class AdminIT {
                 String s = status(admin);
                 return s.contains(bytes) && s.contains("\"http.responses.4xx\":2") && s.contains("\"udp.replied\":3");
             });
+            // a connection's duration is recorded when the server closes it, just after the client read its echo
+            String closed = "netsvc_connection_duration_seconds_count{service=\"echo-blocking\",transport=\"tcp\"} 3\n";
+            Await.until(T, "the three echo connections closed: " + closed, () -> page(admin, "metrics").contains(closed));
 
             HttpResponse<String> scrape = get(admin, "metrics");
             assertEquals(200, scrape.statusCode());
@@ -103,6 +106,13 @@ class AdminIT {
             assertEquals(3, m.value("netsvc_datagrams_received_total", "service", "qotd", "transport", "udp"));
             assertEquals(3, m.value("netsvc_replies_total", "service", "qotd", "transport", "udp"));
             assertEquals(0, m.value("netsvc_datagrams_dropped_total", "service", "qotd", "transport", "udp", "reason", "loop"));
+            // latency histograms: one duration per connection, per HTTP request, per datagram
+            assertEquals("histogram", m.types().get("netsvc_request_duration_seconds"));
+            assertEquals(3, m.value("netsvc_connection_duration_seconds_count", "service", "echo-blocking", "transport", "tcp"));
+            assertEquals(3, m.value("netsvc_connection_duration_seconds_bucket", "service", "echo-blocking", "transport", "tcp",
+                    "le", "+Inf"));
+            assertEquals(6, m.value("netsvc_request_duration_seconds_count", "service", "http", "transport", "tcp"));
+            assertEquals(3, m.value("netsvc_request_duration_seconds_count", "service", "qotd", "transport", "udp"));
             for (String id : List.of("echo-blocking", "http", "qotd")) {
                 assertEquals(1, m.value("netsvc_service_state", "service", id, "state", "running"), id);
                 assertEquals(0, m.value("netsvc_service_restarts_total", "service", id), id);
@@ -179,8 +189,12 @@ class AdminIT {
     }
 
     private static String status(URI admin) {
+        return page(admin, "status");
+    }
+
+    private static String page(URI admin, String path) {
         try {
-            return get(admin, "status").body();
+            return get(admin, path).body();
         } catch (IOException e) {
             return e.toString();
         } catch (InterruptedException e) {

@@ -7,17 +7,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The plugin-author tutorial, end to end, as a newcomer holding only the tarball: generate a plugin from
- * the archetype, build it offline against the distribution's sdk/repository (its tests run), drop the
- * jar into a freshly unpacked distribution, see it in {@code netsvc list}, run its service and talk to it
- * with its client through {@code netsvc call}.
+ * the archetype, build it offline against the distribution's sdk/repository (its tests run, in memory and
+ * over sockets), with no warning from Maven about checksums, drop the jar into a freshly unpacked
+ * distribution, see it in {@code netsvc list}, run its service and talk to it over TCP and UDP with its
+ * client through {@code netsvc call}. And the mistake the parent POM catches: a plugin without
+ * {@code @Extension} does not build.
  */
 class ArchetypeIT {
 
@@ -30,13 +34,24 @@ class ArchetypeIT {
     void aGeneratedPluginBuildsOfflineAgainstTheSdkAndRunsInTheDistribution() throws IOException {
         Path home = SdkBuild.unpackDistribution(tmp.resolve("dist"));
         SdkBuild sdk = new SdkBuild(home, tmp);
-        Path project = sdk.generate(tmp, "com.example", "hello-net", "com.example.hello");
-
-        DistProcess.Result build = sdk.mvn(project, "verify");
-        assertEquals(0, build.exitCode(), build::toString);
-        try (var reports = Files.list(project.resolve("target/surefire-reports"))) {
-            assertEquals(2, reports.filter(p -> p.toString().endsWith(".txt")).count(), "the generated tests ran");
+        StringBuilder maven = new StringBuilder();
+        Path project = sdk.generate(tmp, "com.example", "hello-net", "com.example.hello", maven);
+        for (String generated : List.of("main/java/com/example/hello/HelloNetService.java",
+                "main/java/com/example/hello/HelloNetClient.java", "test/java/com/example/hello/HelloNetServiceTest.java",
+                "test/java/com/example/hello/HelloNetClientTest.java")) {
+            assertTrue(Files.isRegularFile(project.resolve("src").resolve(generated)), generated + ", named after the artifactId");
         }
+
+        DistProcess.Result build = sdk.mvnVerbose(project, "verify");
+        assertEquals(0, build.exitCode(), build::toString);
+        maven.append(build.stdout());
+        List<String> checksums = maven.toString().lines().filter(l -> l.toLowerCase().contains("checksum")).toList();
+        assertEquals(List.of(), checksums, "Maven says nothing about checksums: sdk/repository has them");
+        try (var reports = Files.list(project.resolve("target/surefire-reports"))) {
+            assertEquals(2, reports.filter(p -> p.toString().endsWith(".txt") && !p.toString().endsWith("-output.txt")).count(),
+                    "the generated tests ran");
+        }
+        assertTrue(build.stdout().contains("Tests run: 6, Failures: 0"), "six tests, in memory and over sockets:\n" + build.stdout());
         Path jar = project.resolve("target/hello-net-1.0.0.jar");
         try (JarFile file = new JarFile(jar.toFile())) {
             assertNotNull(file.getJarEntry("META-INF/extensions.idx"));
@@ -51,9 +66,28 @@ class ArchetypeIT {
 
         try (DistProcess netsvc = DistProcess.runIn(home, "--enable", "hello-net", "--set", "hello-net.port=0")) {
             int port = netsvc.port("hello-net", "tcp");
+            assertEquals(port, netsvc.port("hello-net", "udp"), "UDP on the port TCP got");
             DistProcess.Result call = DistProcess.execIn(home, T, new byte[0], "call", "hello-net", "127.0.0.1:" + port, "stressed");
             assertEquals(0, call.exitCode(), call::toString);
             assertEquals("desserts", call.stdout().strip());
+            DistProcess.Result udp = DistProcess.execIn(home, T, new byte[0], "call", "hello-net", "127.0.0.1:" + port, "--udp", "stressed");
+            assertEquals(0, udp.exitCode(), udp::toString);
+            assertEquals("desserts", udp.stdout().strip());
         }
+    }
+
+    @Test
+    void aPluginWithoutExtensionDoesNotBuild() throws IOException {
+        Path home = SdkBuild.unpackDistribution(tmp.resolve("dist"));
+        SdkBuild sdk = new SdkBuild(home, tmp);
+        Path project = sdk.generate(tmp, "com.example", "forgetful", "com.example.forgetful");
+        try (var sources = Files.walk(project.resolve("src/main/java"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Files.writeString(source, Files.readString(source).replace("@Extension", ""));
+            }
+        }
+        DistProcess.Result build = sdk.mvn(project, "package", "-DskipTests");
+        assertNotEquals(0, build.exitCode(), build::toString);
+        assertTrue(build.stdout().contains("the plugin declares no extensions: is @Extension missing?"), build::toString);
     }
 }

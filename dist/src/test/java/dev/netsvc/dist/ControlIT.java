@@ -66,7 +66,7 @@ class ControlIT {
                 assertEquals(0, json.exitCode(), json::toString);
                 assertTrue(json.stdout().startsWith("{\"version\":\""), json::toString);
                 assertTrue(json.stdout().matches("(?s).*\"id\":\"echo-blocking\",[^}]*\"enabled\":true,\"state\":\"running\".*"), json::toString);
-                assertTrue(json.stdout().contains("{\"transport\":\"tcp\",\"address\":\"127.0.0.1\",\"port\":" + port + "}"), json::toString);
+                assertTrue(json.stdout().contains("{\"transport\":\"tcp\",\"address\":\"127.0.0.1\",\"port\":" + port + ",\"fromServiceManager\":false}"), json::toString);
             } finally {
                 go.set(false);
                 for (Thread t : clients) {

@@ -132,8 +132,23 @@ final class DistProcess implements AutoCloseable {
         return launchIn(home, Map.of(), args);
     }
 
+    /**
+     * {@code WRAPPER... bin/netsvc run ARGS}, as {@link #launch} makes it (a control socket and an admin port
+     * of its own): netsvc started by another program, {@code systemd-socket-activate} say.
+     */
+    static DistProcess launchUnder(List<String> wrapper, String... args) {
+        List<String> all = new ArrayList<>(wrapper);
+        all.add(launcher().toString());
+        DistProcess p = launchIn(home(), Map.of(), all, args);
+        return p;
+    }
+
     /** Like {@link #launch}, for another distribution and with more environment variables. */
     static DistProcess launchIn(Path home, Map<String, String> env, String... args) {
+        return launchIn(home, env, List.of(home.resolve("bin").resolve("netsvc").toString()), args);
+    }
+
+    private static DistProcess launchIn(Path home, Map<String, String> env, List<String> command, String... args) {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(Arrays.asList(args));
         String joined = String.join(" ", args);
@@ -149,7 +164,9 @@ final class DistProcess implements AutoCloseable {
         if (!joined.contains("admin.port=")) {
             all.addAll(List.of("--set", "admin.port=0"));
         }
-        DistProcess p = startIn(home, env, all.toArray(String[]::new));
+        List<String> full = new ArrayList<>(command);
+        full.addAll(all);
+        DistProcess p = start(env, full, home);
         p.controlSocket = socket;
         return p;
     }
@@ -195,10 +212,18 @@ final class DistProcess implements AutoCloseable {
 
     /** Waits until a stderr line matches {@code pattern}; fails, showing the output, at the deadline or exit. */
     String awaitLine(Duration timeout, Pattern pattern) {
+        return await(stderr, timeout, pattern);
+    }
+
+    /** Waits until a stdout line matches {@code pattern}, as {@link #awaitLine} does for stderr. */
+    String awaitOut(Duration timeout, Pattern pattern) {
+        return await(stdout, timeout, pattern);
+    }
+
+    private String await(List<String> lines, Duration timeout, Pattern pattern) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         while (true) {
-            List<String> lines = stderr;
             for (int i = seen; i < lines.size(); i++) {
                 if (pattern.matcher(lines.get(i)).find()) {
                     return lines.get(i);

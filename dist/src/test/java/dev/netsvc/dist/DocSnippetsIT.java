@@ -31,7 +31,7 @@ class DocSnippetsIT {
     /** The archetype's variables as the tutorial generates the project. */
     private static final Map<String, String> TUTORIAL = Map.of("${serviceId}", "hello-net", "${port}", "7700",
             "${package}", "com.example.hello", "${groupId}", "com.example", "${artifactId}", "hello-net",
-            "${version}", "1.0.0", "@project.version@", SdkBuild.VERSION);
+            "${version}", "1.0.0", "@project.version@", SdkBuild.VERSION, "${className}", "HelloNet");
 
     /** What each checked command must contain: the steps ArchetypeIT performs. */
     private static final Map<String, List<String>> COMMANDS = Map.of(

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The example plugin the distribution carries in examples/: not loaded by default, and once its jar is in
- * a plugins folder, its four services run and their clients talk to them through {@code netsvc call}.
+ * a plugins folder, its five services run and their clients talk to them through {@code netsvc call}.
  */
 class ExamplesIT {
 
@@ -33,8 +33,9 @@ class ExamplesIT {
         Path jar = DistProcess.home().resolve("examples/netsvc-example-classics-" + SdkBuild.VERSION + ".jar");
         assertTrue(Files.isRegularFile(jar), jar + " is shipped");
         Files.copy(jar, plugins.resolve(jar.getFileName()));
-        netsvc = DistProcess.run("-p", plugins.toString(), "--enable", "discard,chargen,greeting,oneshot",
-                "--set", "discard.port=0", "--set", "chargen.port=0", "--set", "greeting.port=0", "--set", "oneshot.port=0");
+        netsvc = DistProcess.run("-p", plugins.toString(), "--enable", "discard,chargen,greeting,oneshot,wordcount",
+                "--set", "discard.port=0", "--set", "chargen.port=0", "--set", "greeting.port=0", "--set", "oneshot.port=0",
+                "--set", "wordcount.port=0");
     }
 
     @AfterAll
@@ -67,6 +68,36 @@ class ExamplesIT {
     void greetingAndOneShotAnswerTheirClients() {
         assertEquals(List.of("Welcome!", "Hello, Ada!"), call("greeting", target("greeting"), "Ada").stdout().lines().toList());
         assertEquals("I am server.", call("oneshot", target("oneshot")).stdout().strip());
+    }
+
+    /**
+     * The socket tutorials' own Python clients, unchanged but for the address: the greeting client sends
+     * each name without a newline and waits (answered once it pauses), the one-shot client sends once.
+     */
+    @Test
+    void theTutorialsClientsGetEveryAnswer() throws Exception {
+        String greeting = tutorial("greeting_client.py", "greeting");
+        assertEquals(List.of("Welcome!", "Hello, michael!", "Hello, tracy!", "Hello, sarah!"),
+                greeting.lines().map(String::strip).filter(l -> !l.isEmpty()).toList(), greeting);
+        assertEquals("b'I am server.'", tutorial("oneshot_client.py", "oneshot").strip());
+    }
+
+    private static String tutorial(String script, String service) throws Exception {
+        Process p = new ProcessBuilder(Tools.require("python3"), EchoServiceIT.tutorialClient(script), "127.0.0.1",
+                Integer.toString(netsvc.port(service, "tcp"))).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), script + " still running");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** The request/reply tutorial's service (docs/plugin-authors/wordcount.md) over both transports. */
+    @Test
+    void wordcountAnswersOverTcpAndUdp() {
+        assertEquals(netsvc.port("wordcount", "tcp"), udpPort("wordcount"), "UDP on the port TCP got");
+        assertEquals("4", call("wordcount", target("wordcount"), "the quick brown fox").stdout().strip());
+        assertEquals("2", call("wordcount", target("wordcount"), "--udp", "jumps over").stdout().strip());
     }
 
     @Test

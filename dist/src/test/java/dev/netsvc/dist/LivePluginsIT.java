@@ -184,8 +184,8 @@ class LivePluginsIT {
             assertNoFailures(result, netsvc);
 
             DistProcess.Result status = netsvc.control("status", "--json");
-            // five plugins loaded at start, then tcp-time twice
-            assertTrue(status.stdout().contains("\"deploys\":7,\"failedDeploys\":0"), status.stdout());
+            // six plugins loaded at start, then tcp-time twice
+            assertTrue(status.stdout().contains("\"deploys\":8,\"failedDeploys\":0"), status.stdout());
             assertEquals(0, netsvc.terminate(T), netsvc::output);
         }
     }
@@ -226,7 +226,7 @@ class LivePluginsIT {
                 fullGc(netsvc);
                 return netsvc.control("status", "--json").stdout().contains("\"classLoadersAwaitingCollection\":0");
             });
-            assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":6,\"failedDeploys\":0"),
+            assertTrue(netsvc.control("status", "--json").stdout().contains("\"deploys\":7,\"failedDeploys\":0"),
                     netsvc::output);
             assertEquals(0, netsvc.terminate(T), netsvc::output);
         }

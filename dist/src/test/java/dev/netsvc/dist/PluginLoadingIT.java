@@ -94,7 +94,7 @@ class PluginLoadingIT {
         DistProcess.Result check = DistProcess.exec(T, args.toArray(String[]::new));
         assertEquals(0, check.exitCode(), check::toString);
         assertTheFourLines("check", check.stderr());
-        assertTrue(check.stdout().contains("configuration ok: 7 of 7 services enabled, 6 plugins"), check::toString);
+        assertTrue(check.stdout().contains("configuration ok: 7 of 7 services enabled, 7 plugins"), check::toString);
         assertTrue(!check.stderr().contains("already loaded"), () -> "no PF4J message\n" + check);
 
         DistProcess.Result list = DistProcess.exec(T, "list", "-p", plugins.toString());

@@ -266,7 +266,7 @@ class ReloadIT {
         Path confDir = Files.createDirectories(tmp.resolve("conf/conf.d"));
         Files.copy(DistProcess.home().resolve("conf/netsvc.properties"), confDir.resolveSibling("netsvc.properties"));
         Files.writeString(confDir.resolve("classics.properties"),
-                "discard.port=0\nchargen.enabled=false\ngreeting.port=0\noneshot.port=0\n");
+                "discard.port=0\nchargen.enabled=false\ngreeting.port=0\noneshot.port=0\nwordcount.port=0\n");
         Map<String, String> env = Map.of("NETSVC_JAVA_OPTS", "-Dnetsvc.conf.dir=" + confDir.getParent());
         Path plugins = DistProcess.copyOfPlugins(tmp);
         StringBuilder ports = new StringBuilder();
@@ -277,7 +277,7 @@ class ReloadIT {
 
         DistProcess.Result check = DistProcess.execWith(env, T, ("check " + args).split(" "));
         assertEquals(0, check.exitCode(), check::toString);
-        assertEquals(4, check.stderr().lines().filter(l -> l.contains("waiting for a plugin")).count(), "one line per id\n" + check);
+        assertEquals(5, check.stderr().lines().filter(l -> l.contains("waiting for a plugin")).count(), "one line per id\n" + check);
         assertTrue(check.stderr().contains("keys for discard (discard.port in " + confDir.resolve("classics.properties") + ") are kept"),
                 check::toString);
 

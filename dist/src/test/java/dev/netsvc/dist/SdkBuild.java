@@ -32,7 +32,9 @@ final class SdkBuild {
         this.settings = work.resolve("settings.xml");
         String reactorRepository = System.getProperty("netsvc.m2", System.getProperty("user.home") + "/.m2/repository");
         String distSettings = Files.readString(home.resolve("sdk/settings.xml"));
-        // the distribution's settings, plus: every repository but the SDK's is the reactor's local repository
+        // the distribution's settings, plus: every repository but the SDK's is the reactor's local repository,
+        // which keeps no checksum files, so their absence there is not warned about (the SDK's, whose
+        // checksums an author's first build checks, keeps Maven's default policy)
         Files.writeString(settings, distSettings.replace("<profiles>", """
                 <mirrors>
                     <mirror>
@@ -41,7 +43,27 @@ final class SdkBuild {
                       <url>file://%s</url>
                     </mirror>
                   </mirrors>
-                  <profiles>""".formatted(reactorRepository)));
+                  <profiles>
+                    <profile>
+                      <id>reactor-repository</id>
+                      <repositories>
+                        <repository>
+                          <id>central</id>
+                          <url>https://repo.maven.apache.org/maven2</url>
+                          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+                          <snapshots><enabled>false</enabled></snapshots>
+                        </repository>
+                      </repositories>
+                      <pluginRepositories>
+                        <pluginRepository>
+                          <id>central</id>
+                          <url>https://repo.maven.apache.org/maven2</url>
+                          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+                          <snapshots><enabled>false</enabled></snapshots>
+                        </pluginRepository>
+                      </pluginRepositories>
+                    </profile>""".formatted(reactorRepository))
+                .replace("<activeProfiles>", "<activeProfiles>\n    <activeProfile>reactor-repository</activeProfile>"));
     }
 
     /** A fresh copy of the distribution, unpacked from the tarball the build made. */
@@ -58,9 +80,16 @@ final class SdkBuild {
         return into.resolve("netsvc-" + VERSION);
     }
 
-    /** Runs {@code mvn -o ARGS} in {@code dir} with the SDK settings; the result holds Maven's output. */
+    /** Runs {@code mvn -o -q ARGS} in {@code dir} with the SDK settings; the result holds Maven's output. */
     DistProcess.Result mvn(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of(Tools.require("mvn"), "-o", "-B", "-q",
+        List<String> quiet = new ArrayList<>(List.of("-q"));
+        quiet.addAll(List.of(args));
+        return mvnVerbose(dir, quiet.toArray(String[]::new));
+    }
+
+    /** Runs {@code mvn -o ARGS} with Maven's every line, warnings included. */
+    DistProcess.Result mvnVerbose(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of(Tools.require("mvn"), "-o", "-B",
                 "-s", settings.toString(),
                 "-Dnetsvc.home=" + home,
                 "-Dmaven.repo.local=" + localRepository,
@@ -89,12 +118,23 @@ final class SdkBuild {
 
     /** Generates a plugin project from the SDK's archetype into {@code dir}/{@code artifactId}. */
     Path generate(Path dir, String groupId, String artifactId, String pkg) {
-        DistProcess.Result r = mvn(dir, ARCHETYPE_PLUGIN,
+        return generate(dir, groupId, artifactId, pkg, null);
+    }
+
+    /**
+     * Like {@link #generate(Path, String, String, String)}, keeping Maven's output in {@code output} when it
+     * is not null.
+     */
+    Path generate(Path dir, String groupId, String artifactId, String pkg, StringBuilder output) {
+        DistProcess.Result r = mvnVerbose(dir, ARCHETYPE_PLUGIN,
                 "-DarchetypeGroupId=dev.netsvc", "-DarchetypeArtifactId=netsvc-plugin-archetype",
                 "-DarchetypeVersion=" + VERSION, "-DarchetypeCatalog=internal", "-DinteractiveMode=false",
                 "-DgroupId=" + groupId, "-DartifactId=" + artifactId, "-Dversion=1.0.0", "-Dpackage=" + pkg);
         if (r.exitCode() != 0) {
             throw new AssertionError("archetype:generate failed: " + r);
+        }
+        if (output != null) {
+            output.append(r.stdout());
         }
         return dir.resolve(artifactId);
     }

@@ -6,7 +6,8 @@
  *    │  │        │  │                ▼
  *    │  │        │  └──► control   (admin reads statuses of supervisor and plugins)
  *    │  └──────► │─────► plugins ──► supervisor ──► config
- *    └───────────┴──────────────────────────────────► config
+ *    ├───────────┴──────────────────────────────────► config
+ *    └───────────┴────────────────────► systemd ◄──── supervisor
  *   every package ──► text
  * </pre>
  *
@@ -19,6 +20,7 @@
  *   <li>{@code supervisor}: states, restart policy, one service's lifecycle, swaps;</li>
  *   <li>{@code config}: files, keys, the plan;</li>
  *   <li>{@code admin}: the read-only HTTP endpoint; {@code control}: the control socket's protocol;</li>
+ *   <li>{@code systemd}: the service manager: the sockets it passes in, its notify socket;</li>
  *   <li>{@code text}: plain causes, hints, one-line problems, JSON strings.</li>
  * </ul>
  * {@code PackageArrowsTest} keeps the arrows.

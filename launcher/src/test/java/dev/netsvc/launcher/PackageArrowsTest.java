@@ -24,12 +24,13 @@ class PackageArrowsTest {
     static final Map<String, Set<String>> ALLOWED = Map.of(
             "text", Set.of(),
             "config", Set.of("text"),
-            "supervisor", Set.of("config", "text"),
+            "systemd", Set.of("text"),
+            "supervisor", Set.of("systemd", "config", "text"),
             "plugins", Set.of("supervisor", "config", "text"),
             "admin", Set.of("supervisor", "plugins", "text"),
             "control", Set.of(),
-            "host", Set.of("admin", "control", "plugins", "supervisor", "config", "text"),
-            "cli", Set.of("host", "control", "plugins", "config", "text"));
+            "host", Set.of("admin", "control", "plugins", "supervisor", "systemd", "config", "text"),
+            "cli", Set.of("host", "control", "plugins", "systemd", "config", "text"));
 
     private static final Path SOURCES = Path.of("src/main/java/dev/netsvc/launcher");
     private static final Pattern REFERENCE = Pattern.compile("dev\\.netsvc\\.launcher\\.([a-z]+)\\b");

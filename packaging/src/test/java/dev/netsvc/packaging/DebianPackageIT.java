@@ -84,7 +84,7 @@ class DebianPackageIT {
                 "/usr/share/lintian/overrides/netsvc"));
         expected.addAll(CONFFILES);
         SOCKETS.forEach(s -> expected.add("/lib/systemd/system/" + s));
-        for (String plugin : List.of("echo-async", "echo-blocking", "echo-selector", "http-raw", "tcp-time", "udp-qotd")) {
+        for (String plugin : List.of("echo-async", "echo-blocking", "echo-selector", "exec", "http-raw", "tcp-time", "udp-qotd")) {
             expected.add("/usr/share/netsvc/shipped-plugins/" + plugin + "-" + VERSION + ".jar");
         }
         List<String> missing = expected.stream().filter(p -> !paths.contains(p)).toList();
@@ -147,7 +147,7 @@ class DebianPackageIT {
         // netsvc check as the netsvc user, with the package's configuration
         Tools.Result check = Tools.run(T, "runuser", "-u", "netsvc", "--", "netsvc", "check");
         assertEquals(0, check.exitCode(), check::toString);
-        assertTrue(check.stdout().contains("configuration ok: 7 of 7 services enabled, 6 plugins"), check::toString);
+        assertTrue(check.stdout().contains("configuration ok: 7 of 7 services enabled, 7 plugins"), check::toString);
         for (String[] kv : new String[][] {{"admin.socket", "/run/netsvc/netsvc.sock"}, {"qotd.quotes", "/etc/netsvc/quotes.txt"},
                 {"http.root", "/usr/share/netsvc/www"}, {"http.access-log-file", "/var/log/netsvc/http-access.log"}}) {
             assertTrue(check.stdout().lines().anyMatch(l -> l.matches(kv[0].replace(".", "\\.") + "\\s+= " + kv[1] + "\\s+#.*")),

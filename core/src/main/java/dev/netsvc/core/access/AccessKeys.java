@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The access-control keys every TCP and UDP service has, declared once: the host (and the test kit) add
+ * The access-control keys every TCP and UDP service has, and the connection log of every TCP one, declared once: the host (and the test kit) add
  * {@link #KEYS} to each service's own keys ({@link dev.netsvc.core.ServiceKeys#withOwn}), so a plugin
  * declares nothing to get them and {@link AccessPolicy#of} reads them. A service must not declare keys
  * with these names itself.
@@ -27,8 +27,16 @@ public final class AccessKeys {
     public static final ConfigKey<Integer> RATE_BURST = ConfigKey.integer("rate-burst", 0, 0, 1_000_000,
             "how many of them one address may send at once before rate applies; 0: the same as rate");
 
+    /**
+     * One log line per TCP connection (xinetd's {@code log_on_success} and {@code log_on_failure}): read
+     * by the accept path every TCP engine shares ({@link dev.netsvc.core.net.AcceptPath}), so a plugin
+     * declares nothing to get it.
+     */
+    public static final ConfigKey<String> CONNECTION_LOG = ConfigKey.choice("connection-log", "failure",
+            List.of("off", "failure", "all"), "a log line per TCP connection: off, failure (refusals and failed connections), all");
+
     /** Every access key, in the order {@code netsvc list} shows them. */
-    public static final List<ConfigKey<?>> KEYS = List.of(ONLY_FROM, NO_ACCESS, PER_SOURCE, RATE, RATE_BURST);
+    public static final List<ConfigKey<?>> KEYS = List.of(ONLY_FROM, NO_ACCESS, PER_SOURCE, RATE, RATE_BURST, CONNECTION_LOG);
 
     static ConfigKey<List<AddressBlock>> blocks(String name, String description) {
         return new ConfigKey<>(name, "", description, text -> {

@@ -2,9 +2,11 @@ package dev.netsvc.core.async;
 
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.internal.TlsContext;
+import dev.netsvc.core.frame.FrameException;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.AsyncListener;
 import dev.netsvc.core.net.BufferBudget;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * AsyncTcpServer server = AsyncTcpServer.start(context, limits, connection -> echo);
  * }</pre>
  */
-public final class AsyncTcpServer {
+public final class AsyncTcpServer implements RunningService {
 
     /**
      * @param threads        threads of the channel group that run the completion handlers
@@ -76,6 +79,8 @@ public final class AsyncTcpServer {
     private final LongAdder failed;
     private final TlsContext tls; // null: plain TCP
     private volatile boolean stopping;
+    private volatile boolean acceptEnded;
+    private Boolean handedOver; // whether the listener went on to a new copy; set once, guarded by this
     private volatile Thread retry; // the back-off after a failed accept, while one waits
 
     private final CompletionHandler<AsynchronousSocketChannel, Void> onAccept = new CompletionHandler<>() {
@@ -144,6 +149,11 @@ public final class AsyncTcpServer {
         return endpoint;
     }
 
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(endpoint);
+    }
+
     /** Connections open right now. */
     public int openConnections() {
         return open.size();
@@ -153,7 +163,7 @@ public final class AsyncTcpServer {
 
     /** Asks for the next connection once a permit is held; at the limit, a closing connection calls this again. */
     private void acceptNext() {
-        if (stopping || !permits.tryTake()) {
+        if (acceptEnded || !permits.tryTake()) {
             return;
         }
         try {
@@ -219,13 +229,18 @@ public final class AsyncTcpServer {
 
     /** A connection ended on an error: a client that went away is normal, anything else is counted. */
     void failed(ChannelConnection connection, boolean disconnect, Throwable t) {
-        if (disconnect) {
+        if (t instanceof FrameException e) { // the client's input, not our failure
+            context.counters().counter(e.tcpCounter()).increment();
+            log.debug("closing {}: {}", connection, e.getMessage());
+        } else if (disconnect) {
             log.debug("{} ended: {}", connection, t.toString());
         } else if (t instanceof IOException) {
             failed.increment();
+            connection.ticket().failed(t.toString());
             log.info("{} failed: {}", connection, t.toString());
         } else {
             failed.increment();
+            connection.ticket().failed("the handler failed: " + t);
             log.error("handler failed on {}", connection, t);
         }
     }
@@ -247,6 +262,26 @@ public final class AsyncTcpServer {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
+     * Accepts nothing more: the listener goes back to {@code context.listeners()}, which hands no further
+     * connection to this copy once this returns (a newer copy may go on accepting from the socket); the
+     * open connections go on until {@link #stop}.
+     */
+    @Override
+    public void stopAccepting() {
+        endAccepting();
+    }
+
+    /** Gives the listener back, once; true when a newer copy accepts from the socket now. */
+    private synchronized boolean endAccepting() {
+        if (handedOver == null) {
+            acceptEnded = true;
+            // returns once no connection is being handed to us
+            handedOver = context.listeners().release(listener);
+        }
+        return handedOver;
+    }
+
+    /**
      * Stops accepting and gives the listener back. On shutdown it then ends every connection's input so
      * each finishes what it has and closes; when a replacing version accepts from the socket instead, the
      * connections finish by themselves first (their clients are mid-stream). Whatever is left after
@@ -254,6 +289,7 @@ public final class AsyncTcpServer {
      * group's, which outlives this version; once this returns no connection of this version is left on
      * them. Calling it twice is harmless.
      */
+    @Override
     public void stop(Duration grace) {
         if (stopping) {
             return;
@@ -272,8 +308,7 @@ public final class AsyncTcpServer {
 
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
-            // returns once no connection is being handed to us; true when a replacing version accepts now
-            return context.listeners().release(listener);
+            return endAccepting();
         }
 
         @Override

@@ -55,7 +55,7 @@ final class ChannelConnection implements AsyncConnection, TlsSession.Output {
     private static final CompletionHandler<Integer, ChannelConnection> WRITE = new CompletionHandler<>() {
         @Override
         public void completed(Integer n, ChannelConnection c) {
-            c.onWritten();
+            c.onWritten(n);
         }
 
         @Override
@@ -208,6 +208,7 @@ final class ChannelConnection implements AsyncConnection, TlsSession.Output {
             } else {
                 lastActivity = server.now();
                 lastRead = n;
+                ticket.received(n);
                 if (handler == null || tls != null) {
                     if (!layered(buffer.flip())) {
                         return;
@@ -308,8 +309,9 @@ final class ChannelConnection implements AsyncConnection, TlsSession.Output {
         closeNow();
     }
 
-    private void onWritten() {
+    private void onWritten(int n) {
         lastActivity = server.now();
+        ticket.sent(n);
         if (tls != null) {
             writeNext();
             return;

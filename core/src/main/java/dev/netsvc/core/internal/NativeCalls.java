@@ -185,6 +185,74 @@ public final class NativeCalls {
         }
     }
 
+    /** {@code dup(fd)}: a new descriptor for the same socket, or -1. */
+    public int dup(int fd) {
+        try {
+            return (int) descriptorCalls().dup.invokeExact(fd);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /**
+     * {@code dup3(from, to, O_CLOEXEC)}: {@code to} now refers to {@code from}'s socket (its own closed
+     * first), closed in programs this process starts; returns {@code to}, or -1.
+     */
+    public int dup2(int from, int to) {
+        try {
+            return (int) descriptorCalls().dup3.invokeExact(from, to, O_CLOEXEC);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /** {@code close(fd)}: 0, or -1. */
+    public int close(int fd) {
+        try {
+            return (int) descriptorCalls().close.invokeExact(fd);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /** An int socket option of descriptor {@code fd} ({@code getsockopt}); empty when it is no socket or fails. */
+    public synchronized java.util.OptionalInt socketOption(int fd, int level, int name) {
+        DescriptorCalls d = descriptorCalls();
+        try {
+            setInt(d.value, 0, 0);
+            setInt(d.length, 0, 4);
+            int rc = (int) d.getsockopt.invokeExact(fd, level, name, d.value, d.length);
+            return rc == 0 ? java.util.OptionalInt.of(getInt(d.value, 0)) : java.util.OptionalInt.empty();
+        } catch (Throwable e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    private static final int O_CLOEXEC = 0x80000;
+    private volatile DescriptorCalls descriptorCalls;
+
+    private DescriptorCalls descriptorCalls() {
+        DescriptorCalls d = descriptorCalls;
+        if (d == null) {
+            try {
+                d = new DescriptorCalls(function("dup", javaInt, javaInt), function("dup3", javaInt, javaInt, javaInt, javaInt),
+                        function("close", javaInt, javaInt),
+                        // int getsockopt(int fd, int level, int name, void *value, socklen_t *length)
+                        function("getsockopt", javaInt, javaInt, javaInt, javaInt, address, address),
+                        allocate(4), allocate(4));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the C library lacks " + e.getMessage(), e);
+            }
+            descriptorCalls = d;
+        }
+        return d;
+    }
+
+    /** dup, dup3, close, getsockopt, and getsockopt's two ints. */
+    private record DescriptorCalls(MethodHandle dup, MethodHandle dup3, MethodHandle close, MethodHandle getsockopt,
+                                   Object value, Object length) {
+    }
+
     /** The descriptor of one of the JDK's channels; empty when {@code sun.nio.ch} is not exported to core. */
     public Optional<Integer> descriptor(Channel channel) {
         if (fdOf == null) {

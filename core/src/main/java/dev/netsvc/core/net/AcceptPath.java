@@ -1,6 +1,7 @@
 package dev.netsvc.core.net;
 
 import dev.netsvc.core.Counters;
+import dev.netsvc.core.Latencies;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.nio.channels.NetworkChannel;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,8 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
  * accept, before a byte of service, {@link #admit} decides once: the access list ({@code only-from},
  * {@code no-access}), the per-source rate ({@code rate}, {@code rate-burst}) and the per-source
  * connection limit ({@code per-source}). A refused connection is reset at once (see {@link #admit}),
- * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source.
- * An admitted one gets a {@link Ticket} that its engine releases when it closes.
+ * counted as {@code tcp.connections.refused.<reason>} and logged at most once a minute per source (unless
+ * {@code <id>.connection-log} is off). An admitted one gets a {@link Ticket} that its engine releases when
+ * it closes, which writes the connection's log line ({@link ConnectionLog}).
  *
  * <p>{@code max-connections} is not decided here: each engine takes a permit ({@link ConnectionPermits})
  * <em>before</em> accept, so clients beyond it wait in the listen backlog, and hands it to {@link #admit}:
@@ -51,9 +54,13 @@ public final class AcceptPath {
 
     /**
      * An admitted connection's hold on its connection permit, its source's count and
-     * {@code tcp.connections.active}: one release gives all three back. With the PROXY protocol on, a
-     * connection from a balancer gets a ticket that holds only its permit until its header names the
-     * client ({@link #awaitsProxyHeader}); {@link #readProxyHeader} then decides on the client.
+     * {@code tcp.connections.active}: one release gives all three back, records how long the connection
+     * lasted ({@code tcp.connection.seconds}) and writes the connection's log line ({@code <id>.connection-log}).
+     * The engine counts the bytes each way into it ({@link #received}, {@link #sent}) on the connection's own
+     * thread, and a handler may add what the line says ({@link #describe}) and mark the connection failed
+     * ({@link #failed}). With the PROXY protocol on, a connection from a balancer gets a ticket that holds
+     * only its permit until its header names the client ({@link #awaitsProxyHeader});
+     * {@link #readProxyHeader} then decides on the client.
      */
     public final class Ticket {
         private static final int PENDING = 0;
@@ -65,6 +72,12 @@ public final class AcceptPath {
         private final InetSocketAddress peer; // the connection's own remote address
         private volatile InetSocketAddress client; // whom the connection serves: the peer, or the PROXY header's source
         private volatile int state;
+        private final long admittedNanos = System.nanoTime(); // a duration for metrics, not a decision: not the clock's
+        private final long since;
+        private long received;
+        private long sent;
+        private String detail;
+        private String failure;
         volatile int released; // 1 once released: a field, not an AtomicBoolean, as every open connection has one
 
         private Ticket(SourceKey source, ConnectionPermits permits, InetSocketAddress peer, int state) {
@@ -73,6 +86,29 @@ public final class AcceptPath {
             this.peer = peer;
             this.client = peer;
             this.state = state;
+            this.since = clock.millis();
+        }
+
+        /** {@code bytes} more came from the client. */
+        public void received(long bytes) {
+            received += bytes;
+        }
+
+        /** {@code bytes} more went to the client. */
+        public void sent(long bytes) {
+            sent += bytes;
+        }
+
+        /** What the connection's log line says besides source, duration and bytes (an exec program's pid and exit status). */
+        public void describe(String detail) {
+            this.detail = detail;
+        }
+
+        /** The connection failed: its log line says so, with {@code cause}, also under {@code connection-log=failure}. */
+        public void failed(String cause) {
+            if (failure == null) {
+                failure = cause;
+            }
         }
 
         /** Whether the connection must send its PROXY header before it is admitted or refused. */
@@ -154,6 +190,8 @@ public final class AcceptPath {
                         perSourceOpen.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
                     }
                     active.decrement();
+                    durations.recordNanos(System.nanoTime() - admittedNanos);
+                    connectionLog.ended(HostPort.format(client), clock.millis() - since, received, sent, detail, failure);
                 }
                 permits.release(); // last: the engine may accept the next client at once
             }
@@ -168,6 +206,8 @@ public final class AcceptPath {
             AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "released");
 
     private final AccessPolicy policy;
+    private final Clock clock;
+    private final ConnectionLog connectionLog;
     private final SourceGate gate;
     private final RefusalLog refusals;
     private final AcceptFailures failures;
@@ -180,10 +220,13 @@ public final class AcceptPath {
     private final AccessList proxyFrom;
     private final long proxyTimeoutMillis;
     private final ServiceCounters counters;
+    private final Latencies durations;
 
     private AcceptPath(ServiceContext context, AccessPolicy policy, String where) {
         ServiceCounters counters = context.counters();
         this.policy = policy;
+        this.clock = context.clock();
+        this.connectionLog = new ConnectionLog(context);
         this.gate = new SourceGate(policy, context.clock(), counters, Counters.TCP_SOURCES_FORGOTTEN);
         this.refusals = new RefusalLog(context.log(), context.clock(), "connections");
         this.failures = new AcceptFailures(context.log(), context.clock(), where, counters.counter(Counters.TCP_ACCEPT_FAILED));
@@ -193,6 +236,7 @@ public final class AcceptPath {
         this.accepted = counters.counter(Counters.TCP_ACCEPTED);
         this.active = counters.counter(Counters.TCP_ACTIVE);
         this.limitReached = counters.counter(Counters.TCP_LIMIT_REACHED);
+        this.durations = counters.histogram(Counters.TCP_CONNECTION_SECONDS);
         counters.counter(Counters.TCP_IDLE_TIMEOUT);
         counters.counter(Counters.TCP_FAILED);
         this.counters = counters;
@@ -286,7 +330,9 @@ public final class AcceptPath {
         }
         if (reason != null) {
             refused.get(reason).increment();
-            refusals.refused(source, reason);
+            if (connectionLog.logsRefusals()) {
+                refusals.refused(source, reason);
+            }
             return new Decision(false, null);
         }
         return new Decision(true, key);
@@ -300,7 +346,9 @@ public final class AcceptPath {
     private void refuseProxy(InetSocketAddress from, String why) {
         refused.get(RefusalReason.PROXY).increment();
         counters.counter(Counters.PROXY_REFUSED.member(why)).increment();
-        refusals.refused(from.getAddress(), RefusalReason.PROXY);
+        if (connectionLog.logsRefusals()) {
+            refusals.refused(from.getAddress(), RefusalReason.PROXY);
+        }
     }
 
     /** How long a connection has to send its PROXY header (ms; {@code proxy-timeout}). */

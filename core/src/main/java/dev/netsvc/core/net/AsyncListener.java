@@ -1,5 +1,7 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.InheritedChannels;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -100,10 +102,37 @@ public final class AsyncListener implements Closeable {
         }
 
         /**
-         * Binds {@code address} on a new group of {@code threads} threads named {@code name-io-N}. The
-         * threads' context class loader is this class's, so they keep no plugin's loader alive.
+         * Binds {@code address} on a new group of {@code threads} threads named {@code name-io-N}.
          */
         public static Socket open(InetSocketAddress address, int backlog, int threads, String name) throws IOException {
+            return open(address, backlog, threads, name, false);
+        }
+
+        /** As {@link #open(InetSocketAddress, int, int, String)}, with SO_REUSEPORT when {@code reusePort}. */
+        public static Socket open(InetSocketAddress address, int backlog, int threads, String name, boolean reusePort)
+                throws IOException {
+            return onNewGroup(threads, name, group -> Sockets.listenTcpAsync(group, address, backlog, reusePort));
+        }
+
+        /**
+         * The listening socket of {@code listening}, one the service manager passed in, on a new group as
+         * {@link #open} makes one; {@code listening} is closed, its socket lives on in the new channel. The JDK
+         * cannot make an NIO.2 channel around an existing socket: see {@link InheritedChannels} for how.
+         *
+         * @throws IOException also when this JVM cannot adopt sockets ({@link InheritedChannels#whyNot()})
+         */
+        public static Socket adopt(java.nio.channels.ServerSocketChannel listening, int threads, String name) throws IOException {
+            InheritedChannels adoption = InheritedChannels.get()
+                    .orElseThrow(() -> new IOException("an NIO.2 server cannot take this socket: " + InheritedChannels.whyNot()));
+            return onNewGroup(threads, name, group -> adoption.asyncServerSocket(listening, group));
+        }
+
+        private interface ChannelOpener {
+            AsynchronousServerSocketChannel open(AsynchronousChannelGroup group) throws IOException;
+        }
+
+        // The threads' context class loader is this class's, so they keep no plugin's loader alive
+        private static Socket onNewGroup(int threads, String name, ChannelOpener opener) throws IOException {
             ClassLoader host = AsyncListener.class.getClassLoader();
             var factory = Thread.ofPlatform().name(name + "-io-", 0).daemon(true).factory();
             AsynchronousChannelGroup group = AsynchronousChannelGroup.withFixedThreadPool(threads, r -> {
@@ -112,7 +141,7 @@ public final class AsyncListener implements Closeable {
                 return t;
             });
             try {
-                return new Socket(group, Sockets.listenTcpAsync(group, address, backlog));
+                return new Socket(group, opener.open(group));
             } catch (IOException | RuntimeException e) {
                 group.shutdownNow();
                 throw e;

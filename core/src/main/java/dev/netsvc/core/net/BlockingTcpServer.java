@@ -2,9 +2,11 @@ package dev.netsvc.core.net;
 
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.internal.TlsContext;
+import dev.netsvc.core.frame.FrameException;
 
 import org.slf4j.Logger;
 
@@ -16,6 +18,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,7 @@ import java.util.concurrent.locks.LockSupport;
  * being ended by closing the socket, and a connection it accepted is served even when stop has begun
  * (it has left the shared queue: it is ours).
  */
-public final class BlockingTcpServer {
+public final class BlockingTcpServer implements RunningService {
 
     /** Serves one connection, on its own virtual thread; returns (or throws) when done. The server closes it afterwards. */
     @FunctionalInterface
@@ -86,6 +89,10 @@ public final class BlockingTcpServer {
     private final AcceptPath acceptPath;
     private final ConnectionPermits permits;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Object acceptLock = new Object(); // no accept once acceptEnded is set under it
+    private volatile boolean acceptEnded;
+    private volatile Selector acceptSelector; // the acceptor's, to wake it up
+    private Boolean handedOver; // whether the listening socket went on to a new copy; set once, under acceptLock
     private final Thread acceptor;
     private final String connectionThreads; // one name for every connection's thread: no string per thread
     private final DeadlineSweep<TcpConnection> sweep;
@@ -133,6 +140,11 @@ public final class BlockingTcpServer {
         return endpoint;
     }
 
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(endpoint);
+    }
+
     /** Connections being served right now. */
     public int openConnections() {
         return open.size();
@@ -148,24 +160,25 @@ public final class BlockingTcpServer {
 
     // ---- accepting ---------------------------------------------------------------------------------
 
-    /** The accepting thread: a loop that ends other than by {@link #stop} is the service's death. */
+    /** The accepting thread: a loop that ends other than by {@link #stopAccepting} or {@link #stop} is the service's death. */
     private void accept() {
         try (Selector selector = Selector.open()) {
+            acceptSelector = selector;
             server.register(selector, SelectionKey.OP_ACCEPT);
             acceptLoop(selector);
         } catch (IOException | RuntimeException | Error e) {
-            if (!stopping.get()) {
+            if (!acceptEnded) {
                 context.failed(e);
             }
             return;
         }
-        if (!stopping.get()) {
+        if (!acceptEnded) {
             context.failed(new IOException("the listening socket " + endpoint() + " was closed"));
         }
     }
 
     private void acceptLoop(Selector selector) {
-        while (!stopping.get()) {
+        while (!acceptEnded) {
             if (!permits.tryTake()) {
                 // a closing connection unparks us; the poll looks at the stop flag
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ACCEPT_POLL_MILLIS));
@@ -176,7 +189,7 @@ public final class BlockingTcpServer {
                 channel = acceptOrWait(selector);
             } catch (IOException e) {
                 permits.release();
-                if (stopping.get() || !server.isOpen()) {
+                if (acceptEnded || !server.isOpen()) {
                     return;
                 }
                 // e.g. EMFILE (too many open files): back off, keep serving the others, retry
@@ -196,13 +209,20 @@ public final class BlockingTcpServer {
      * came (or another copy of the service sharing the socket took it).
      */
     private SocketChannel acceptOrWait(Selector selector) throws IOException {
-        SocketChannel channel = server.accept();
+        SocketChannel channel = acceptNow();
         if (channel != null) {
             return channel;
         }
         selector.select(ACCEPT_POLL_MILLIS);
         selector.selectedKeys().clear();
-        return server.accept();
+        return acceptNow();
+    }
+
+    /** A waiting connection, unless accepting has ended: then none, even from a socket still open. */
+    private SocketChannel acceptNow() throws IOException {
+        synchronized (acceptLock) {
+            return acceptEnded ? null : server.accept();
+        }
     }
 
     /** Admits {@code channel} and starts its thread; a refused or broken one gives its permit back. */
@@ -244,16 +264,21 @@ public final class BlockingTcpServer {
                 }
                 handler.serve(connection);
                 connection.finish();
+            } catch (FrameException e) {
+                context.counters().counter(e.tcpCounter()).increment(); // the client's input, not our failure
+                log.debug("closing {}: {}", connection, e.getMessage());
             } catch (SocketTimeoutException e) {
                 idleClosed.increment(); // a read deadline of the handler's passed, and it gave up
                 log.debug("closing {}: {}", connection, e.getMessage());
             } catch (IOException e) {
                 if (!SocketErrors.isDisconnect(e) && !stopping.get()) {
                     failed.increment();
+                    connection.ticket.failed(e.toString());
                     log.info("{} failed: {}", connection, e.toString());
                 }
             } catch (RuntimeException | Error e) {
                 failed.increment();
+                connection.ticket.failed("the handler failed: " + e);
                 log.error("handler failed on {}", connection, e);
             } finally {
                 closed(connection);
@@ -283,15 +308,53 @@ public final class BlockingTcpServer {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Stops accepting, lets handlers finish (their input ends, so they see end of input), and after
-     * {@code grace} closes what is left ({@link GracefulStop}). Returns when every connection's thread
-     * has ended.
+     * Accepts nothing more from the listening socket, which goes back to {@code context.listeners()} (a
+     * newer copy of the service may go on accepting from it); the open connections go on until
+     * {@link #stop}. Returns once the accepting thread has ended (within a second).
      */
+    @Override
+    public void stopAccepting() {
+        endAccepting();
+    }
+
+    /** Ends the accept loop and gives the socket back, once; true when a newer copy accepts from it now. */
+    private boolean endAccepting() {
+        synchronized (acceptLock) {
+            if (handedOver != null) {
+                return handedOver;
+            }
+            acceptEnded = true; // from here on acceptNow() accepts nothing
+        }
+        LockSupport.unpark(acceptor);
+        Selector selector = acceptSelector;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
+        // connection it accepted is in 'open' before a stop ends their input
+        try {
+            acceptor.join(Duration.ofMillis(5L * ACCEPT_POLL_MILLIS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (acceptLock) {
+            if (handedOver == null) {
+                handedOver = context.listeners().release(server);
+            }
+            return handedOver;
+        }
+    }
+
+    /**
+     * Stops accepting (if {@link #stopAccepting} did not already), lets handlers finish (their input ends,
+     * so they see end of input), and after {@code grace} closes what is left ({@link GracefulStop}).
+     * Returns when every connection's thread has ended.
+     */
+    @Override
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        LockSupport.unpark(acceptor);
         if (!GracefulStop.run(grace, new Stopping())) {
             log.warn("{} connection threads still running after stop", open.size());
         }
@@ -305,14 +368,7 @@ public final class BlockingTcpServer {
 
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
-            // the loop ends within one accept poll; waiting for it (even past a zero grace) means every
-            // connection it accepted is in 'open' before their input is ended
-            try {
-                acceptor.join(Duration.ofMillis(5L * ACCEPT_POLL_MILLIS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return context.listeners().release(server);
+            return endAccepting();
         }
 
         @Override

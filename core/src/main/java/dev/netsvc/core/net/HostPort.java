@@ -62,6 +62,23 @@ public record HostPort(String host, int port) {
     }
 
     /**
+     * For {@code ::1:37009}, a bare IPv6 literal with a port after it, which is no address (a group has at
+     * most four hex digits): how to write it. Empty when the text does not end in a port so written.
+     */
+    public static java.util.Optional<String> bracketHint(String text) {
+        int last = text.lastIndexOf(':');
+        if (last <= 0 || text.indexOf(':') == last) {
+            return java.util.Optional.empty();
+        }
+        String address = text.substring(0, last);
+        String port = text.substring(last + 1);
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("to give an IPv6 address a port, put the address in brackets: [" + address + "]:" + port);
+    }
+
+    /**
      * A host holds no whitespace, control character or bracket: "localhost :7" would name the host
      * "localhost " (which no resolver finds), and a bracket inside it would not survive being printed
      * ("::]" prints as "[::]]:7", which does not parse back).

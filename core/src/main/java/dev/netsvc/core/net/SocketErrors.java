@@ -56,7 +56,14 @@ public final class SocketErrors {
             return explainBind(null, "", text);
         }
         if (failure instanceof UnknownHostException) {
-            String host = failure.getMessage() == null ? "?" : failure.getMessage().replaceFirst(":.*", "");
+            // "HOST: reason", where HOST may hold colons itself (an IPv6 literal)
+            String message = failure.getMessage() == null ? "?" : failure.getMessage();
+            int colon = message.lastIndexOf(": ");
+            String host = colon < 0 ? message : message.substring(0, colon);
+            if (message.endsWith("invalid IPv6 address literal")) {
+                return new Explanation(Kind.HOST_NOT_FOUND, "'" + host + "' is not an IPv6 address",
+                        HostPort.bracketHint(host).orElse("an IPv6 address is up to eight groups of four hex digits, like ::1"));
+            }
             return new Explanation(Kind.HOST_NOT_FOUND, "host '" + host + "' was not found",
                     "check the spelling; 'netsvc resolve " + host + "' shows what the resolver answers");
         }
@@ -90,7 +97,9 @@ public final class SocketErrors {
         }
         if (lower.contains("connection reset") || lower.contains("broken pipe")) {
             return new Explanation(Kind.RESET, "the connection to" + where + " was reset by the other side",
-                    "the peer crashed or closed without reading everything; or a firewall cut the connection");
+                    "a netsvc server resets the clients its access rules refuse (only-from, no-access, the per-source"
+                            + " and rate limits; its log names them: 'refused connections from ...'); else the peer"
+                            + " crashed or closed without reading everything, or a firewall cut the connection");
         }
         if (failure instanceof EOFException || failure instanceof ClosedChannelException) {
             return new Explanation(Kind.CLOSED, "the connection to" + where + " closed before the reply was complete",
@@ -110,7 +119,7 @@ public final class SocketErrors {
         String proto = transport.isEmpty() ? "" : " (" + transport + ")";
         if (lower.contains("in use")) {
             return new Explanation(Kind.ADDRESS_IN_USE, port + on + " is already in use by another process" + proto,
-                    "stop the other process ('ss -lntup' shows it) or choose another port with --set ID.port=N");
+                    "stop the other process ('ss -lntup' shows it) or choose another port");
         }
         if (lower.contains("permission denied") || lower.contains("access")) {
             return new Explanation(Kind.PERMISSION_DENIED, "no permission to bind " + port + on + proto,

@@ -42,28 +42,58 @@ public final class Sockets {
 
     /** A bound {@link ServerSocketChannel}, still in blocking mode (for selector and async servers). */
     public static ServerSocketChannel listenTcpChannel(InetSocketAddress address, int backlog) throws IOException {
+        return listenTcpChannel(address, backlog, false);
+    }
+
+    /**
+     * As {@link #listenTcpChannel(InetSocketAddress, int)}; with {@code reusePort}, SO_REUSEPORT: other
+     * processes may listen on the same port, and the kernel spreads new connections among them.
+     */
+    public static ServerSocketChannel listenTcpChannel(InetSocketAddress address, int backlog, boolean reusePort) throws IOException {
         return bind(ServerSocketChannel.open(), Transport.TCP, address, server -> {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            reusePort(server, reusePort);
             server.bind(address, backlog);
         });
+    }
+
+    private static void reusePort(NetworkChannel channel, boolean on) throws IOException {
+        if (on) {
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
     }
 
     /** A bound {@link AsynchronousServerSocketChannel} of {@code group} (for NIO.2 servers). */
     public static AsynchronousServerSocketChannel listenTcpAsync(AsynchronousChannelGroup group, InetSocketAddress address,
                                                                  int backlog) throws IOException {
+        return listenTcpAsync(group, address, backlog, false);
+    }
+
+    /** As {@link #listenTcpAsync(AsynchronousChannelGroup, InetSocketAddress, int)}, with SO_REUSEPORT when {@code reusePort}. */
+    public static AsynchronousServerSocketChannel listenTcpAsync(AsynchronousChannelGroup group, InetSocketAddress address,
+                                                                 int backlog, boolean reusePort) throws IOException {
         return bind(AsynchronousServerSocketChannel.open(group), Transport.TCP, address, server -> {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            reusePort(server, reusePort);
             server.bind(address, backlog);
         });
     }
 
     /** A bound {@link DatagramChannel} of the address's family, in blocking mode. */
     public static DatagramChannel bindUdp(InetSocketAddress address) throws IOException {
+        return bindUdp(address, false);
+    }
+
+    /** As {@link #bindUdp(InetSocketAddress)}; with {@code reusePort}, other processes may bind the same port. */
+    public static DatagramChannel bindUdp(InetSocketAddress address, boolean reusePort) throws IOException {
         DatagramChannel channel = address.getAddress() instanceof java.net.Inet6Address
                 ? DatagramChannel.open(StandardProtocolFamily.INET6)
                 : DatagramChannel.open(StandardProtocolFamily.INET);
         // no SO_REUSEADDR: on UDP it would let a second process share the port without an error
-        return bind(channel, Transport.UDP, address, c -> c.bind(address));
+        return bind(channel, Transport.UDP, address, c -> {
+            reusePort(c, reusePort);
+            c.bind(address);
+        });
     }
 
     private interface Binding<S> {

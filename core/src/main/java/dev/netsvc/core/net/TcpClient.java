@@ -4,8 +4,14 @@ import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ClientInvocation;
 import dev.netsvc.core.tls.TlsClient;
 
+import dev.netsvc.core.frame.FrameException;
+import dev.netsvc.core.frame.FrameReader;
+import dev.netsvc.core.frame.Framing;
+
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.List;
 
@@ -79,6 +85,40 @@ public final class TcpClient {
         } catch (IOException e) {
             throw ClientException.explain(e, target);
         }
+    }
+
+    /**
+     * "Send a request, read a framed reply": connects to {@code target} within {@code timeout}, sends
+     * {@code request} framed, reads one framed reply (each read waiting at most {@code timeout}) and
+     * closes. Returns the reply's payload.
+     * <pre>{@code
+     * byte[] count = TcpClient.request(call.target(0, PORT), call.timeout(), Framing.lines(1024),
+     *         ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+     * }</pre>
+     *
+     * @throws ClientException naming {@code target} when connecting or talking fails, when it closes
+     *                         without answering, or when its answer is not a frame of {@code framing}
+     */
+    public static byte[] request(HostPort target, Duration timeout, Framing framing, ByteBuffer request) {
+        return exchange(target, timeout, (socket, to) -> {
+            socket.getOutputStream().write(array(framing.encode(request)));
+            ByteBuffer reply;
+            try {
+                reply = FrameReader.of(Channels.newChannel(socket.getInputStream()), framing).next();
+            } catch (FrameException e) {
+                throw new ClientException("the answer from tcp " + to + " is not " + framing + ": " + e.getMessage());
+            }
+            if (reply == null) {
+                throw new ClientException("tcp " + to + " closed the connection without answering");
+            }
+            return array(reply);
+        });
+    }
+
+    private static byte[] array(ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        return bytes;
     }
 
     /** A connected socket whose connect and reads time out after {@code timeout}, without Nagle's delay. */

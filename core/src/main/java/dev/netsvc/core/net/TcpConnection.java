@@ -101,6 +101,48 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
             throw new SocketTimeoutException("no input within the read deadline");
         }
         lastActivity = server.now();
+        if (n > 0) {
+            ticket.received(n);
+        }
+        return n;
+    }
+
+    /**
+     * Like {@link #read(ByteBuffer)}, but waits at most {@code within} (real time) for input: 0 when none
+     * came by then, and the connection goes on as before (a {@link #readDeadline} instead ends its input).
+     * For a short look, such as {@link dev.netsvc.core.frame.FrameReader}'s for a client's pause, which it
+     * measures on the service's clock; a timed wait costs more than a plain read, so do not read this way
+     * all the time.
+     */
+    public int read(ByteBuffer dst, Duration within) throws IOException {
+        if (isInputShutdown() || !dst.hasRemaining()) {
+            return read(dst);
+        }
+        java.net.Socket socket = channel.socket();
+        socket.setSoTimeout((int) Math.clamp(within.toMillis(), 1, Integer.MAX_VALUE));
+        byte[] into = dst.hasArray() ? dst.array() : new byte[dst.remaining()];
+        int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        int n;
+        try {
+            n = socket.getInputStream().read(into, offset, dst.remaining());
+        } catch (SocketTimeoutException e) {
+            return 0;
+        } catch (java.net.SocketException e) {
+            if (isInputShutdown()) {
+                return read(dst); // input ended here meanwhile (a stop, a read deadline): as a plain read says
+            }
+            throw e;
+        }
+        if (n > 0) {
+            if (dst.hasArray()) {
+                dst.position(dst.position() + n);
+            } else {
+                dst.put(into, 0, n);
+            }
+            lastActivity = server.now();
+        } else if (n < 0 && timedOut) {
+            throw new SocketTimeoutException("no input within the read deadline");
+        }
         return n;
     }
 
@@ -147,7 +189,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     int writeRaw(ByteBuffer src) throws IOException {
         int total = 0;
         while (src.hasRemaining()) { // a blocking channel on a virtual thread may take part of it
-            total += channel.write(src);
+            int n = channel.write(src);
+            total += n;
+            ticket.sent(n);
             lastActivity = server.now();
         }
         return total;
@@ -162,7 +206,9 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         long total = 0;
         int last = offset + length - 1;
         while (offset <= last) {
-            total += channel.write(srcs, offset, last - offset + 1);
+            long n = channel.write(srcs, offset, last - offset + 1);
+            total += n;
+            ticket.sent(n);
             lastActivity = server.now();
             while (offset <= last && !srcs[offset].hasRemaining()) {
                 offset++;
@@ -199,6 +245,7 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
         }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
+            ticket.sent(n);
             lastActivity = server.now();
             return n;
         }
@@ -281,6 +328,22 @@ public final class TcpConnection implements ByteChannel, GatheringByteChannel, F
     @Override
     public void close() {
         Sockets.closeQuietly(channel);
+    }
+
+    /**
+     * What this connection's log line ({@code <id>.connection-log}) says besides its source, duration and
+     * bytes: an exec program's pid and exit status, say.
+     */
+    public void logDetail(String detail) {
+        ticket.describe(detail);
+    }
+
+    /**
+     * The connection failed for {@code cause} (a program that would not start, say), though the handler
+     * returns normally: its log line says so, also under {@code connection-log=failure}.
+     */
+    public void logFailure(String cause) {
+        ticket.failed(cause);
     }
 
     @Override

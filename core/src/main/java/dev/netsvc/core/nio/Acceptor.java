@@ -27,7 +27,8 @@ final class Acceptor {
     private boolean waitingForPermit;
     private long retryAt; // 0 unless accept failed; loop thread only
     private long pauseMillis; // how long to pause after the failure
-    private boolean closed;
+    private volatile boolean closed; // also set by closeFromAnotherThread
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     Acceptor(NioTcpServer server, ServerSocketChannel channel) {
         this.server = server;
@@ -92,7 +93,22 @@ final class Acceptor {
         if (key != null) {
             key.cancel(); // not closed: a replacing copy of this service may be accepting from it too
         }
-        server.releaseListener();
+        release();
+    }
+
+    /**
+     * The first loop did not close the acceptor in time (a handler blocked it): accept nothing more when
+     * it comes back, and give the socket back now. Its close on the loop follows and cancels the key.
+     */
+    void closeFromAnotherThread() {
+        closed = true;
+        release();
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            server.releaseListener();
+        }
     }
 
     private void updateInterest() {

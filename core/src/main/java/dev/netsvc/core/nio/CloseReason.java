@@ -6,7 +6,10 @@ public enum CloseReason {
     COMPLETED,
     /** Neither input nor output progressed for the idle timeout. */
     IDLE_TIMEOUT,
-    /** The handler left a full read buffer unconsumed: the input exceeds what the protocol may buffer. */
+    /**
+     * The input exceeds what the protocol may buffer: the handler left a full read buffer unconsumed, or
+     * threw a {@link dev.netsvc.core.frame.FrameException} for a frame longer than its limit.
+     */
     INPUT_LIMIT,
     /** The peer reset the connection or vanished (ECONNRESET, EPIPE). */
     DISCONNECTED,
@@ -15,5 +18,7 @@ public enum CloseReason {
     /** The handler called {@link Connection#abort()}. */
     ABORTED,
     /** The server stopped and the grace period ran out. */
-    STOPPED
+    STOPPED,
+    /** The handler threw a {@link dev.netsvc.core.frame.FrameException}: the input could not be framed. */
+    MALFORMED
 }

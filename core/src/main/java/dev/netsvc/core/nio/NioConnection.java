@@ -1,6 +1,7 @@
 package dev.netsvc.core.nio;
 
 import dev.netsvc.core.internal.HandshakeFailure;
+import dev.netsvc.core.frame.FrameException;
 import dev.netsvc.core.internal.TcpCork;
 import dev.netsvc.core.internal.TlsSession;
 import dev.netsvc.core.net.AcceptPath;
@@ -137,6 +138,14 @@ final class NioConnection implements Connection, TlsSession.Output {
         }
         if (state == State.OPEN && (flags & INPUT_ENDED) == 0) {
             try {
+                // what has arrived already is the client's and gets served: a request accepted just
+                // before the stop sits unread in the socket when the loop had not come to it yet
+                if ((interest & SelectionKey.OP_READ) != 0) {
+                    readInput();
+                }
+                if (state != State.OPEN || (flags & INPUT_ENDED) != 0) {
+                    return;
+                }
                 channel.shutdownInput();
                 endOfInput();
             } catch (Throwable t) {
@@ -183,6 +192,7 @@ final class NioConnection implements Connection, TlsSession.Output {
             if (n == 0) {
                 return;
             }
+            ticket.received(n);
             if (state == State.LINGERING) {
                 if (n < room) {
                     return; // discarded; lingering input does not count as activity
@@ -447,7 +457,9 @@ final class NioConnection implements Connection, TlsSession.Output {
             }
             return;
         }
-        if (pending.writeTo(channel) > 0) {
+        int written = pending.writeTo(channel);
+        if (written > 0) {
+            ticket.sent(written);
             loop.touch(this);
         }
         if (!pending.isEmpty()) {
@@ -482,7 +494,7 @@ final class NioConnection implements Connection, TlsSession.Output {
             return;
         }
         if (pending == null) {
-            channel.write(data);
+            ticket.sent(channel.write(data));
             if (!data.hasRemaining()) {
                 loop.touch(this);
                 return;
@@ -504,6 +516,7 @@ final class NioConnection implements Connection, TlsSession.Output {
         if (pending == null) {
             long written = channel.write(data);
             if (written > 0) {
+                ticket.sent(written);
                 loop.touch(this);
             }
             // complete only when every buffer is: the last one may be empty while an earlier one was cut short
@@ -527,6 +540,7 @@ final class NioConnection implements Connection, TlsSession.Output {
         }
         long n = TcpCork.transferTo(file, position, count, channel);
         if (n > 0) {
+            ticket.sent(n);
             loop.touch(this);
         }
         if (n < count) {
@@ -739,14 +753,19 @@ final class NioConnection implements Connection, TlsSession.Output {
         if (state == State.CLOSED) {
             return;
         }
-        if (t instanceof IOException && SocketErrors.isDisconnect(t)) {
+        if (t instanceof FrameException e) { // the client's input, not our failure: said quietly
+            loop.log().debug("closing {}: {}", this, e.getMessage());
+            closeNow(e.reason() == FrameException.Reason.TOO_LONG ? CloseReason.INPUT_LIMIT : CloseReason.MALFORMED);
+        } else if (t instanceof IOException && SocketErrors.isDisconnect(t)) {
             loop.log().debug("{}: {}", this, t.toString());
             closeNow(CloseReason.DISCONNECTED);
         } else if (t instanceof IOException) {
             loop.log().info("{} failed: {}", this, t.toString());
+            ticket.failed(t.toString());
             closeNow(CloseReason.FAILED);
         } else {
             loop.log().error("handler failed on {}", this, t);
+            ticket.failed("the handler failed: " + t);
             closeNow(CloseReason.FAILED);
         }
     }

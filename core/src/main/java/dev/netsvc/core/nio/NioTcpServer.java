@@ -2,6 +2,7 @@ package dev.netsvc.core.nio;
 
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.internal.TlsContext;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.LongAdder;
  *         connection -> (c, input) -> c.write(input));   // echo
  * }</pre>
  */
-public final class NioTcpServer {
+public final class NioTcpServer implements RunningService {
 
     private final ServiceContext context;
     private final NioOptions options;
@@ -54,12 +56,14 @@ public final class NioTcpServer {
     private final Acceptor acceptor;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean handedOver; // the listening channel stays open: a new version accepts from it
+    private boolean acceptEnded; // guarded by this
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AcceptPath acceptPath;
     private final ConnectionPermits permits;
     private final LongAdder idleClosed;
     private final LongAdder failed;
     private final LongAdder inputLimit;
+    private final LongAdder malformed;
     private final LongAdder backpressure;
     private final TlsContext tls; // null: plain TCP
     private final Set<NioConnection> preparing = ConcurrentHashMap.newKeySet();
@@ -78,6 +82,7 @@ public final class NioTcpServer {
         this.idleClosed = context.counters().counter(Counters.TCP_IDLE_TIMEOUT);
         this.failed = context.counters().counter(Counters.TCP_FAILED);
         this.inputLimit = context.counters().counter(Counters.TCP_INPUT_LIMIT);
+        this.malformed = context.counters().counter(Counters.TCP_MALFORMED);
         this.backpressure = context.counters().counter(Counters.TCP_BACKPRESSURE_PAUSES);
         this.tls = TlsContext.of(context);
         this.loops = new EventLoop[options.loops()];
@@ -119,16 +124,57 @@ public final class NioTcpServer {
         return new Endpoint(Transport.TCP, (InetSocketAddress) channel.socket().getLocalSocketAddress());
     }
 
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(endpoint());
+    }
+
+    /**
+     * Accepts nothing more from the listening socket, which goes back to {@code context.listeners()} (a
+     * newer copy of the service may go on accepting from it); the open connections go on until
+     * {@link #stop}. Returns once the first loop has stopped accepting (within a second).
+     */
+    @Override
+    public void stopAccepting() {
+        endAccepting(System.nanoTime() + GracefulStop.AFTER_CLOSE.toNanos());
+    }
+
+    /**
+     * The acceptor closes on its loop, once, waiting for it until {@code deadlineNanos}; true when a newer
+     * copy accepts from the socket now.
+     */
+    private synchronized boolean endAccepting(long deadlineNanos) {
+        if (acceptEnded) {
+            return handedOver;
+        }
+        acceptEnded = true;
+        CountDownLatch acceptorClosed = new CountDownLatch(1);
+        loops[0].execute(() -> {
+            acceptor.close();
+            acceptorClosed.countDown();
+        });
+        try {
+            if (!acceptorClosed.await(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                acceptor.closeFromAnotherThread(); // the first loop is stuck: at least stop listening
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return handedOver;
+    }
+
     /** Connections open right now (accepted and not yet closed). */
     public int openConnections() {
         return permits.taken();
     }
 
     /**
-     * Stops accepting, ends the input of every connection so handlers finish what they have (an echo
-     * writes back what it read, then closes), and after {@code grace} closes what is left
-     * ({@link GracefulStop}). Returns when every loop thread has ended. Calling it twice is harmless.
+     * Stops accepting (if {@link #stopAccepting} did not already), ends the input of every connection so
+     * handlers finish what they have (an echo writes back what it read, then closes), and after
+     * {@code grace} closes what is left ({@link GracefulStop}). Returns when every loop thread has ended.
+     * Calling it twice is harmless.
      */
+    @Override
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
@@ -164,19 +210,7 @@ public final class NioTcpServer {
 
         @Override
         public boolean stopAccepting(long graceDeadlineNanos) {
-            CountDownLatch acceptorClosed = new CountDownLatch(1);
-            loops[0].execute(() -> {
-                acceptor.close();
-                acceptorClosed.countDown();
-            });
-            try {
-                if (!acceptorClosed.await(Math.max(1, graceDeadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    context.listeners().release(channel); // the first loop is stuck: at least stop listening
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return handedOver;
+            return endAccepting(graceDeadlineNanos);
         }
 
         @Override
@@ -288,6 +322,7 @@ public final class NioTcpServer {
             case IDLE_TIMEOUT -> idleClosed.increment();
             case FAILED -> failed.increment();
             case INPUT_LIMIT -> inputLimit.increment();
+            case MALFORMED -> malformed.increment();
             default -> {
             }
         }

@@ -10,14 +10,13 @@ import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
 import dev.netsvc.core.net.TcpClient;
 import dev.netsvc.core.tls.TlsClient;
+import dev.netsvc.core.net.UdpClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +38,6 @@ public abstract class ReplyClient implements NetClient {
     private static final ClientOption TCP = ClientOption.flag("tcp", null, "ask over TCP instead of UDP");
     private static final ClientOption UDP = ClientOption.flag("udp", null,
             "ask over UDP instead of TCP (asked again when no answer comes, see --retries)");
-    private static final ClientOption RETRIES = ClientOption.value("retries", null, "N",
-            "over UDP, how many times to ask again when no answer comes within --timeout (default 2)");
-    private static final int DEFAULT_RETRIES = 2;
-    private static final int MAX_RETRIES = 100;
-    /** The largest UDP payload (IPv6 without jumbograms). */
-    private static final int MAX_DATAGRAM = 65_527;
 
     /**
      * The request datagram. The content is ignored by the protocols, but it must not be empty: the JDK
@@ -149,7 +142,7 @@ public abstract class ReplyClient implements NetClient {
 
     @Override
     public List<ClientOption> options() {
-        List<ClientOption> options = new ArrayList<>(List.of(defaultTransport == Transport.UDP ? TCP : UDP, RETRIES));
+        List<ClientOption> options = new ArrayList<>(List.of(defaultTransport == Transport.UDP ? TCP : UDP, UdpClient.RETRIES));
         options.addAll(TlsClient.OPTIONS); // over TCP
         return List.copyOf(options);
     }
@@ -170,35 +163,10 @@ public abstract class ReplyClient implements NetClient {
             }
             transport = Transport.TCP; // --tls asks over TCP
         }
-        int attempts = retries(invocation) + 1;
-        Answer answer;
-        if (transport == Transport.TCP) {
-            answer = overTcp(target, invocation, tls);
-        } else {
-            try {
-                answer = overUdp(target, attempts, invocation);
-            } catch (IOException e) {
-                throw ClientException.explain(e, target);
-            }
-        }
+        UdpClient.attempts(invocation); // a bad --retries is a usage error whichever the transport
+        Answer answer = transport == Transport.TCP ? overTcp(target, invocation, tls) : overUdp(target, invocation);
         show(answer, invocation);
         return 0;
-    }
-
-    private static int retries(ClientInvocation invocation) {
-        String text = invocation.value(RETRIES.longName()).orElse(null);
-        if (text == null) {
-            return DEFAULT_RETRIES;
-        }
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n >= 0 && n <= MAX_RETRIES) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what is valid
-        }
-        throw new UsageException("--retries: '" + text + "' is not a number from 0 to " + MAX_RETRIES);
     }
 
     private Answer overTcp(HostPort target, ClientInvocation invocation, boolean tls) {
@@ -234,39 +202,10 @@ public abstract class ReplyClient implements NetClient {
         return out.toByteArray();
     }
 
-    private Answer overUdp(HostPort target, int attempts, ClientInvocation invocation) throws IOException {
-        InetSocketAddress address = target.resolve();
-        Clock clock = invocation.clock();
-        Duration timeout = invocation.timeout();
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.connect(address); // answers from anyone else are ignored, and ICMP errors are reported
-            socket.setSoTimeout(millis(timeout));
-            byte[] buffer = new byte[Math.min(maxReply + 1, MAX_DATAGRAM)]; // a longer datagram is cut to this
-            for (int attempt = 1; attempt <= attempts; attempt++) {
-                Instant sent = clock.instant();
-                socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(packet);
-                    boolean cut = packet.getLength() > maxReply;
-                    byte[] bytes = Arrays.copyOf(buffer, Math.min(packet.getLength(), maxReply));
-                    return new Answer(bytes, sent, clock.instant(), "udp " + target, cut);
-                } catch (SocketTimeoutException e) {
-                    if (attempt < attempts) {
-                        invocation.err().printf("no answer from udp %s within %d ms; asking again (%d of %d)%n",
-                                target, timeout.toMillis(), attempt + 1, attempts);
-                    }
-                }
-            }
-        }
-        throw new ClientException("no answer from udp " + target + " after " + attempts
-                + (attempts == 1 ? " attempt" : " attempts") + " of " + timeout.toMillis() + " ms each"
-                + "\n  hint: the service may not be running there, a firewall may drop UDP, or the server"
-                + " rate-limits you; try --tcp, or a longer --timeout");
-    }
-
-    private static int millis(Duration d) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    private Answer overUdp(HostPort target, ClientInvocation invocation) {
+        UdpClient.Reply reply = UdpClient.request(target, ByteBuffer.wrap(UDP_REQUEST), maxReply, invocation,
+                defaultTransport == Transport.UDP ? "--tcp" : "without --udp");
+        return new Answer(reply.bytes(), reply.sent(), reply.received(), "udp " + target, reply.cut());
     }
 
     /**

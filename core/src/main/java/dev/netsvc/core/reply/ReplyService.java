@@ -97,26 +97,16 @@ public abstract class ReplyService implements NetService {
         Supplier<byte[]> replies = open(context);
         Duration linger = context.get(LINGER);
         LongAdder tcpReplied = context.counters().counter(Counters.TCP_REPLIED);
-        BlockingTcpServer tcp = BlockingTcpServer.start(context,
-                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), linger),
-                connection -> {
-                    connection.write(ByteBuffer.wrap(replies.get()));
-                    tcpReplied.increment();
-                    connection.closeLingering(linger); // what the client sent must not reset the reply away
-                });
-        try {
-            UdpServer udp = UdpServer.start(context, maxReply, (request, source, reply) -> {
-                reply.put(replies.get());
-                return true;
-            });
-            return RunningService.of(List.of(tcp.endpoint(), udp.endpoint()), grace -> {
-                udp.stop(grace); // immediate: UDP has no work in progress worth waiting for
-                tcp.stop(grace);
-            });
-        } catch (IOException | RuntimeException e) {
-            tcp.stop(Duration.ZERO);
-            throw e;
-        }
+        return RunningService.tcpThenUdp(context,
+                tcp -> BlockingTcpServer.start(tcp, new BlockingTcpServer.Limits(tcp.get(MAX_CONNECTIONS), linger),
+                        connection -> {
+                            connection.write(ByteBuffer.wrap(replies.get()));
+                            tcpReplied.increment();
+                            connection.closeLingering(linger); // what the client sent must not reset the reply away
+                        }),
+                udp -> UdpServer.start(udp, maxReply, (request, source, reply) -> {
+                    reply.put(replies.get());
+                    return true;
+                }));
     }
-
 }

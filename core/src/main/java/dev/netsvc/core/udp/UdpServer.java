@@ -2,6 +2,8 @@ package dev.netsvc.core.udp;
 
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
+import dev.netsvc.core.Latencies;
+import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.access.AccessPolicy;
@@ -18,6 +20,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Counters: {@code udp.received}, {@code udp.replied}, {@code udp.failed} (handler threw or send
  * failed), the guard's {@code udp.dropped.*} and {@code udp.sources.forgotten}.
  */
-public final class UdpServer {
+public final class UdpServer implements RunningService {
 
     /** Larger than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6). */
     static final int RECEIVE_BUFFER = 65_536;
@@ -55,10 +58,13 @@ public final class UdpServer {
     private final UdpHandler handler;
     private final int maxReply;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean receiving = true;
+    private boolean released; // guarded by this
     private final Thread receiver;
     private final LongAdder received;
     private final LongAdder replied;
     private final LongAdder failed;
+    private final Latencies durations;
     private boolean failureLogged;
 
     private UdpServer(ServiceContext context, DatagramChannel channel, Selector selector, UdpLimits limits,
@@ -77,6 +83,7 @@ public final class UdpServer {
         this.received = context.counters().counter(Counters.UDP_RECEIVED);
         this.replied = context.counters().counter(Counters.UDP_REPLIED);
         this.failed = context.counters().counter(Counters.UDP_FAILED);
+        this.durations = context.counters().histogram(Counters.UDP_REQUEST_SECONDS);
         this.receiver = Thread.ofPlatform().name(context.serviceId() + "-udp").daemon(true).unstarted(this::receive);
     }
 
@@ -116,17 +123,22 @@ public final class UdpServer {
         return new Endpoint(Transport.UDP, local);
     }
 
-    /** The receiving thread: a loop that ends other than by {@link #stop} is the service's death. */
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(endpoint());
+    }
+
+    /** The receiving thread: a loop that ends other than by {@link #stopAccepting} or {@link #stop} is the service's death. */
     private void receive() {
         try (selector) {
             receiveLoop();
         } catch (IOException | RuntimeException | Error e) {
-            if (!stopping.get()) {
+            if (receiving) {
                 context.failed(e);
             }
             return;
         }
-        if (!stopping.get()) {
+        if (receiving) {
             context.failed(new java.io.IOException("UDP socket on " + endpoint() + " was closed"));
         }
     }
@@ -135,14 +147,14 @@ public final class UdpServer {
         ByteBuffer in = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
         ByteBuffer request = in.asReadOnlyBuffer();
         ByteBuffer reply = ByteBuffer.allocateDirect(maxReply);
-        while (!stopping.get()) {
+        while (receiving) {
             selector.select(CLOSED_CHECK_MILLIS);
             selector.selectedKeys().clear();
             if (!channel.isOpen()) {
                 return; // closed by someone else: stop() releases it only after this thread ended
             }
             // until nothing is left: another copy sharing the socket may have taken it first
-            while (!stopping.get()) {
+            while (receiving) {
                 in.clear();
                 InetSocketAddress source;
                 try {
@@ -152,7 +164,7 @@ public final class UdpServer {
                 } catch (PortUnreachableException e) {
                     continue; // an ICMP error about an earlier reply: the client has gone, nothing to do
                 } catch (IOException e) {
-                    if (stopping.get()) {
+                    if (!receiving) {
                         return;
                     }
                     log.warn("UDP receive on {} failed: {}", endpoint(), e.toString());
@@ -168,11 +180,13 @@ public final class UdpServer {
                     continue; // dropped, and counted under its reason
                 }
                 // end::admit[]
+                long start = System.nanoTime();
                 request.clear().limit(in.position());
                 reply.clear();
                 if (answer(request, source, reply)) {
                     send(reply.flip(), source);
                 }
+                durations.recordNanos(System.nanoTime() - start);
             }
         }
     }
@@ -193,7 +207,13 @@ public final class UdpServer {
         }
     }
 
-    private void send(ByteBuffer reply, InetSocketAddress source) {
+    /**
+     * Sends {@code reply} to {@code source}, counted as {@code udp.replied} (or {@code udp.failed}): what
+     * the receive loop does with the reply a handler put, and what a handler that answers later, from
+     * another thread (an exec service's program), does itself after returning false. Thread-safe; a reply
+     * after {@link #stop} is lost, as any datagram may be.
+     */
+    public void send(ByteBuffer reply, InetSocketAddress source) {
         try {
             channel.send(reply, source);
             replied.increment();
@@ -206,19 +226,54 @@ public final class UdpServer {
     }
 
     /**
-     * Stops serving: stops receiving, waits up to {@code grace} (at least a second) for the receive thread
-     * to end, then gives the socket back to {@code context.listeners()}, which closes it unless a
-     * replacing version receives from it. A datagram already received is answered; one not yet received
-     * stays in the socket for the replacing version. A reply being computed when the wait runs out is
-     * lost, as any datagram may be.
+     * Receives nothing more: the thread stops receiving (a datagram it holds is still answered), and the
+     * socket goes back to {@code context.listeners()}, where a datagram not yet received waits for a newer
+     * copy of the service that receives from it. Returns once the thread has ended, or after a second
+     * (a handler that blocks).
      */
+    @Override
+    public void stopAccepting() {
+        endReceiving(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Ends the receive loop and gives the socket back, once, waiting for the thread at most {@code wait};
+     * false when it had been done already.
+     */
+    private synchronized boolean endReceiving(Duration wait) {
+        if (released) {
+            return false;
+        }
+        receiving = false;
+        selector.wakeup();
+        try {
+            receiver.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        released = true;
+        context.listeners().release(channel);
+        return true;
+    }
+
+    /**
+     * Stops serving: stops receiving (if {@link #stopAccepting} did not already), waits up to {@code grace}
+     * (at least a second) for the receive thread to end, and gives the socket back to
+     * {@code context.listeners()}, which closes it unless a replacing version receives from it. A datagram
+     * already received is answered; one not yet received stays in the socket for the replacing version. A
+     * reply being computed when the wait runs out is lost, as any datagram may be.
+     */
+    @Override
     public void stop(Duration grace) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        selector.wakeup();
+        Duration wait = grace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace;
+        boolean waited = endReceiving(wait);
         try {
-            receiver.join(grace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace);
+            if (!waited) {
+                receiver.join(wait); // stopAccepting waited a second: the rest of the grace now
+            }
             if (receiver.isAlive()) {
                 // a blocked handler; the socket is non-blocking, so this cannot close it for the other copy
                 receiver.interrupt();
@@ -230,7 +285,6 @@ public final class UdpServer {
         if (receiver.isAlive()) {
             log.warn("{} UDP thread still running after stop (a handler is blocked)", context.serviceId());
         }
-        context.listeners().release(channel);
     }
 
     private static void pause() {

@@ -99,6 +99,22 @@ class SocketErrorsTest {
         assertFalse(SocketErrors.isDisconnect(new IllegalStateException("Connection reset")));
     }
 
+    @Test
+    void anIpv6AddressWrittenWithItsPortButNoBracketsIsToldHowToWriteIt() throws Exception {
+        UnknownHostException failure;
+        try {
+            java.net.InetAddress.getByName("::1:37009"); // the JDK's own words for it
+            throw new AssertionError("::1:37009 resolved");
+        } catch (UnknownHostException e) {
+            failure = e;
+        }
+        SocketErrors.Explanation e = SocketErrors.explain(failure, null);
+        assertEquals("'::1:37009' is not an IPv6 address", e.message());
+        assertEquals("to give an IPv6 address a port, put the address in brackets: [::1]:37009", e.hint());
+        SocketErrors.Explanation colon = SocketErrors.explain(new UnknownHostException("fe80::1%eth9: no such interface"), null);
+        assertEquals("host 'fe80::1%eth9' was not found", colon.message(), "the host keeps its colons");
+    }
+
     private static void assertKind(SocketErrors.Kind kind, Throwable failure) {
         assertEquals(kind, SocketErrors.explain(failure, "h:1").kind(), failure.toString());
     }

@@ -41,6 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <tr><td>{@code /status}</td><td>{@link StatusJson} of the host</td></tr>
  * <tr><td>{@code /metrics}</td><td>Prometheus text format 0.0.4: {@link ServiceMetrics} and the JVM's metrics</td></tr>
  * <tr><td>{@code /healthz}</td><td>200 {@code ok} when every enabled service runs, else 503 naming those that do not</td></tr>
+ * <tr><td>{@code /readyz}</td><td>as {@code /healthz}, and 503 while the host drains before its stop: a load
+ * balancer's health check, Kubernetes' readiness probe</td></tr>
+ * <tr><td>{@code /livez}</td><td>200 while the supervisor's loop goes round, a service in backoff or not:
+ * Kubernetes' liveness probe (503 restarts a wedged host, never one waiting out a backoff)</td></tr>
  * <tr><td>{@code /}</td><td>{@link StatusPage}, for a browser</td></tr>
  * </table>
  *
@@ -173,8 +177,14 @@ public final class AdminServer implements AutoCloseable {
                 Health health = Health.of(view);
                 send(exchange, health.healthy() ? 200 : 503, TEXT, health.text());
             }
+            case "/readyz" -> {
+                Health ready = Health.ready(view);
+                send(exchange, ready.healthy() ? 200 : 503, TEXT, ready.text());
+            }
+            case "/livez" -> send(exchange, view.alive() ? 200 : 503, TEXT, view.alive() ? "ok\n"
+                    : "the supervisor's loop has not gone round for " + HostView.LOOP_STALLED.toSeconds() + " s: the host is wedged\n");
             case "/metrics" -> metrics(exchange);
-            default -> send(exchange, 404, TEXT, "no such page: " + path + " (try /, /status, /metrics, /healthz)\n");
+            default -> send(exchange, 404, TEXT, "no such page: " + path + " (try /, /status, /metrics, /healthz, /readyz, /livez)\n");
         }
     }
 

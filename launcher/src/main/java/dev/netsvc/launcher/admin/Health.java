@@ -13,6 +13,17 @@ import java.util.List;
  */
 record Health(List<String> notRunning) {
 
+    /** {@code /readyz}: healthy, and not draining before a stop. */
+    static Health ready(HostView view) {
+        Health health = of(view);
+        if (!view.draining()) {
+            return health;
+        }
+        List<String> lines = new java.util.ArrayList<>(List.of("draining: netsvc stops soon (netsvc.shutdown-drain-delay)"));
+        lines.addAll(health.notRunning());
+        return new Health(List.copyOf(lines));
+    }
+
     static Health of(HostView view) {
         List<String> lines = new java.util.ArrayList<>(view.problems());
         view.services().stream().filter(s -> s.enabled() && s.state() != ServiceState.RUNNING).map(Health::line)

@@ -54,6 +54,19 @@ public interface HostView {
         return java.util.Map.of();
     }
 
+    /** Whether the host drains before its stop ({@code netsvc.shutdown-drain-delay}): {@code /readyz} says 503. */
+    default boolean draining() {
+        return false;
+    }
+
+    /** How long the supervisor's loop may not go round before {@code /livez} says the host is wedged. */
+    java.time.Duration LOOP_STALLED = java.time.Duration.ofSeconds(10);
+
+    /** Whether the supervisor's loop went round within {@link #LOOP_STALLED} ({@code /livez}). */
+    default boolean alive() {
+        return true;
+    }
+
     /**
      * What is wrong with the host itself, one line each (its plugins folder cannot be read, say); empty
      * when nothing is. Shown by status and /status, and makes /healthz answer 503.

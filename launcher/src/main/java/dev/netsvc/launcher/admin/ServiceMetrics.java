@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -23,7 +24,8 @@ import java.util.Map;
 
 /**
  * The host's and its services' metrics, read from {@link HostView#services()} at each scrape: nothing on
- * a service's path pays for them. The counter families come from core's declaration ({@link CounterMetrics}).
+ * a service's path pays for them. The counter families come from core's declaration ({@link CounterMetrics}),
+ * the histograms from each histogram's own ({@link HistogramMetrics}).
  */
 final class ServiceMetrics implements MultiCollector {
 
@@ -58,6 +60,7 @@ final class ServiceMetrics implements MultiCollector {
         CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("netsvc_service_restarts")
                 .help("restarts since the host started");
         Map<MetricFamily, Map<Labels, Double>> fed = new LinkedHashMap<>();
+        Map<MetricFamily, List<HistogramDataPointSnapshot>> histograms = new LinkedHashMap<>();
         for (ServiceStatus s : services) {
             Labels service = Labels.of("service", s.id());
             info.dataPoint(InfoDataPointSnapshot.builder()
@@ -77,6 +80,8 @@ final class ServiceMetrics implements MultiCollector {
                     fed.computeIfAbsent(t.family(), f -> new LinkedHashMap<>()).merge(labels, (double) value, Double::sum);
                 }
             });
+            s.histograms().values().forEach(h -> histograms.computeIfAbsent(h.histogram().family(), f -> new ArrayList<>())
+                    .add(HistogramMetrics.point(service, h)));
         }
         out.add(info.build());
         out.add(enabled.build());
@@ -89,6 +94,7 @@ final class ServiceMetrics implements MultiCollector {
                 out.add(snapshot(family, points));
             }
         }
+        HistogramMetrics.addTo(out, histograms);
         return new MetricSnapshots(out);
     }
 

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {"version":"0.1.0","started":"2026-12-02T00:40:00Z","services":[
  *   {"id":"echo-blocking","plugin":"echo-blocking","version":"0.1.0","enabled":true,"state":"running",
  *    "since":"2026-12-02T00:40:00.2Z","reason":"","transports":["tcp"],
- *    "endpoints":[{"transport":"tcp","address":"127.0.0.1","port":7007}],"restarts":0,
+ *    "endpoints":[{"transport":"tcp","address":"127.0.0.1","port":7007,"fromServiceManager":false}],"restarts":0,
  *    "counters":{"tcp.connections.accepted":3}}],
  *  "plugins":{"deploys":7,"failedDeploys":0,"uncollectedClassLoaders":0,"classLoadersAwaitingCollection":0,
  *   "running":[{"id":"echo-blocking","version":"0.1.0","jar":"echo-blocking-0.1.0.jar"}]}}
@@ -78,6 +78,7 @@ public final class StatusJson {
                     .name("transport").value(e.transport().label())
                     .name("address").value(host(e))
                     .name("port").value(e.port())
+                    .name("fromServiceManager").value(s.fromServiceManager().contains(e))
                     .endObject();
         }
         json.endArray().name("restarts").value(s.restarts()).name("counters").beginObject();

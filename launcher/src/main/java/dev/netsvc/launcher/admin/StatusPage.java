@@ -23,6 +23,8 @@ final class StatusPage {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private static final String STYLE = """
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fafafa}
@@ -30,7 +32,9 @@ final class StatusPage {
             p.summary{margin:0 0 1em;color:#555}
             table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0002}
             th,td{padding:.35em .7em;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top;white-space:nowrap}
-            th{background:#f0f0f0;font-weight:600}
+            th{background:#f0f0f0;font-weight:600;white-space:normal}
+            td.wrap{white-space:normal;overflow-wrap:anywhere;min-width:6em}
+            .from{color:#555;font-size:.9em;white-space:normal}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             .state{display:inline-block;padding:0 .5em;border-radius:.6em;font-weight:600;color:#fff;background:#888}
             .running{background:#2e7d32}.starting,.stopping{background:#1565c0}.backoff{background:#ef6c00}
@@ -83,18 +87,22 @@ final class StatusPage {
         if (!s.reason().isBlank()) {
             html.append("<br><span class=\"reason\">").append(escape(s.reason())).append("</span>");
         }
-        html.append("</td><td>").append(TIME.format(s.since())).append("</td><td>");
+        // the time below the date, plugin ids and versions wrapped: the widest rows fit a 1280-pixel window
+        html.append("</td><td>").append(DATE.format(s.since())).append("<br>").append(CLOCK.format(s.since())).append("</td><td>");
         List<Endpoint> endpoints = s.endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
             html.append(i == 0 ? "" : "<br>").append(escape(endpoints.get(i).toString()));
+            if (s.fromServiceManager().contains(endpoints.get(i))) {
+                html.append("<br><span class=\"from\">from the service manager</span>");
+            }
         }
         html.append("</td>")
                 .append(number(s, "tcp.connections.active"))
                 .append(number(s, "tcp.connections.accepted"))
                 .append(number(s, "udp.received"))
                 .append("<td class=\"num\">").append(s.restarts()).append("</td>")
-                .append("<td>").append(escape(s.pluginId())).append("</td>")
-                .append("<td>").append(escape(s.pluginVersion())).append("</td></tr>\n");
+                .append("<td class=\"wrap\">").append(escape(s.pluginId())).append("</td>")
+                .append("<td class=\"wrap\">").append(escape(s.pluginVersion())).append("</td></tr>\n");
     }
 
     /** A counter's cell; empty when the service does not count it (a UDP-only service has no connections). */

@@ -2,6 +2,7 @@ package dev.netsvc.launcher.cli;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.KeyFamily;
 import dev.netsvc.core.NetClient;
 import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.UsageException;
@@ -99,6 +100,10 @@ final class ListCommand implements Main.Command {
                 }
             }
             for (ServiceInfo service : services) {
+                if (service.isTemplate()) {
+                    printTemplate(service, out);
+                    continue;
+                }
                 ServicePlan p = plans.get(service.id());
                 int port = p == null ? service.defaultPort() : p.port();
                 String state = p == null || p.enabled() ? "" : "  (disabled"
@@ -106,12 +111,19 @@ final class ListCommand implements Main.Command {
                 out.printf("  service %-14s %-8s port %-5d  %s%s%n", service.id(), service.transportLabel(), port,
                         service.description(), state);
                 List<String[]> rows = new ArrayList<>();
-                for (ConfigKey<?> key : ServiceKeys.host(service.id(), service.defaultPort()).all()) {
+                for (ConfigKey<?> key : ServiceKeys.hostKeys(service.id(), service.defaultPort())) {
                     String def = key.name().equals("bind") ? "(netsvc.bind)" : key.defaultText();
                     rows.add(row(config, service.id() + "." + key.name(), def, key.description()));
                 }
                 for (ConfigKey<?> key : service.keys()) {
                     rows.add(row(config, service.id() + "." + key.name(), key.defaultText(), key.description()));
+                }
+                for (KeyFamily family : service.families()) {
+                    rows.add(new String[] {service.id() + "." + family.placeholder(), "", family.description()});
+                    if (p != null) {
+                        p.settings().family(family).forEach((member, value) -> rows.add(row(config,
+                                service.id() + "." + family.prefix() + member, "", family.description())));
+                    }
                 }
                 table(out, rows);
             }
@@ -119,6 +131,29 @@ final class ListCommand implements Main.Command {
                 out.printf("  client  netsvc %s %s %s%n", client.command().label(), client.name(), client.usage());
             }
         }
+    }
+
+    /**
+     * A template ({@code NetService.isTemplate()}) runs only as its instances: its keys are shown as an
+     * instance {@code <id>} has them, beginning with the key that makes one.
+     */
+    private static void printTemplate(ServiceInfo template, PrintStream out) {
+        out.printf("  template %-13s %-8s %s; it runs as its instances: <id>.instance-of=%s%n", template.id(),
+                template.transportLabel(), template.description(), template.id());
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"<id>.instance-of", template.id(), "makes <id> an instance of " + template.id()});
+        for (ConfigKey<?> key : ServiceKeys.hostKeys("<id>", 0)) {
+            String def = switch (key.name()) {
+                case "bind" -> "(netsvc.bind)";
+                case "port" -> "";
+                default -> key.defaultText();
+            };
+            String description = key.name().equals("port") ? "port to listen on (required; 0: any free port)" : key.description();
+            rows.add(new String[] {"<id>." + key.name(), def, description});
+        }
+        template.keys().forEach(key -> rows.add(new String[] {"<id>." + key.name(), key.defaultText(), key.description()}));
+        template.families().forEach(f -> rows.add(new String[] {"<id>." + f.placeholder(), "", f.description()}));
+        table(out, rows);
     }
 
     /** key, value, comment: the configured value and where it is set, else the default. */

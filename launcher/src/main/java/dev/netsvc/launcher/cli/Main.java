@@ -66,7 +66,8 @@ public final class Main {
                 Map.entry("list", ListCommand::new),
                 Map.entry("call", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.CALL)),
                 Map.entry("bench", l -> new ClientCommand(l, dev.netsvc.core.NetClient.Command.BENCH)),
-                Map.entry("resolve", ResolveCommand::new));
+                Map.entry("resolve", ResolveCommand::new),
+                Map.entry("import-xinetd", ImportXinetdCommand::new));
     }
 
     int run(String[] argv) {
@@ -137,6 +138,7 @@ public final class Main {
                   call CLIENT ...     talk to a service: qotd, daytime, time, echo, http, ...
                   bench CLIENT ...    load-test a service: echo, ...
                   resolve HOST        a host name's IPv4 and IPv6 addresses
+                  import-xinetd FILE|DIR   print the netsvc configuration of xinetd's service files
 
                   netsvc COMMAND --help    options of a command (also: netsvc help COMMAND)
                   netsvc --version         version of netsvc and of Java

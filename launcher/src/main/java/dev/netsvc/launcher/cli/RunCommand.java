@@ -13,6 +13,8 @@ import dev.netsvc.launcher.plugins.Deployment;
 import dev.netsvc.launcher.plugins.PluginCatalog;
 import dev.netsvc.launcher.plugins.PluginFolderScanner;
 import dev.netsvc.launcher.plugins.PluginStaging;
+import dev.netsvc.launcher.systemd.InheritedSockets;
+import dev.netsvc.launcher.systemd.ServiceManager;
 import dev.netsvc.launcher.text.PlainCause;
 import dev.netsvc.launcher.text.Problem;
 
@@ -93,6 +95,9 @@ final class RunCommand implements Main.Command {
         }
         PluginCatalog plugins = new PluginCatalog(staging, Netsvc.version(), clock, LOG);
         PluginFolderScanner scanner = new PluginFolderScanner(pluginsDir, Duration.ofSeconds(1), clock);
+        long pid = ProcessHandle.current().pid();
+        ServiceManager manager = ServiceManager.fromEnvironment(System.getenv(), pid, clock, log::warn);
+        InheritedSockets inherited = InheritedSockets.fromEnvironment(System.getenv(), pid);
         try {
             plugins.apply(scanner.scan(true), Deployment.LOAD_ONLY);
             trace.phase("plugins loaded");
@@ -100,12 +105,12 @@ final class RunCommand implements Main.Command {
                 log.error("no services: no plugin in {} provides one", pluginsDir);
                 return ExitStatus.FAILURE;
             }
-            Host host = new Host(plugins, scanner, sources, clock);
+            Host host = new Host(plugins, scanner, sources, clock, inherited, manager);
             try (ControlServer control = openControl(host)) {
                 if (control == null) {
                     return ExitStatus.FAILURE;
                 }
-                return serve(host, signals, trace);
+                return serve(host, signals, trace, manager);
             }
         } catch (IOException e) {
             log.error("netsvc: plugins folder {} cannot be read: {}", pluginsDir, e.getMessage());
@@ -126,7 +131,7 @@ final class RunCommand implements Main.Command {
         }
     }
 
-    private static int serve(Host host, HostSignals signals, StartupTrace trace) {
+    private static int serve(Host host, HostSignals signals, StartupTrace trace, ServiceManager manager) {
         Launch started;
         try {
             started = host.launch();
@@ -144,11 +149,23 @@ final class RunCommand implements Main.Command {
         host.supervise(recordingEnded); // the admin endpoint answers before the ready line is said
         signals.attach(host);
         log.info("{}", started.readyLine());
+        manager.ready(started.readyLine());
         trace.phase("services started", started::startTimes);
         trace.report();
         Thread cacheWriter = markStartCacheRecording(recordingEnded);
         String name = await(signals);
-        log.info("netsvc stopping on {}", name);
+        Duration drain = host.settings().shutdownDrainDelay();
+        if (drain.isZero()) {
+            log.info("netsvc stopping on {}", name);
+            manager.stopping("stopping on " + name);
+        } else {
+            log.info("netsvc draining on {}: /readyz answers 503 and the services serve on for {} ms, then stop", name,
+                    drain.toMillis());
+            manager.stopping("draining on " + name);
+            host.drain();
+            sleep(drain); // the delay itself is the point: balancers take the host out of rotation meanwhile
+            log.info("netsvc stopping after the drain");
+        }
         host.close();
         if (cacheWriter != null) { // a start cache still being written: let it end, or the next start has none
             try {
@@ -209,6 +226,14 @@ final class RunCommand implements Main.Command {
         Thread t = Thread.ofPlatform().name("plugins-close").daemon(true).start(plugins::close);
         try {
             t.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -83,7 +83,7 @@ public record ConfigSources(Layout layout, List<Path> files, List<String> sets, 
 
     /** The plan these sources make for {@code services} now (the files read again). */
     public Plan plan(Map<String, ServiceInfo> services) {
-        return read(services).plan();
+        return fitted(read(services).plan());
     }
 
     /**
@@ -91,7 +91,13 @@ public record ConfigSources(Layout layout, List<Path> files, List<String> sets, 
      * keys of other services are not looked at.
      */
     public Plan planPart(Map<String, ServiceInfo> services) {
-        return read(services).part().plan();
+        return fitted(read(services).part().plan());
+    }
+
+    // the max-connections defaults fitted to this process's open-files limit (ConnectionBudget)
+    private static Plan fitted(Plan plan) {
+        return new Plan(ConnectionBudget.fit(plan.services(), dev.netsvc.core.internal.FileDescriptors.limit()), plan.host(),
+                plan.parked(), plan.fileWarnings());
     }
 
     /**

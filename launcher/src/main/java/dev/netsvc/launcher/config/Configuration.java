@@ -2,8 +2,10 @@ package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.KeyFamily;
 import dev.netsvc.core.ServiceKeys;
 import dev.netsvc.core.Settings;
+import dev.netsvc.launcher.text.PlainCause;
 import dev.netsvc.launcher.text.Suggest;
 
 import java.net.InetAddress;
@@ -153,14 +155,23 @@ public final class Configuration {
                 if (name.equals(INSTANCE_OF)) {
                     continue; // read by withInstances
                 }
-                Set<String> known = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
-                known.addAll(names(services.get(prefix).keys()));
-                if (!known.contains(name) && ServiceKeys.isTcpOnly(name)) {
-                    throw new ConfigException(key, key + " (in " + value.source() + "): " + prefix + " listens on UDP only ("
-                            + services.get(prefix).transportLabel() + "); TLS and the PROXY protocol are for TCP services"
-                            + " (DTLS is not supported)");
+                ServiceInfo service = services.get(prefix);
+                if (service.isTemplate()) {
+                    throw new ConfigException(key, "'" + key + "' (in " + value.source() + "): " + prefix
+                            + " is a template, which runs only as instances of it, each with an id and keys of its own: e.g. "
+                            + prefix + "1." + INSTANCE_OF + "=" + prefix + " and " + prefix + "1." + name + "=...");
                 }
-                checkName(key, name, known, value, prefix);
+                if (service.families().stream().noneMatch(f -> f.covers(name))) { // members are checked as they parse
+                    Set<String> known = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
+                    known.addAll(names(service.keys()));
+                    service.families().forEach(f -> known.add(f.placeholder()));
+                    if (!known.contains(name) && ServiceKeys.isTcpOnly(name)) {
+                        throw new ConfigException(key, key + " (in " + value.source() + "): " + prefix + " listens on UDP only ("
+                                + service.transportLabel() + "); TLS and the PROXY protocol are for TCP services"
+                                + " (DTLS is not supported)");
+                    }
+                    checkName(key, name, known, value, prefix);
+                }
                 perService.get(prefix).put(name, value.text());
             } else if (dot > 0 && prefix.matches("[a-z0-9][a-z0-9-]*")) {
                 parked.computeIfAbsent(prefix, p -> new ArrayList<>()).add(entry);
@@ -183,9 +194,12 @@ public final class Configuration {
         List<ServicePlan> plans = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (ServiceInfo service : services.values()) {
-            plans.add(planOne(service, perService.get(service.id()), defaultBind, warnings));
+            if (!service.isTemplate()) { // a template runs only as its instances
+                plans.add(planOne(service, perService.get(service.id()), defaultBind, warnings));
+            }
         }
-        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.PROBATION),
+        HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.SHUTDOWN_DRAIN_DELAY),
+                netsvc.get(HostKeys.PROBATION),
                 admin.get(HostKeys.ADMIN_ENABLED), admin.get(HostKeys.ADMIN_BIND), admin.get(HostKeys.ADMIN_PORT),
                 admin.get(HostKeys.ADMIN_SOCKET), plugins.get(HostKeys.PLUGINS_WATCH), plugins.get(HostKeys.PLUGINS_SCAN_INTERVAL));
         AddressClash.check(plans, settings);
@@ -254,10 +268,19 @@ public final class Configuration {
         Map<String, String> own = new LinkedHashMap<>();
         raw.forEach((k, v) -> (ServiceKeys.HOST_NAMES.contains(k) ? common : own).put(k, v));
         ServiceKeys.HostKeys keys = ServiceKeys.host(service.id(), service.defaultPort());
-        Settings commonSettings = parse(service.id(), keys.all(), common);
-        Settings settings = parse(service.id(), service.keys(), own);
+        Settings commonSettings = parse(service.id(), ServiceKeys.hostKeys(service.id(), service.defaultPort()), List.of(), common);
+        Settings settings = parse(service.id(), service.keys(), service.families(), own);
         boolean enabled = enabledByOption(service.id()).map(e -> Boolean.parseBoolean(e.value()))
                 .orElse(commonSettings.get(keys.enabled()));
+        if (service.fromTemplate() && !common.containsKey("port")) {
+            String full = service.id() + ".port";
+            throw new ConfigException(full, full + " is required: " + service.id() + " is an instance of " + service.instanceOf()
+                    + ", a template, which has no port of its own (0 picks a free one)");
+        }
+        if (enabled) {
+            validate(service, settings);
+        }
+        service = service.configured(settings);
         InetAddress bind = common.containsKey("bind") ? commonSettings.get(keys.bind()) : defaultBind;
         RestartPolicy restart = new RestartPolicy(RestartPolicy.Mode.of(commonSettings.get(keys.restart())),
                 commonSettings.get(keys.restartLimit()), commonSettings.get(keys.restartWindow()));
@@ -265,7 +288,8 @@ public final class Configuration {
         if (enabled && home != null) {
             checkService(service.id(), settings, warnings);
         }
-        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart, files);
+        return new ServicePlan(service, enabled, bind, commonSettings.get(keys.port()), settings, own, restart, files,
+                commonSettings.get(ServiceKeys.REUSE_PORT));
     }
 
     /**
@@ -292,12 +316,33 @@ public final class Configuration {
     }
 
     private Settings parse(String id, List<ConfigKey<?>> keys, Map<String, String> raw) {
+        return parse(id, keys, List.of(), raw);
+    }
+
+    private Settings parse(String id, List<ConfigKey<?>> keys, List<KeyFamily> families, Map<String, String> raw) {
         try {
-            return Settings.parse(id, keys, raw);
+            return Settings.parse(id, keys, families, raw);
         } catch (ConfigException e) {
-            Value v = values.get(e.key());
-            throw new ConfigException(e.key(), e.getMessage() + (v == null ? "" : " (in " + v.source() + ")"));
+            throw withSource(e);
         }
+    }
+
+    // What the service itself checks across its keys (NetService.validate), after each parsed
+    private void validate(ServiceInfo service, Settings settings) {
+        try {
+            service.service().validate(settings);
+        } catch (ConfigException e) {
+            throw withSource(e);
+        } catch (RuntimeException e) {
+            throw new ConfigException(service.id(), service.id() + ": its plugin " + service.pluginId()
+                    + " failed to validate its settings: " + PlainCause.of(e));
+        }
+    }
+
+    // The exception, saying where its key was set
+    private ConfigException withSource(ConfigException e) {
+        Value v = values.get(e.key());
+        return v == null ? e : new ConfigException(e.key(), e.getMessage() + " (in " + v.source() + ")");
     }
 
     private static void checkName(String key, String name, Set<String> known, Value value, String prefix) {
@@ -311,6 +356,10 @@ public final class Configuration {
 
     private void checkIds(String option, List<String> ids) {
         for (String id : ids) {
+            if (services.containsKey(id) && services.get(id).isTemplate()) {
+                throw new ConfigException(option, option + ": " + id + " is a template, which runs only as instances of it"
+                        + " (" + id + "1." + INSTANCE_OF + "=" + id + "); name an instance");
+            }
             if (!services.containsKey(id)) {
                 throw new ConfigException(option, option + ": no loaded service is called '" + id + "'"
                         + Suggest.hint(id, services.keySet()) + " Services: " + String.join(", ", services.keySet()));

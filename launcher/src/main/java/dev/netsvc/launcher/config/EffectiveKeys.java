@@ -1,6 +1,7 @@
 package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.KeyFamily;
 import dev.netsvc.core.ServiceKeys;
 
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code netsvc check} lists: every key the loaded services and the host know, its effective value
+ * What {@code netsvc check} lists: every key the loaded services and the host know (and the members of
+ * their key families that are set), its effective value
  * and where that came from ({@code default}, a file, {@code --set}, {@code --bind}, {@code --enable},
  * {@code --disable}), sorted by key.
  */
@@ -24,10 +26,21 @@ final class EffectiveKeys {
             add(out, values, prefix, HostKeys.under(prefix));
         }
         for (ServiceInfo service : config.services().values()) {
-            List<ConfigKey<?>> keys = new ArrayList<>(ServiceKeys.host(service.id(), service.defaultPort()).all());
+            if (service.isTemplate()) {
+                continue; // never runs itself: its instances are listed
+            }
+            List<ConfigKey<?>> keys = new ArrayList<>(ServiceKeys.hostKeys(service.id(), service.defaultPort()));
             keys.addAll(service.keys());
             int first = out.size();
             add(out, values, service.id(), keys);
+            for (KeyFamily family : service.families()) { // the members configured; a family has no defaults
+                String prefix = service.id() + "." + family.prefix();
+                values.forEach((key, v) -> {
+                    if (key.startsWith(prefix)) {
+                        out.add(new Effective(key, v.text().strip(), v.source()));
+                    }
+                });
+            }
             config.enabledByOption(service.id()).ifPresent(e -> replace(out, first, e));
             if (!values.containsKey(service.id() + ".bind")) {
                 Value bind = values.get(HostKeys.NETSVC + "." + HostKeys.BIND.name());

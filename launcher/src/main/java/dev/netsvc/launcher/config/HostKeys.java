@@ -27,7 +27,10 @@ public final class HostKeys {
     static final ConfigKey<Duration> PROBATION = ConfigKey.duration("probation", "2s", Duration.ZERO, Duration.ofMinutes(5),
             "how long a new instance (a reload, a restart, a plugin replaced) must run before the old one is let go;"
                     + " if it dies sooner the old one keeps serving");
-    static final List<ConfigKey<?>> NETSVC_KEYS = List.of(BIND, SHUTDOWN_GRACE, PROBATION);
+    static final ConfigKey<Duration> SHUTDOWN_DRAIN_DELAY = ConfigKey.duration("shutdown-drain-delay", "0s", Duration.ZERO,
+            Duration.ofMinutes(10), "on SIGTERM, how long the host answers 503 on /readyz and serves on before it"
+                    + " stops (a load balancer's health checks or Kubernetes take it out of rotation meanwhile)");
+    static final List<ConfigKey<?>> NETSVC_KEYS = List.of(BIND, SHUTDOWN_GRACE, SHUTDOWN_DRAIN_DELAY, PROBATION);
 
     static final ConfigKey<Boolean> ADMIN_ENABLED = ConfigKey.bool("enabled", true,
             "serve the read-only admin endpoint (status, metrics, health)");

@@ -81,6 +81,11 @@ final class PathChecks {
                             ? Optional.of("cannot be read by this user (permission denied)")
                     : Optional.empty();
             case WRITES_FILE -> exists ? writableFile(path) : creatable(path);
+            case RUNS_FILE -> !exists ? Optional.of("does not exist")
+                    : Files.isDirectory(path) ? Optional.of("is a folder; a program is expected")
+                    : !Files.isRegularFile(path) ? Optional.of("is not a regular file")
+                    : !Files.isExecutable(path) ? Optional.of("is not executable by this user (permission denied, or no x bit)")
+                    : Optional.empty();
         };
     }
 

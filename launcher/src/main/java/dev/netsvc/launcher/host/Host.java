@@ -21,6 +21,8 @@ import dev.netsvc.launcher.plugins.ServiceDeployment;
 import dev.netsvc.launcher.supervisor.ServiceState;
 import dev.netsvc.launcher.supervisor.ServiceStatus;
 import dev.netsvc.launcher.supervisor.Supervisor;
+import dev.netsvc.launcher.systemd.InheritedSockets;
+import dev.netsvc.launcher.systemd.ServiceManager;
 import dev.netsvc.launcher.text.Problem;
 
 import org.slf4j.Logger;
@@ -68,6 +70,9 @@ public final class Host implements HostView, AutoCloseable {
     private volatile CompletableFuture<?> pluginsOpen = CompletableFuture.completedFuture(null);
     private boolean closed;
     private final Map<String, Long> reloads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final InheritedSockets inherited;
+    private final ServiceManager manager;
+    private volatile boolean draining;
 
     /**
      * Validates the configuration for the plugins {@code plugins} loaded ({@link ConfigException} when it
@@ -76,7 +81,18 @@ public final class Host implements HostView, AutoCloseable {
      * @param scanner the scanner {@code plugins} were loaded through, kept for reloads and the live folder
      */
     public Host(PluginCatalog plugins, PluginFolderScanner scanner, ConfigSources sources, Clock clock) {
+        this(plugins, scanner, sources, clock, InheritedSockets.NONE, ServiceManager.NONE);
+    }
+
+    /**
+     * As above, under a service manager: services take the sockets {@code inherited} holds before they bind
+     * their own, and {@code manager} hears of reloads and gets the watchdog's pings from the supervisor's loop.
+     */
+    public Host(PluginCatalog plugins, PluginFolderScanner scanner, ConfigSources sources, Clock clock,
+                InheritedSockets inherited, ServiceManager manager) {
         this.plugins = plugins;
+        this.inherited = inherited;
+        this.manager = manager;
         this.scanner = scanner;
         this.sources = sources;
         this.clock = clock;
@@ -88,7 +104,10 @@ public final class Host implements HostView, AutoCloseable {
         plan.warnings().forEach(log::warn);
         this.launchPlan = plan;
         this.settings = plan.host();
-        this.supervisor = new Supervisor(clock, sources.layout().home(), plan.shutdownGrace());
+        this.supervisor = new Supervisor(clock, sources.layout().home(), plan.shutdownGrace(), inherited);
+        inherited.problems().forEach(log::warn);
+        inherited.serviceIds(serviceIdsOf(plan));
+        supervisor.addHeartbeat(manager::watchdogTick);
         this.deployment = new ServiceDeployment(supervisor, sources::planPart);
         plugins.probation(plan.host().probation());
         supervisor.addDeathListener(plugins::died);
@@ -116,6 +135,7 @@ public final class Host implements HostView, AutoCloseable {
             supervisor.stopAll();
             throw e;
         }
+        inherited.unclaimed().forEach(log::warn);
         int running = 0;
         List<Problem> notRunning = new ArrayList<>();
         for (ServiceStatus s : supervisor.statuses()) {
@@ -234,6 +254,26 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public boolean alive() {
+        return supervisor.loopAlive(LOOP_STALLED);
+    }
+
+    /**
+     * The stop is coming ({@code netsvc.shutdown-drain-delay}): {@code /readyz} answers 503 from now on, so
+     * that load balancers and Kubernetes send new clients elsewhere, while every service goes on serving and
+     * lets its long-lived clients go ({@link dev.netsvc.core.RunningService#drain}).
+     */
+    public void drain() {
+        draining = true;
+        supervisor.drain();
+    }
+
+    @Override
     public List<String> problems() {
         PluginFolderWatcher w = watcher;
         return w == null ? List.of() : w.problem().map(List::of).orElse(List.of());
@@ -313,6 +353,19 @@ public final class Host implements HostView, AutoCloseable {
      * say so), each its own all-or-nothing swap.
      */
     public Reload reload() {
+        manager.reloading();
+        Reload reload = null;
+        try {
+            reload = reloadPluginsAndConfiguration();
+            return reload;
+        } finally {
+            manager.reloaded(reload == null ? "reload failed" : reload.exitStatus() == ExitStatus.OK ? "reloaded"
+                    : (reload.exitStatus() == ExitStatus.USAGE ? "reload refused, nothing changed: " : "reload not all applied: ")
+                    + reload.failure());
+        }
+    }
+
+    private Reload reloadPluginsAndConfiguration() {
         awaitPluginsOpen();
         List<String> lines = new ArrayList<>();
         String failure = "";
@@ -356,6 +409,7 @@ public final class Host implements HostView, AutoCloseable {
         List<String> warnings = next.warnings().stream().map(w -> "warning: " + w).toList();
         warnings.forEach(log::warn);
         supervisor.udpPorts(next.udpPorts());
+        inherited.serviceIds(serviceIdsOf(next));
         ServiceChanges changes = ServiceChanges.between(supervisor.plans(), supervisor.statuses(), next);
         Reload applied = transaction(changes, next.host(), warnings);
         return applied;
@@ -417,6 +471,10 @@ public final class Host implements HostView, AutoCloseable {
         }
         settings = next;
         return lines;
+    }
+
+    private static List<String> serviceIdsOf(Plan plan) {
+        return plan.services().stream().map(ServicePlan::id).toList();
     }
 
     private ServiceState state(String id) {

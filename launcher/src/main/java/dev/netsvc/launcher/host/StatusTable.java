@@ -1,6 +1,5 @@
 package dev.netsvc.launcher.host;
 
-import dev.netsvc.core.Endpoint;
 import dev.netsvc.launcher.admin.HostView;
 import dev.netsvc.launcher.admin.StatusJson;
 import dev.netsvc.launcher.supervisor.ServiceStatus;
@@ -60,7 +59,7 @@ final class StatusTable {
     }
 
     private static String endpoints(ServiceStatus s) {
-        return s.endpoints().isEmpty() ? "-" : s.endpoints().stream().map(Endpoint::toString).collect(Collectors.joining(", "));
+        return s.endpoints().isEmpty() ? "-" : s.endpoints().stream().map(s::describe).collect(Collectors.joining(", "));
     }
 
     /** "2h13m ago"-style age, as supervisorctl shows uptime. */

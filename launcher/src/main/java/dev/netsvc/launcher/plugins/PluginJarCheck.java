@@ -26,8 +26,9 @@ import java.util.jar.Manifest;
  * manifest with an id and a valid version, a {@code Plugin-Requires} this netsvc satisfies, no bundled
  * copy of the classes the host provides (PF4J's class loader looks in the plugin first, so its extensions
  * would implement a second {@code NetService} and the host would see none), and an extension index that
- * names only classes of the jar that implement an extension point. Each failure is a {@link Rejected}
- * whose message is the plain cause, in one line.
+ * names at least one class, and only classes of the jar that implement an extension point (a jar whose
+ * index names none loads and contributes nothing: a forgotten {@code @Extension}). Each failure is a
+ * {@link Rejected} whose message is the plain cause, in one line.
  */
 final class PluginJarCheck {
 
@@ -62,7 +63,7 @@ final class PluginJarCheck {
     static Descriptor check(Path jar, String systemVersion) throws Rejected {
         try (JarFile file = new JarFile(jar.toFile())) {
             Descriptor descriptor = descriptor(file, systemVersion);
-            Optional<String> problem = bundledHostClasses(file).or(() -> badIndexEntry(file));
+            Optional<String> problem = bundledHostClasses(file).or(() -> indexProblem(file));
             if (problem.isPresent()) {
                 throw new Rejected(problem.get());
             }
@@ -111,13 +112,19 @@ final class PluginJarCheck {
         return Optional.empty();
     }
 
-    private static Optional<String> badIndexEntry(JarFile file) {
+    /** What a plugin without extensions is told: it would load and do nothing, which nobody means. */
+    static final String NO_EXTENSIONS = "refused: it declares no extensions: is @Extension missing? (its " + INDEX
+            + " names no class: mark each NetService and NetClient with @org.pf4j.Extension, and compile with"
+            + " <proc>full</proc> as netsvc-plugin-parent does)";
+
+    private static Optional<String> indexProblem(JarFile file) {
         try {
             JarEntry index = file.getJarEntry(INDEX);
-            if (index == null) {
-                return Optional.empty(); // no extensions at all: it loads and `netsvc list` shows it with none
+            List<String> names = index == null ? List.of() : indexEntries(file, index);
+            if (names.isEmpty()) {
+                return Optional.of(NO_EXTENSIONS);
             }
-            for (String name : indexEntries(file, index)) {
+            for (String name : names) {
                 if (file.getJarEntry(name.replace('.', '/') + ".class") == null) {
                     return Optional.of("refused: its extension index (" + INDEX + ") names " + name
                             + ", which is not in the jar");

@@ -80,22 +80,26 @@ final class SupervisedService {
     private volatile Instant since;
     private volatile String reason = "";
     private volatile List<Endpoint> endpoints = List.of();
+    private final java.util.function.Predicate<Endpoint> fromServiceManager;
     private volatile int restarts;
 
     SupervisedService(ServicePlan plan, Clock clock, Path home, Consumer<Death> deaths) {
-        this(plan, clock, home, Set::of, deaths, dev.netsvc.core.net.Listeners.OWN, new ServiceCounters());
+        this(plan, clock, home, Set::of, deaths, dev.netsvc.core.net.Listeners.OWN, e -> false, new ServiceCounters());
     }
 
     /**
      * @param udpPorts  the UDP ports of the host's enabled services, for the UDP guard's loop defence
      * @param listeners where its engines get listening TCP sockets (the supervisor's shared ones, so a
      *                  replacing plugin version takes them over)
+     * @param fromServiceManager whether an endpoint's socket came from the service manager
      * @param counters  its counters; a replacement continues its predecessor's, so they stay totals
      */
     SupervisedService(ServicePlan plan, Clock clock, Path home, Supplier<Set<Integer>> udpPorts,
-                      Consumer<Death> deaths, dev.netsvc.core.net.Listeners listeners, ServiceCounters counters) {
+                      Consumer<Death> deaths, dev.netsvc.core.net.Listeners listeners,
+                      java.util.function.Predicate<Endpoint> fromServiceManager, ServiceCounters counters) {
         this.udpPorts = udpPorts;
         this.listeners = listeners;
+        this.fromServiceManager = fromServiceManager;
         this.counters = counters;
         this.plan = plan;
         this.clock = clock;
@@ -190,7 +194,11 @@ final class SupervisedService {
             String target = p.service().transportLabel() + " " + HostPort.format(context.address());
             if (e instanceof IOException) {
                 SocketErrors.Explanation explained = SocketErrors.explain(e, target);
-                throw new StartFailure(explained.message(), explained.hint().isEmpty() ? "" : "; " + explained.hint());
+                String hint = explained.hint();
+                if (explained.kind() == SocketErrors.Kind.ADDRESS_IN_USE) { // which key: this service's port
+                    hint += " (" + id() + ".port in the configuration, or --set " + id() + ".port=PORT)";
+                }
+                throw new StartFailure(explained.message(), hint.isEmpty() ? "" : "; " + hint);
             }
             throw new StartFailure(PlainCause.of(e), "");
         }
@@ -198,7 +206,8 @@ final class SupervisedService {
 
     private void logEndpoints() {
         for (Endpoint endpoint : endpoints) {
-            log.info("{} listening on {}", id(), endpoint);
+            log.info("{} listening on {}{}", id(), endpoint,
+                    fromServiceManager.test(endpoint) ? " (socket from the service manager)" : "");
         }
     }
 
@@ -339,6 +348,19 @@ final class SupervisedService {
         enter(ServiceState.STOPPED, "");
     }
 
+    /** The host drains before its stop: the running instance lets its long-lived clients go ({@link RunningService#drain}). */
+    void drain() {
+        RunningService r = running;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.drain();
+        } catch (RuntimeException | LinkageError e) { // plugin code: the stop follows all the same
+            log.warn("{}: drain failed: {}", id(), PlainCause.of(e));
+        }
+    }
+
     /** The operator's start or restart: the restart count starts over. */
     void forgetRestarts() {
         recentRestarts.clear();
@@ -347,8 +369,10 @@ final class SupervisedService {
     /** This service as status and metrics report it. */
     ServiceStatus status() {
         ServiceInfo info = plan.service();
+        List<Endpoint> now = endpoints;
         return new ServiceStatus(id(), info.pluginId(), info.pluginVersion(), plan.enabled(), state, since, reason,
-                info.transports(), endpoints, restarts, counters.snapshot());
+                info.transports(), now, restarts, counters.snapshot(), counters.histograms(),
+                now.stream().filter(fromServiceManager).collect(java.util.stream.Collectors.toSet()));
     }
 
     private void afterFailure(String cause) {

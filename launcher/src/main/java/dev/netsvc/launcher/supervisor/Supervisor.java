@@ -4,6 +4,7 @@ import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.launcher.config.ServicePlan;
+import dev.netsvc.launcher.systemd.InheritedSockets;
 import dev.netsvc.launcher.text.PlainCause;
 import dev.netsvc.launcher.text.Problem;
 
@@ -43,7 +44,7 @@ public final class Supervisor {
     private final Clock clock;
     private final Path home;
     private final Map<String, SupervisedService> services = new TreeMap<>();
-    private final SharedListeners listeners = new SharedListeners();
+    private final SharedListeners listeners;
     private final Queue<SupervisedService.Death> deaths = new ConcurrentLinkedQueue<>();
     private final List<DeathListener> deathListeners = new CopyOnWriteArrayList<>();
     private volatile List<SupervisedService> view = List.of();
@@ -53,10 +54,28 @@ public final class Supervisor {
     private final List<Thread> retiring = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
+    private final List<Runnable> heartbeats = new CopyOnWriteArrayList<>();
+    private volatile java.time.Instant lastRound;
+
     public Supervisor(Clock clock, Path home, Duration grace) {
+        this(clock, home, grace, InheritedSockets.NONE);
+    }
+
+    /** A supervisor whose services take the sockets {@code inherited} holds before they bind their own. */
+    public Supervisor(Clock clock, Path home, Duration grace, InheritedSockets inherited) {
         this.clock = clock;
         this.home = home;
         this.grace = grace;
+        this.listeners = new SharedListeners(inherited);
+        this.lastRound = clock.instant();
+    }
+
+    /**
+     * {@code heartbeat} runs at the end of every {@link #tick}, on the supervisor's thread and under its lock:
+     * it runs only while the supervisor's loop goes round (the service manager's watchdog pings from it).
+     */
+    public void addHeartbeat(Runnable heartbeat) {
+        heartbeats.add(heartbeat);
     }
 
     /** Starts the supervisor thread, which handles deaths and backoff on the real clock. */
@@ -126,8 +145,8 @@ public final class Supervisor {
 
     /** A service for {@code plan}, not started, not yet supervised; it continues {@code counters}. */
     SupervisedService fresh(ServicePlan plan, ServiceCounters counters) {
-        return new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath, listeners.forService(plan.id()),
-                counters);
+        return new SupervisedService(plan, clock, home, () -> udpPorts, this::reportDeath, listeners.forService(plan.id(), plan.reusePort()),
+                listeners::fromServiceManager, counters);
     }
 
     // Supervises a new service; under this object's lock
@@ -400,6 +419,19 @@ public final class Supervisor {
         return s;
     }
 
+    /** The host drains before its stop: every running service lets its long-lived clients go. */
+    public synchronized void drain() {
+        services.values().forEach(SupervisedService::drain);
+    }
+
+    /**
+     * Whether the supervisor's loop went round within {@code within} on its clock: it handles deaths and
+     * restarts, so a loop that stopped going round is a wedged host ({@code /livez}).
+     */
+    public boolean loopAlive(Duration within) {
+        return !clock.instant().isAfter(lastRound.plus(within));
+    }
+
     /** Handles the deaths reported since the last tick, then restarts the services whose backoff is over. */
     public synchronized void tick() {
         for (SupervisedService.Death d; (d = deaths.poll()) != null; ) {
@@ -416,6 +448,8 @@ public final class Supervisor {
                 // logged and FAILED by the service; a restart cannot fix its configuration
             }
         }
+        heartbeats.forEach(Runnable::run);
+        lastRound = clock.instant();
     }
 
     // Called from the dying service's own thread: queue it for the supervisor thread, which may have
@@ -448,9 +482,10 @@ public final class Supervisor {
                     t.join(Duration.ofNanos(left));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    break;
                 }
             }
         }
+        listeners.close();
     }
 }

@@ -139,6 +139,29 @@ class AdminServerTest {
     }
 
     @Test
+    void readyzSaysDrainingAndLivezOnlyAWedgedLoop() throws Exception {
+        view.set(view.services().stream().filter(s -> !s.id().equals("http")).toList());
+        URI base = start(view);
+        assertEquals(200, send(base, "GET", "/readyz").statusCode());
+        view.draining = true;
+        HttpResponse<String> draining = send(base, "GET", "/readyz");
+        assertEquals(503, draining.statusCode());
+        assertTrue(draining.body().startsWith("draining: netsvc stops soon"), draining.body());
+        assertEquals(200, send(base, "GET", "/healthz").statusCode(), "healthz says what runs, not what is coming");
+
+        HttpResponse<String> live = send(base, "GET", "/livez");
+        assertEquals(200, live.statusCode());
+        assertEquals("ok\n", live.body());
+        view.set(FakeHostView.typical().services()); // http in backoff: not ready, but alive
+        assertEquals(503, send(base, "GET", "/healthz").statusCode());
+        assertEquals(200, send(base, "GET", "/livez").statusCode(), "a backoff never restarts the pod");
+        view.alive = false;
+        HttpResponse<String> wedged = send(base, "GET", "/livez");
+        assertEquals(503, wedged.statusCode());
+        assertTrue(wedged.body().contains("the host is wedged"), wedged.body());
+    }
+
+    @Test
     void statusIsJsonThatPythonReadsBackExactly() throws Exception {
         URI base = start(view);
         HttpResponse<String> r = send(base, "GET", "/status");

@@ -18,6 +18,8 @@ final class FakeHostView implements HostView {
     static final Instant STARTED = Instant.parse("2026-12-02T00:40:00Z");
 
     private volatile List<ServiceStatus> services;
+    volatile boolean draining;
+    volatile boolean alive = true;
 
     FakeHostView(List<ServiceStatus> services) {
         this.services = List.copyOf(services);
@@ -40,6 +42,16 @@ final class FakeHostView implements HostView {
     @Override
     public List<ServiceStatus> services() {
         return services;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public boolean alive() {
+        return alive;
     }
 
     /** Three reloads applied, one refused. */

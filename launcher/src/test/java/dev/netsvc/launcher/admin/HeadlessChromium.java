@@ -39,6 +39,11 @@ public final class HeadlessChromium {
 
     /** Loads {@code url} and returns the serialized DOM. A profile of its own: other runs may be browsing too. */
     public static String dumpDom(URI url) {
+        return dumpDom(url, List.of());
+    }
+
+    /** As {@link #dumpDom(URI)}, with more of chromium's options ({@code --window-size=1280,800}, say). */
+    public static String dumpDom(URI url, List<String> options) {
         Path chromium = chromium();
         Path profile;
         try {
@@ -47,9 +52,11 @@ public final class HeadlessChromium {
             throw new UncheckedIOException(e);
         }
         try {
-            ExternalTool.Output out = ExternalTool.run(Duration.ofSeconds(90), "", List.of(chromium.toString(),
-                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                    "--user-data-dir=" + profile, "--dump-dom", url.toString()));
+            List<String> command = new java.util.ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile));
+            command.addAll(options);
+            command.addAll(List.of("--dump-dom", url.toString()));
+            ExternalTool.Output out = ExternalTool.run(Duration.ofSeconds(90), "", command);
             assertEquals(0, out.exitCode(), out::toString);
             return out.stdout();
         } finally {

@@ -223,6 +223,27 @@ class ConfigurationTest {
     }
 
     @Test
+    void connectionLimitDefaultsShareWhatTheOpenFilesLimitLeavesAndSetOnesStay() {
+        ConfigKey<Integer> max = ConfigKey.integer("max-connections", 1000, 1, 100_000, "limit");
+        Map<String, ServiceInfo> services = new LinkedHashMap<>();
+        services.put("big", service("big", 1000, Set.of(Transport.TCP), List.of(max)));
+        services.put("small", service("small", 2000, Set.of(Transport.TCP), List.of(ConfigKey.integer("max-connections", 100, 1, 100_000, "limit"))));
+        services.put("set", service("set", 3000, Set.of(Transport.TCP), List.of(max)));
+        services.put("off", service("off", 4000, Set.of(Transport.TCP), List.of(max)));
+        Plan plan = new Configuration(services).addSetting("set.max-connections=300").addSetting("off.enabled=false").plan();
+        // 1,400 connections and the reserve of 128 fit in 2,000: nothing changes
+        assertEquals(plan.services(), ConnectionBudget.fit(plan.services(), java.util.OptionalLong.of(2000)));
+        // in 978 (128 reserved, 300 set): the defaults share 550 as 1000 : 100
+        Plan fitted = new Plan(ConnectionBudget.fit(plan.services(), java.util.OptionalLong.of(978)), plan.host(), plan.parked(),
+                plan.fileWarnings());
+        assertEquals(Map.of("big", 500, "small", 50, "set", 300), fitted.maxConnections());
+        assertEquals(plan.service("big").orElseThrow().ownText(), fitted.service("big").orElseThrow().ownText(),
+                "the configured text stays: a reload sees no change");
+        // not even the set ones fit: nothing to share, the host warns
+        assertEquals(plan.services(), ConnectionBudget.fit(plan.services(), java.util.OptionalLong.of(300)));
+    }
+
+    @Test
     void restartPolicyAndHostKeys() throws Exception {
         Plan plan = config().addSetting("alpha.restart=always").addSetting("alpha.restart-limit=9")
                 .addSetting("alpha.restart-window=5m").addSetting("admin.port=0").addSetting("admin.socket=/run/x.sock")

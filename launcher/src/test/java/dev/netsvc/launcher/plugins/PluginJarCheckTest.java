@@ -88,6 +88,22 @@ class PluginJarCheckTest {
     }
 
     @Test
+    void aJarWithoutExtensionsIsRefusedAskingAboutExtension() throws IOException {
+        // what PF4J's processor writes when no class is marked @Extension: its header alone
+        Path jar = PluginJars.build(dir, "forgot", Map.of("t.forgot.Forgot", PluginJars.listeningService("t.forgot", "Forgot", "forgot", "")
+                .replace("@org.pf4j.Extension", "")), Map.of());
+        try (JarFile file = new JarFile(jar.toFile())) {
+            String index = new String(file.getInputStream(file.getJarEntry(PluginJarCheck.INDEX)).readAllBytes());
+            assertTrue(index.lines().allMatch(l -> l.isBlank() || l.startsWith("#")), "only comments: " + index);
+        }
+        String line = problem(jar).orElseThrow();
+        assertTrue(line.startsWith("refused: it declares no extensions: is @Extension missing?"), line);
+        assertTrue(!line.contains("\n"), "one line");
+        Path noIndex = PluginJars.build(dir, "bare", Map.of("t.bare.Bare", "package t.bare; public class Bare { }"), Map.of());
+        assertEquals(problem(withEntry(noIndex, "META-INF/other.txt", new byte[0])).orElseThrow(), line, "no index at all: the same");
+    }
+
+    @Test
     void theHostReportsTheRefusalAndLoadsNothingFromTheJar() throws IOException {
         Path jar = PluginJars.build(dir, "fat", Map.of("t.fat.Fat", PluginJars.listeningService("t.fat", "Fat", "fat", "")), Map.of());
         withEntry(jar, "org/pf4j/Plugin.class", new byte[1]);

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Two copies of a service sharing the host's sockets, as a plugin replacement does, over loopback. */
 class SharedListenersTest {
@@ -190,5 +191,42 @@ class SharedListenersTest {
         assertFalse(socket.isClosed());
         back.release(socket);
         assertTrue(socket.isClosed());
+    }
+
+    @Test
+    void aSocketFromTheServiceManagerIsTakenInsteadOfBoundAndOutlivesEveryCopy() throws IOException {
+        assumeTrue(dev.netsvc.core.internal.InheritedChannels.get().isPresent(), "Java 22+ with the options of pom.xml");
+        var calls = dev.netsvc.core.internal.NativeCalls.get().orElseThrow();
+        java.nio.channels.ServerSocketChannel original = java.nio.channels.ServerSocketChannel.open().bind(ANY_PORT);
+        InetSocketAddress passedAt = (InetSocketAddress) original.getLocalAddress();
+        int fd = calls.dup(calls.descriptor(original).orElseThrow());
+        original.close();
+        var inherited = dev.netsvc.launcher.systemd.InheritedSockets.adopt(List.of(fd), List.of("echo"), "test");
+        inherited.serviceIds(List.of("echo"));
+        SharedListeners manager = new SharedListeners(inherited);
+        try {
+            Listeners first = manager.forService("echo");
+            // configured for another port: the socket named after the service wins
+            var channel = first.tcpChannel(ANY_PORT, 50);
+            assertEquals(passedAt, channel.getLocalAddress());
+            assertFalse(channel.isBlocking());
+            assertTrue(manager.fromServiceManager(new dev.netsvc.core.Endpoint(dev.netsvc.core.Transport.TCP, passedAt)));
+            assertTrue(first.release(channel), "connections end on their own: the next copy or netsvc accepts from it later");
+            assertTrue(channel.isOpen(), "the service manager's socket stays open while nobody accepts");
+            try (Socket waiting = new Socket(passedAt.getAddress(), passedAt.getPort())) {
+                // connected into the queue; a new copy takes the same socket and accepts it
+                var again = manager.forService("echo").tcpChannel(ANY_PORT, 50);
+                assertSame(channel, again);
+                again.configureBlocking(true);
+                try (var accepted = again.accept()) {
+                    assertEquals(waiting.getLocalSocketAddress(), accepted.getRemoteAddress());
+                }
+            }
+        } finally {
+            manager.close();
+        }
+        try (var rebound = java.nio.channels.ServerSocketChannel.open().bind(passedAt)) {
+            assertEquals(passedAt, rebound.getLocalAddress(), "closed at the host's end: the port is free");
+        }
     }
 }

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -348,5 +349,29 @@ class SupervisorTest {
         assertEquals(0, s.status().restarts(), "not a restart: the old instance went on");
         assertEquals(List.of(new Problem("renew", "the new instance died on probation: accept loop lost")), renewal.finish());
         assertEquals(1, flaky.stops.get(), "finishing stops nothing more: the old instance is the service");
+    }
+
+    @Test
+    void theLoopIsAliveWhileItGoesRoundOnTheClock() {
+        Supervisor supervisor = supervisor();
+        assertTrue(supervisor.loopAlive(Duration.ofSeconds(10)));
+        clock.advance(Duration.ofSeconds(9));
+        supervisor.tick();
+        clock.advance(Duration.ofSeconds(10));
+        assertTrue(supervisor.loopAlive(Duration.ofSeconds(10)), "10 s since the last round");
+        clock.advance(Duration.ofMillis(1));
+        assertFalse(supervisor.loopAlive(Duration.ofSeconds(10)), "a wedged loop");
+        supervisor.tick();
+        assertTrue(supervisor.loopAlive(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void heartbeatsRunAtTheEndOfEveryRoundOfTheLoop() {
+        Supervisor supervisor = supervisor();
+        java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
+        supervisor.addHeartbeat(beats::incrementAndGet);
+        supervisor.tick();
+        supervisor.tick();
+        assertEquals(2, beats.get());
     }
 }

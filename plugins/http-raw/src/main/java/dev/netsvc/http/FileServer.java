@@ -1,6 +1,7 @@
 package dev.netsvc.http;
 
 import dev.netsvc.core.Counters;
+import dev.netsvc.core.Latencies;
 import dev.netsvc.core.ServiceCounters;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ final class FileServer {
     private final DateCache dates;
     private final AccessLog accessLog;
     private final LongAdder requests;
+    private final Latencies durations;
     private final LongAdder[] byClass = new LongAdder[6];
 
     private final long sendfileThreshold;
@@ -38,6 +40,7 @@ final class FileServer {
         this.dates = dates;
         this.accessLog = accessLog;
         this.requests = counters.counter(Counters.HTTP_REQUESTS);
+        this.durations = counters.histogram(Counters.TCP_REQUEST_SECONDS);
         for (int c = 2; c < byClass.length; c++) { // this server sends no 1xx
             byClass[c] = counters.counter(Counters.HTTP_RESPONSES.member(c + "xx"));
         }
@@ -64,8 +67,20 @@ final class FileServer {
         draining = true;
     }
 
-    /** Appends the response to {@code request}; returns whether the connection stays open. */
+    /**
+     * Appends the response to {@code request}; returns whether the connection stays open. Its time, from
+     * the whole request to its response queued, goes into {@code tcp.request.seconds}.
+     */
     boolean respond(Request request, Outbox out, Client remote) {
+        long start = System.nanoTime();
+        try {
+            return answer(request, out, remote);
+        } finally {
+            durations.recordNanos(System.nanoTime() - start);
+        }
+    }
+
+    private boolean answer(Request request, Outbox out, Client remote) {
         requests.increment();
         long now = dates.now();
         boolean keepAlive = request.keepAlive() && !draining;

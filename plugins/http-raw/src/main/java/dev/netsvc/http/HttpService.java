@@ -8,7 +8,6 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.net.BlockingTcpServer;
 
 import org.pf4j.Extension;
 import org.slf4j.Logger;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The {@code http} service: HTTP/1.1 static files from {@code http.root}, GET and HEAD, on raw sockets.
@@ -80,14 +78,14 @@ public final class HttpService implements NetService {
         AccessLog accessLog = accessLog(context, settings);
         FileServer files = new FileServer(root, dates, accessLog, settings.sendfileThreshold(), context.counters());
         try {
-            Server server;
+            RunningService transport;
             if (settings.io().equals("blocking")) {
-                BlockingTcpServer tcp = BlockingTransport.start(context, settings, files);
-                server = new Server(tcp.endpoint(), tcp::stop, accessLog, files);
+                transport = BlockingTransport.start(context, settings, files);
             } else {
                 SelectorTransport tcp = SelectorTransport.start(context, settings, files);
-                server = new Server(tcp.endpoint(), tcp::stop, accessLog, files);
+                transport = RunningService.of(List.of(tcp.endpoint()), tcp::stopAccepting, tcp::stop);
             }
+            Server server = new Server(transport, accessLog, files);
             context.log().info("http serves {} ({} transport)", root.root(), settings.io());
             return server;
         } catch (IOException | RuntimeException e) {
@@ -139,21 +137,36 @@ public final class HttpService implements NetService {
      * A running transport and its access log, stopped together: the access log last, so
      * the responses cut by the stop are logged too.
      */
-    private record Server(Endpoint endpoint, Consumer<Duration> stopper, AccessLog accessLog, FileServer files)
-            implements RunningService {
+    private record Server(RunningService transport, AccessLog accessLog, FileServer files) implements RunningService {
         @Override
         public List<Endpoint> endpoints() {
-            return List.of(endpoint);
+            return transport.endpoints();
+        }
+
+        /**
+         * A newer copy takes the new connections: keep-alive clients are told {@code Connection: close} from
+         * now on, so they come back to it between requests.
+         */
+        @Override
+        public void stopAccepting() {
+            transport.stopAccepting();
+            files.drain();
         }
 
         @Override
         public void stop(Duration grace) {
             files.drain();
             try {
-                stopper.accept(grace);
+                transport.stop(grace);
             } finally {
                 accessLog.close();
             }
+        }
+
+        /** From now on every response says {@code Connection: close}: keep-alive clients go elsewhere. */
+        @Override
+        public void drain() {
+            files.drain();
         }
 
         /** Reopens the access log file (after logrotate moved it; the supervisor calls this on SIGHUP). */

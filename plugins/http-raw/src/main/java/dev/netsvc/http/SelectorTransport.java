@@ -53,6 +53,11 @@ final class SelectorTransport {
         return tcp.endpoint();
     }
 
+    /** Accepts nothing more; the open connections go on until {@link #stop}. */
+    void stopAccepting() {
+        tcp.stopAccepting();
+    }
+
     /** Stops the server, then the request timeouts. */
     void stop(Duration grace) {
         try {

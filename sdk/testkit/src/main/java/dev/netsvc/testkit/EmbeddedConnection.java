@@ -1,5 +1,6 @@
 package dev.netsvc.testkit;
 
+import dev.netsvc.core.frame.FrameException;
 import dev.netsvc.core.nio.CloseReason;
 import dev.netsvc.core.nio.Connection;
 import dev.netsvc.core.nio.ConnectionHandler;
@@ -30,8 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * }</pre>
  * Like the real server, it offers at most {@code readBufferSize} bytes at once (carrying over what the
  * handler leaves), closes with {@link CloseReason#INPUT_LIMIT} when a full buffer is left unconsumed,
- * and closes with {@link CloseReason#FAILED} when a callback throws ({@link #failure()} keeps the
- * exception). {@link #holdOutput()} plays a peer that stops reading, so backpressure and
+ * closes with {@link CloseReason#FAILED} when a callback throws ({@link #failure()} keeps the
+ * exception), and, for a {@link FrameException} (a framed handler's input that is too long or cannot be
+ * framed), with {@link CloseReason#INPUT_LIMIT} or {@link CloseReason#MALFORMED}. {@link #holdOutput()} plays a peer that stops reading, so backpressure and
  * {@link ConnectionHandler#onOutputDrained} can be tested. Not thread-safe except {@link #execute}.
  */
 public final class EmbeddedConnection implements Connection {
@@ -68,6 +70,15 @@ public final class EmbeddedConnection implements Connection {
     /** A connection served by {@code handler}, with the server's default read buffer size. */
     public static EmbeddedConnection of(ConnectionHandler handler) {
         return open(connection -> handler, NioOptions.defaults().readBufferSize());
+    }
+
+    /**
+     * A connection whose handler {@code factory} makes, as the server does on accept, with the server's
+     * default read buffer size: how a handler built by core ({@code Replies.selector}, {@code Framed.selector})
+     * is tested.
+     */
+    public static EmbeddedConnection open(ConnectionHandler.Factory factory) {
+        return open(factory, NioOptions.defaults().readBufferSize());
     }
 
     /** A connection whose handler {@code factory} makes, as the server does on accept. */
@@ -171,7 +182,7 @@ public final class EmbeddedConnection implements Connection {
         return Optional.ofNullable(reason);
     }
 
-    /** What a callback threw, which closed the connection ({@link CloseReason#FAILED}); empty if none. */
+    /** What a callback threw, which closed the connection ({@link CloseReason#FAILED} and the others); empty if none. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }
@@ -340,6 +351,10 @@ public final class EmbeddedConnection implements Connection {
     private void callback(Callback callback) {
         try {
             callback.run();
+        } catch (FrameException e) {
+            failure = e;
+            pending.reset();
+            finishClose(e.reason() == FrameException.Reason.TOO_LONG ? CloseReason.INPUT_LIMIT : CloseReason.MALFORMED);
         } catch (IOException | RuntimeException e) {
             failure = e;
             pending.reset();

@@ -51,7 +51,8 @@ public final class ServiceHarness implements AutoCloseable {
 
     /**
      * Sets one of the service's keys by its short name ({@code idle-timeout}, not {@code echo.idle-timeout}):
-     * its own keys and the access keys every service has ({@code only-from}, {@code per-source}, ...).
+     * its own keys, the members of its key families ({@code env.PATH}) and the access keys every service
+     * has ({@code only-from}, {@code per-source}, ...).
      */
     public ServiceHarness set(String key, String value) {
         settings.put(key, value);
@@ -90,8 +91,22 @@ public final class ServiceHarness implements AutoCloseable {
         if (running != null) {
             throw new IllegalStateException("already started");
         }
-        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.transports(), service.configKeys()), settings);
-        ServiceContext context = ServiceContext.builder(service.id())
+        running = service.start(context());
+        return this;
+    }
+
+    /**
+     * The context {@link #start} starts the service with (its settings validated as the launcher does, port
+     * 0, this harness's clock and counters), without starting it: for testing a handler in memory, say an
+     * {@code EmbeddedConnection} of the handler the service's {@code start} would make from it.
+     *
+     * @throws dev.netsvc.core.ConfigException naming the key of a setting that is not valid
+     */
+    public ServiceContext context() {
+        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.transports(), service.configKeys()),
+                service.keyFamilies(), settings);
+        service.validate(parsed);
+        return ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
                 .counters(counters)
@@ -99,8 +114,6 @@ public final class ServiceHarness implements AutoCloseable {
                 .home(home)
                 .udpServicePorts(udpServicePorts)
                 .build();
-        running = service.start(context);
-        return this;
     }
 
     public List<Endpoint> endpoints() {

@@ -10,6 +10,7 @@ import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 import dev.netsvc.core.udp.UdpHandler;
 import dev.netsvc.core.udp.UdpLimits;
+import dev.netsvc.core.udp.UdpServer;
 
 import org.pf4j.Extension;
 
@@ -70,10 +71,16 @@ public final class ChargenService implements NetService {
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {
-        BlockingTcpServer tcp = BlockingTcpServer.start(context,
-                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                ChargenService::stream);
-        return Serving.tcpAndUdp(context, tcp, MAX_DATAGRAM, datagram());
+        // tag::udp[]
+        // TCP, then UDP on the port TCP got (both share it even when port 0 was asked for), behind core's
+        // UdpServer, whose loop check and rate limits keep a forged source from making it a reflector;
+        // core closes TCP if UDP cannot start, and stops (or stops accepting on) both
+        return RunningService.tcpThenUdp(context,
+                tcp -> BlockingTcpServer.start(tcp,
+                        new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
+                        ChargenService::stream),
+                udp -> UdpServer.start(udp, MAX_DATAGRAM, datagram()));
+        // end::udp[]
     }
 
     /** Writes lines until the client closes, or the server stops (it ends the connection's input). */

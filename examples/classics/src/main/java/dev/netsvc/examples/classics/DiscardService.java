@@ -10,6 +10,7 @@ import dev.netsvc.core.net.BlockingTcpServer;
 import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 import dev.netsvc.core.udp.UdpLimits;
+import dev.netsvc.core.udp.UdpServer;
 
 import org.pf4j.Extension;
 
@@ -63,10 +64,11 @@ public final class DiscardService implements NetService {
     @Override
     public RunningService start(ServiceContext context) throws IOException {
         LongAdder bytes = context.counters().counter(DISCARDED);
-        BlockingTcpServer tcp = BlockingTcpServer.start(context,
-                new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                socket -> discard(socket, bytes));
-        return Serving.tcpAndUdp(context, tcp, 0, (request, source, reply) -> false);
+        return RunningService.tcpThenUdp(context,
+                tcp -> BlockingTcpServer.start(tcp,
+                        new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
+                        socket -> discard(socket, bytes)),
+                udp -> UdpServer.start(udp, 0, (request, source, reply) -> false));
     }
 
     static void discard(TcpConnection connection, LongAdder bytes) throws IOException {

@@ -5,25 +5,27 @@ import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.frame.FrameReader;
+import dev.netsvc.core.frame.Framing;
 import dev.netsvc.core.net.BlockingTcpServer;
-import dev.netsvc.core.net.SocketIo;
 import dev.netsvc.core.net.TcpConnection;
 import dev.netsvc.core.net.TcpKeys;
 
 import org.pf4j.Extension;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The socket tutorials' first server, with a thread per connection: "Welcome!" on connect, then
- * "Hello, NAME!" for each line, until the client sends {@code exit} or closes.
+ * "Hello, NAME!" for each name, until the client sends {@code exit} or closes. A name ends at a newline
+ * ({@code nc} users) or when the client pauses for 50 ms: the tutorial's client sends {@code michael}
+ * without a newline and waits, as its server answers whatever one {@code recv()} returned.
  */
 @Extension
 public final class GreetingService implements NetService {
@@ -31,8 +33,10 @@ public final class GreetingService implements NetService {
     static final int PORT = 9100;
     static final ConfigKey<Integer> MAX_CONNECTIONS = TcpKeys.maxConnections(1000);
     static final ConfigKey<Duration> IDLE_TIMEOUT = TcpKeys.idleTimeout("5m");
+    /** How long a client may pause in the middle of a name before what it sent is the name. */
+    static final Duration PAUSE = Duration.ofMillis(50);
     static final ConfigKey<Integer> MAX_NAME = ConfigKey.integer("max-name", 256, 1, 65_536,
-            "longest name line, in bytes; a longer one closes the connection");
+            "longest name, in bytes; a longer one closes the connection");
 
     @Override
     public String id() {
@@ -61,23 +65,24 @@ public final class GreetingService implements NetService {
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {
-        int maxName = context.get(MAX_NAME);
-        return Serving.tcp(BlockingTcpServer.start(context,
+        Framing names = Framing.lines(context.get(MAX_NAME)).withPause(PAUSE);
+        return BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                socket -> greet(socket, maxName)));
+                connection -> greet(connection, names, context.clock()));
     }
 
-    static void greet(TcpConnection connection, int maxName) throws IOException {
-        InputStream in = new BufferedInputStream(connection.input());
-        OutputStream out = connection.output();
-        out.write("Welcome!\r\n".getBytes(StandardCharsets.US_ASCII));
-        String line;
-        while ((line = SocketIo.readLine(in, maxName)) != null) {
-            String name = new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).strip();
+    // tag::greet[]
+    static void greet(TcpConnection connection, Framing names, Clock clock) throws IOException {
+        connection.write(ByteBuffer.wrap("Welcome!\r\n".getBytes(StandardCharsets.US_ASCII)));
+        FrameReader frames = FrameReader.of(connection, names, clock); // a line, or what came before a pause
+        ByteBuffer frame;
+        while ((frame = frames.next()) != null) {
+            String name = StandardCharsets.UTF_8.decode(frame).toString().strip();
             if (name.equals("exit")) {
                 return;
             }
-            out.write(("Hello, " + name + "!\r\n").getBytes(StandardCharsets.UTF_8));
+            connection.write(names.encode("Hello, " + name + "!"));
         }
     }
+    // end::greet[]
 }

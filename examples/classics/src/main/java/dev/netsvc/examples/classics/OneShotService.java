@@ -57,9 +57,9 @@ public final class OneShotService implements NetService {
 
     @Override
     public RunningService start(ServiceContext context) throws IOException {
-        return Serving.tcp(BlockingTcpServer.start(context,
+        return BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)),
-                OneShotService::answer));
+                OneShotService::answer);
     }
 
     static void answer(TcpConnection connection) throws IOException {

@@ -68,7 +68,7 @@ public final class EchoAsyncService implements NetService {
         AsyncTcpServer server = AsyncTcpServer.start(context, new AsyncTcpServer.Limits(threads,
                 context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT), context.get(BUFFER_SIZE), context.get(BUFFER_BUDGET)),
                 connection -> echo);
-        return RunningService.of(List.of(server.endpoint()), server::stop);
+        return server; // an engine is a RunningService: stop, and stopAccepting when a newer copy takes over
     }
 
     /**

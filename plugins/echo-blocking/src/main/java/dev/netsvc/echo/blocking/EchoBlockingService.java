@@ -68,7 +68,7 @@ public final class EchoBlockingService implements NetService {
                 context.counters().counter(Counters.TCP_BYTES_ECHOED));
         BlockingTcpServer server = BlockingTcpServer.start(context,
                 new BlockingTcpServer.Limits(context.get(MAX_CONNECTIONS), context.get(IDLE_TIMEOUT)), echo);
-        return RunningService.of(List.of(server.endpoint()), server::stop);
+        return server; // an engine is a RunningService: stop, and stopAccepting when a newer copy takes over
     }
 
     /**

@@ -89,18 +89,10 @@ public final class EchoSelectorService implements NetService {
                 .withReadBufferSize(context.get(BUFFER_SIZE))
                 .withMaxPendingOutput(context.get(MAX_PENDING));
         ConnectionHandler echo = echo(context.counters().counter(Counters.TCP_BYTES_ECHOED));
-        NioTcpServer tcp = NioTcpServer.start(context, options, connection -> echo);
-        UdpServer udp;
-        try {
-            udp = UdpServer.start(context.withPort(tcp.endpoint().port()), MAX_DATAGRAM, UDP_ECHO);
-        } catch (IOException | RuntimeException e) {
-            tcp.stop(Duration.ZERO);
-            throw e;
-        }
-        return RunningService.of(List.of(tcp.endpoint(), udp.endpoint()), grace -> {
-            udp.stop(grace); // immediate: UDP has no work in progress worth waiting for
-            tcp.stop(grace);
-        });
+        // TCP, then UDP on the port TCP got; stopped together, UDP first
+        return RunningService.tcpThenUdp(context,
+                tcp -> NioTcpServer.start(tcp, options, connection -> echo),
+                udp -> UdpServer.start(udp, MAX_DATAGRAM, UDP_ECHO));
     }
 
     /** Writes back whatever arrives; one instance serves every connection, so idle ones cost it nothing. */

@@ -11,27 +11,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The client against the real service, and against a port where nothing listens. */
 // tag::client-test[]
-class ReverseClientTest {
+class ${className}ClientTest {
 
     @Test
-    void printsTheAnswer() throws Exception {
-        try (ServiceHarness service = ServiceHarness.of(new ReverseService()).start()) {
-            ClientHarness client = ClientHarness.of(new ReverseClient());
-            assertEquals(0, client.run(HostPort.format(service.tcp()), "stressed"));
-            assertEquals("desserts", client.out().strip());
+    void printsTheAnswerOverTcpAndUdp() throws Exception {
+        try (ServiceHarness service = ServiceHarness.of(new ${className}Service()).start()) {
+            ClientHarness tcp = ClientHarness.of(new ${className}Client());
+            assertEquals(0, tcp.run(HostPort.format(service.tcp()), "stressed"));
+            assertEquals("desserts", tcp.out().strip());
+            ClientHarness udp = ClientHarness.of(new ${className}Client()).flag("udp");
+            assertEquals(0, udp.run(HostPort.format(service.udp()), "stressed"));
+            assertEquals("desserts", udp.out().strip());
         }
     }
 
     @Test
     void explainsAFailureInPlainWordsWithTheAddress() throws Exception {
         String address;
-        try (ServiceHarness service = ServiceHarness.of(new ReverseService()).start()) {
+        try (ServiceHarness service = ServiceHarness.of(new ${className}Service()).start()) {
             address = HostPort.format(service.tcp());
         } // stopped: nothing listens there now
         ClientException e = assertThrows(ClientException.class,
-                () -> ClientHarness.of(new ReverseClient()).run(address, "x"));
+                () -> ClientHarness.of(new ${className}Client()).run(address, "x"));
         assertTrue(e.getMessage().startsWith("connection refused by " + address), e.getMessage());
     }
 }
