@@ -191,7 +191,9 @@ public final class AcceptPath {
                     }
                     active.decrement();
                     durations.recordNanos(System.nanoTime() - admittedNanos);
-                    connectionLog.ended(HostPort.format(client), clock.millis() - since, received, sent, detail, failure);
+                    if (connectionLog.logsEnd(failure)) {
+                        connectionLog.ended(HostPort.format(client), clock.millis() - since, received, sent, detail, failure);
+                    }
                 }
                 permits.release(); // last: the engine may accept the next client at once
             }
