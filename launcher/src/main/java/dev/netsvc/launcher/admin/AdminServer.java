@@ -173,16 +173,13 @@ public final class AdminServer implements AutoCloseable {
         switch (path) {
             case "/" -> send(exchange, 200, "text/html; charset=utf-8", StatusPage.render(view, clock.instant()));
             case "/status" -> send(exchange, 200, "application/json", StatusJson.of(view) + "\n");
-            case "/healthz" -> {
-                Health health = Health.of(view);
-                send(exchange, health.healthy() ? 200 : 503, TEXT, health.text());
+            case "/healthz" -> send(exchange, Health.of(view));
+            case "/readyz" -> send(exchange, Health.ready(view));
+            case "/livez" -> {
+                boolean alive = view.alive(); // once: the status and the text must agree
+                send(exchange, alive ? 200 : 503, TEXT, alive ? "ok\n"
+                        : "the supervisor's loop has not gone round for " + HostView.LOOP_STALLED.toSeconds() + " s: the host is wedged\n");
             }
-            case "/readyz" -> {
-                Health ready = Health.ready(view);
-                send(exchange, ready.healthy() ? 200 : 503, TEXT, ready.text());
-            }
-            case "/livez" -> send(exchange, view.alive() ? 200 : 503, TEXT, view.alive() ? "ok\n"
-                    : "the supervisor's loop has not gone round for " + HostView.LOOP_STALLED.toSeconds() + " s: the host is wedged\n");
             case "/metrics" -> metrics(exchange);
             default -> send(exchange, 404, TEXT, "no such page: " + path + " (try /, /status, /metrics, /healthz, /readyz, /livez)\n");
         }
@@ -215,6 +212,11 @@ public final class AdminServer implements AutoCloseable {
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
         jvmMetricsRegistered = true;
+    }
+
+    /** {@code /healthz} and {@code /readyz}: 200 with {@code ok}, or 503 with what is wrong, a line each. */
+    private static void send(HttpExchange exchange, Health health) throws IOException {
+        send(exchange, health.healthy() ? 200 : 503, TEXT, health.text());
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
