@@ -289,6 +289,25 @@ class StartCacheIT {
         assertNotEquals(key(first.getFirst()), key(second.getFirst()), "a jar changed in NETSVC_PLUGINS_DIR: another key");
     }
 
+    /**
+     * The JVM disables JFR for the whole life of a process that records a cache: a start whose
+     * NETSVC_JAVA_OPTS ask for a flight recording records none, and the recording is written.
+     */
+    @Test
+    void aFlightRecordingIsNeverTradedForTheCache() throws IOException {
+        Path home = install();
+        Path jfr = tmp.resolve("netsvc.jfr");
+        Map<String, String> env = Map.of("NETSVC_START_CACHE", "on",
+                "NETSVC_JAVA_OPTS", "-XX:StartFlightRecording=dumponexit=true,filename=" + jfr);
+        try (DistProcess netsvc = DistProcess.startIn(home, env, concat("run", PORTS))) {
+            assertEquals(7, netsvc.awaitReady(T));
+            assertEquals(0, netsvc.terminate(T), netsvc::output);
+            assertFalse(netsvc.output().contains("JFR will be disabled"), netsvc::output);
+        }
+        assertTrue(Files.size(jfr) > 0, "the flight recording was written");
+        assertEquals(List.of(), cache(home));
+    }
+
     @Test
     void offMeansOff() throws IOException {
         Path home = install();
