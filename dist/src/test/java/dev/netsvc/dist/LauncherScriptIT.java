@@ -97,6 +97,25 @@ class LauncherScriptIT {
         assertEquals("list", lines.getLast(), "the command comes last, unchanged: " + lines);
     }
 
+    /**
+     * NETSVC_RUN_DIR moves the control socket with the run folder (admin.socket left at its default):
+     * the host listens there, and status finds it there.
+     */
+    @Test
+    void theControlSocketLivesInTheRunFolder(@TempDir Path tmp) throws IOException {
+        Path run = tmp.resolve("run");
+        Map<String, String> env = Map.of("NETSVC_RUN_DIR", run.toString(), "NETSVC_START_CACHE", "off");
+        try (DistProcess host = DistProcess.start(env, "run", "--enable", "daytime", "--set", "daytime.port=0",
+                "--set", "admin.port=0")) {
+            host.awaitReady(T);
+            assertTrue(Files.exists(run.resolve("netsvc.sock")), host::output);
+            DistProcess.Result status = exec(env, "status");
+            assertEquals(0, status.exitCode(), status::toString);
+            assertTrue(status.stdout().contains("daytime"), status::toString);
+            assertEquals(0, host.terminate(T), host::output);
+        }
+    }
+
     private static DistProcess.Result exec(Map<String, String> env, String... args) {
         try (DistProcess p = DistProcess.start(env, args)) {
             int code = p.awaitExit(T);

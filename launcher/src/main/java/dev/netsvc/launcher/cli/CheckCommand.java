@@ -46,7 +46,7 @@ final class CheckCommand implements Main.Command {
             Plan plan = config.plan(); // a ConfigException exits 2 through Main
             plan.warnings().forEach(w -> launch.err().println("netsvc: warning: " + w));
             print(config.effective(), launch.out());
-            List<Problem> taken = AddressCheck.unavailable(plan, launch.layout().resolve(plan.host().adminSocket()));
+            List<Problem> taken = AddressCheck.unavailable(plan, launch.layout().controlSocket(plan.host().adminSocket()));
             if (!taken.isEmpty()) {
                 taken.forEach(p -> launch.err().println("netsvc check: " + p));
                 launch.err().println("netsvc check: the configuration is valid, but these addresses cannot be bound now");

@@ -23,7 +23,7 @@ final class ControlCommand implements Main.Command {
 
     static final Option ADMIN_SOCKET = Option.builder().longOpt("admin-socket").hasArg().argName("PATH")
             .desc("control socket of the running host (default: admin.socket in conf/netsvc.properties, "
-                    + "else run/netsvc.sock)").get();
+                    + "else netsvc.sock in the run folder, NETSVC_RUN_DIR)").get();
     private static final Option JSON = Option.builder().longOpt("json").desc("print JSON instead of a table").get();
 
     private final Main.Launch launch;

@@ -116,6 +116,6 @@ public record ConfigSources(Layout layout, List<Path> files, List<String> sets, 
                 // refused by 'run' as well; the default is the best guess
             }
         }
-        return layout.resolve(configured);
+        return layout.controlSocket(configured);
     }
 }

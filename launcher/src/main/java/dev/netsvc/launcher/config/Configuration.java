@@ -195,7 +195,13 @@ public final class Configuration {
         List<String> warnings = new ArrayList<>();
         for (ServiceInfo service : services.values()) {
             if (!service.isTemplate()) { // a template runs only as its instances
-                plans.add(planOne(service, perService.get(service.id()), defaultBind, warnings));
+                ServicePlan plan = planOne(service, perService.get(service.id()), defaultBind, warnings);
+                plans.add(plan);
+                if (part && !plan.enabled()) { // a plugin dropped in: say why its service does not start
+                    warnings.add(plan.id() + " is disabled (" + enabledByOption(plan.id()).map(Effective::source)
+                            .orElse(plan.id() + ".enabled=false") + "): not started; 'netsvc start " + plan.id()
+                            + "' starts it for this run");
+                }
             }
         }
         HostSettings settings = new HostSettings(netsvc.get(HostKeys.SHUTDOWN_GRACE), netsvc.get(HostKeys.SHUTDOWN_DRAIN_DELAY),
@@ -341,8 +347,9 @@ public final class Configuration {
 
     // The exception, saying where its key was set
     private ConfigException withSource(ConfigException e) {
+        ConfigException named = ConfigErrors.namingKey(e);
         Value v = values.get(e.key());
-        return v == null ? e : new ConfigException(e.key(), e.getMessage() + " (in " + v.source() + ")");
+        return v == null ? named : new ConfigException(e.key(), named.getMessage() + " (in " + v.source() + ")");
     }
 
     private static void checkName(String key, String name, Set<String> known, Value value, String prefix) {

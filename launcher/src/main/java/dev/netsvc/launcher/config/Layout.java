@@ -41,6 +41,15 @@ public record Layout(Path home, Path confDir, Path pluginsDir, Path runDir) {
         return path.isAbsolute() ? path : home.resolve(path).normalize();
     }
 
+    /**
+     * The control socket {@code admin.socket} names: its default ({@code run/netsvc.sock}) is
+     * {@code netsvc.sock} in the run folder, wherever {@code NETSVC_RUN_DIR} puts that; any other path is
+     * {@link #resolve resolved} against the installation.
+     */
+    public Path controlSocket(Path configured) {
+        return configured.equals(HostKeys.ADMIN_SOCKET.defaultValue()) ? runDir.resolve("netsvc.sock") : resolve(configured);
+    }
+
     /** Every place under {@code home}. */
     public static Layout of(Path home) {
         Path h = home.toAbsolutePath().normalize();

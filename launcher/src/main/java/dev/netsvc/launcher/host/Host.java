@@ -203,7 +203,7 @@ public final class Host implements HostView, AutoCloseable {
 
     /** The control socket as configured, resolved against the installation. */
     public Path controlSocket() {
-        return sources.layout().resolve(settings.adminSocket());
+        return sources.layout().controlSocket(settings.adminSocket());
     }
 
     // ---- HostView ---------------------------------------------------------------------------------

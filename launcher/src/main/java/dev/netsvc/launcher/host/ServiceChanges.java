@@ -21,7 +21,7 @@ import java.util.function.Function;
  * does with each ({@link dev.netsvc.launcher.supervisor.Supervisor#reconfigure}) and the line a reload
  * reports for it:
  * <ul>
- *   <li>a running service whose address or own keys changed gets a new instance beside the old one
+ *   <li>a running service (enabled, or disabled and started by hand) whose address or own keys changed gets a new instance beside the old one
  *   ({@code renew}): "http: new settings (root)", "http: moved from tcp 127.0.0.1:8080 to tcp 127.0.0.1:8081";</li>
  *   <li>a service newly enabled, new (an instance), or in backoff or failed with changed settings starts
  *   ({@code start});</li>
@@ -67,7 +67,7 @@ record ServiceChanges(List<ServicePlan> renew, List<ServicePlan> start, List<Str
             } else if (!was.enabled() && p.enabled()) {
                 start.add(p);
                 lines.add(id + ": started (enabled)");
-            } else if (p.enabled() && !p.sameRuntime(was)) {
+            } else if (!p.sameRuntime(was)) { // enabled, or disabled but started by hand for this run
                 String what = what(was, p, statuses.stream().filter(st -> st.id().equals(id)).findFirst()
                         .map(ServiceStatus::endpoints).orElse(List.of()));
                 switch (now) {

@@ -8,6 +8,9 @@ import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.supervisor.Supervisor;
 import dev.netsvc.launcher.text.Problem;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,8 @@ import java.util.function.Function;
  * say now and run by the {@link Supervisor}, which swaps them in all or nothing.
  */
 public final class ServiceDeployment implements Deployment {
+
+    private static final Logger log = LoggerFactory.getLogger("netsvc");
 
     private final Supervisor supervisor;
     private final Function<Map<String, ServiceInfo>, Plan> planner;
@@ -49,6 +54,7 @@ public final class ServiceDeployment implements Deployment {
         } catch (ConfigException e) {
             return List.of(new Problem("configuration", e.getMessage()));
         }
+        plan.warnings().forEach(log::warn);
         Set<String> incoming = new TreeSet<>();
         plan.services().forEach(p -> incoming.add(p.id()));
         List<String> retiring = current == null ? List.of() : ranBy(current).stream().filter(id -> !incoming.contains(id)).toList();

@@ -7,6 +7,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
+import dev.netsvc.launcher.config.ConfigErrors;
 import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.config.ServiceInfo;
 import dev.netsvc.launcher.config.RestartPolicy;
@@ -189,7 +190,7 @@ final class SupervisedService {
         try {
             return p.service().service().start(context);
         } catch (ConfigException e) {
-            throw e;
+            throw ConfigErrors.namingKey(e);
         } catch (Exception | LinkageError | StackOverflowError e) {
             String target = p.service().transportLabel() + " " + HostPort.format(context.address());
             if (e instanceof IOException) {

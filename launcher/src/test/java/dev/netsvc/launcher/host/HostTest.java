@@ -121,6 +121,28 @@ class HostTest {
         assertTrue(listens(port("beta")));
     }
 
+    /**
+     * A disabled service an operator started by hand for this run gets its new settings at a reload like
+     * an enabled one; one that is stopped is told they wait for its start.
+     */
+    @Test
+    void aDisabledServiceStartedByHandTakesNewSettings() throws IOException {
+        writeConf("alpha.port=0\nbeta.port=0\nbeta.enabled=false\n");
+        assertEquals(List.of("beta: stopped (disabled)"), host.reload().lines());
+        host.start("beta");
+        assertEquals(ServiceState.RUNNING, status("beta").state());
+
+        writeConf("alpha.port=0\nbeta.port=0\nbeta.enabled=false\nbeta.level=7\n");
+        assertEquals(List.of("beta: new settings (level)"), host.reload().lines());
+        assertEquals(ServiceState.RUNNING, status("beta").state());
+        assertTrue(listens(port("beta")));
+
+        host.stop("beta");
+        writeConf("alpha.port=0\nbeta.port=0\nbeta.enabled=false\nbeta.level=8\n");
+        assertEquals(List.of("beta: new settings (level) (it is stopped; they apply when it starts)"), host.reload().lines());
+        assertEquals(ServiceState.STOPPED, status("beta").state());
+    }
+
     @Test
     void aReloadThatDoesNotValidateChangesNothing() throws IOException {
         int alpha = port("alpha");
