@@ -190,7 +190,7 @@ class LauncherIT {
             assertEcho(loopback(netsvc.port("echo-blocking", "tcp")), "precedence");
         }
         DistProcess.Result off = DistProcess.exec(T, "run", "--config", conf.toString(), "--enable", "echo-blocking",
-                "--disable", "echo-blocking");
+                "--disable", "echo-blocking", "--set", "plugins.watch=false");
         assertEquals(2, off.exitCode(), off::toString);
         assertTrue(off.stderr().contains("nothing to run"), off::toString);
     }

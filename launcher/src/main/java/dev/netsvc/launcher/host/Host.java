@@ -99,7 +99,13 @@ public final class Host implements HostView, AutoCloseable {
         this.startedAt = clock.instant();
         Plan plan = sources.plan(plugins.services());
         if (plan.enabled().isEmpty()) {
-            throw new ConfigException("enabled", "nothing to run: every service is disabled");
+            if (!plan.host().pluginsWatch()) {
+                throw new ConfigException("enabled", "nothing to run: every service is disabled, and plugins.watch=false"
+                        + " means no plugin can bring one");
+            }
+            // a host kept for plugins still to come (an author's first run, a folder filled later)
+            log.warn("no service is enabled: netsvc runs and waits for plugins dropped into {}, and for 'netsvc start ID'",
+                    scanner.dir());
         }
         plan.warnings().forEach(log::warn);
         this.launchPlan = plan;

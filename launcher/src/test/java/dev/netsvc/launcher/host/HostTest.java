@@ -143,6 +143,19 @@ class HostTest {
         assertEquals(ServiceState.STOPPED, status("beta").state());
     }
 
+    /** A host with every service disabled runs, for plugins still to come or 'netsvc start'. */
+    @Test
+    void aHostWithEveryServiceDisabledWaitsForOne() throws IOException {
+        host.close();
+        writeConf("alpha.port=0\nbeta.port=0\nalpha.enabled=false\nbeta.enabled=false\n");
+        host = new Host(catalog, new PluginFolderScanner(plugins, Duration.ZERO, Clock.systemUTC()),
+                ConfigSources.installation(new Layout(home, home.resolve("conf"), plugins, home.resolve("run"))), Clock.systemUTC());
+        assertEquals("netsvc ready: 0 of 0 services running", host.launch().readyLine());
+        host.start("alpha");
+        assertEquals(ServiceState.RUNNING, status("alpha").state());
+        assertTrue(listens(port("alpha")));
+    }
+
     @Test
     void aReloadThatDoesNotValidateChangesNothing() throws IOException {
         int alpha = port("alpha");
