@@ -116,12 +116,12 @@ public final class PluginJars {
                     }
                     public RunningService start(ServiceContext ctx) throws java.io.IOException {
                         %s
-                        ServerSocket server = dev.netsvc.core.net.Sockets.listenTcp(ctx.address(), 10);
+                        ServerSocket server = dev.netsvc.core.internal.Sockets.listenTcp(ctx.address(), 10);
                         return new RunningService() {
                             public List<Endpoint> endpoints() {
                                 return List.of(new Endpoint(Transport.TCP, (InetSocketAddress) server.getLocalSocketAddress()));
                             }
-                            public void stop(Duration grace) { dev.netsvc.core.net.Sockets.closeQuietly(server); }
+                            public void stop(Duration grace) { dev.netsvc.core.internal.Sockets.closeQuietly(server); }
                         };
                     }
                 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The TLS keys every TCP service has, declared once: the host adds {@link #KEYS} to the keys of each
- * service that listens on TCP ({@link dev.netsvc.core.ServiceKeys#withOwn}), and core's three engines
+ * service that listens on TCP ({@code ServiceKeys.withOwn}, the host's), and core's three engines
  * read them, so a plugin declares nothing and writes nothing to serve TLS. TLS is on when
  * {@code tls.cert} is set. A service must not declare keys with these names itself.
  */
