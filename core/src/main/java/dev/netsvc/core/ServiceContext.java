@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,8 +36,9 @@ public final class ServiceContext {
     private final List<String> applicationProtocols;
 
     static {
-        // the host's wiring (listeners, the UDP ports of its services) is lent to dev.netsvc.core.internal only
-        HostAccess.lendContexts(new HostAccess.Contexts() {
+        // the host's wiring (listeners, the UDP ports of its services, parsing settings) is lent to
+        // dev.netsvc.core.internal only, which plugins may not use
+        HostAccess.lend(new HostAccess.Lender() {
             @Override
             public Listeners listeners(ServiceContext context) {
                 return context.listeners;
@@ -50,6 +52,11 @@ public final class ServiceContext {
             @Override
             public Builder wire(Builder builder, Listeners listeners, Set<Integer> udpServicePorts) {
                 return builder.wired(listeners, Objects.requireNonNull(udpServicePorts, "udpServicePorts"));
+            }
+
+            @Override
+            public Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> families, Map<String, String> raw) {
+                return Settings.parse(serviceId, keys, families, raw);
             }
         });
     }

@@ -21,10 +21,6 @@ public final class Settings {
     private final Map<String, Object> values;
     private final Map<String, Map<String, String>> families;
 
-    static {
-        HostAccess.lendSettings(Settings::parse); // the host parses configuration; plugins get it parsed
-    }
-
     private Settings(String serviceId, Map<String, Object> values, Map<String, Map<String, String>> families) {
         this.serviceId = serviceId;
         this.values = Collections.unmodifiableMap(values);

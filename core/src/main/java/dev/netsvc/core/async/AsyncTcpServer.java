@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A TCP server on NIO.2 asynchronous channels: completion handlers on one channel group of
  * {@code threads} threads, one read or write in flight per connection, a protocol plugged in as an
- * {@link AsyncHandler}. The listening socket and its group come from {@code HostAccess.listeners(context)}
- * ({@link AsyncListener}): the host keeps them across a plugin replacement, so the new version accepts
+ * {@link AsyncHandler}. The listening socket and its group come from the host
+ * (a listener of its own): the host keeps them across a plugin replacement, so the new version accepts
  * from the same socket and no client is refused.
  *
  * <p>Like core's other engines: one accept is asked for at a time, and only once a connection permit is
@@ -263,7 +263,7 @@ public final class AsyncTcpServer implements RunningService {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Accepts nothing more: the listener goes back to {@code HostAccess.listeners(context)}, which hands no further
+     * Accepts nothing more: the listener goes back to the host, which hands no further
      * connection to this copy once this returns (a newer copy may go on accepting from the socket); the
      * open connections go on until {@link #stop}.
      */

@@ -17,41 +17,40 @@ import java.util.Set;
  * raw configuration into {@link Settings}. The launcher and the test kit set them when they build a
  * context, core's engines read them; plugins neither see nor call them, because this package is refused
  * to plugin code (by the host's plugin class loader and jar check, and by the SDK parent's build).
- * {@code ServiceContext} and {@code Settings} lend their side in their static initializers.
+ * {@code ServiceContext} lends core's side in its static initializer.
  */
 public final class HostAccess {
 
-    /** What {@link ServiceContext} lends the host: reading and setting its wiring. */
-    public interface Contexts {
+    /**
+     * What core's root package lends the host: a context's wiring, read and set, and the validation of raw
+     * values against declared keys.
+     */
+    public interface Lender {
         Listeners listeners(ServiceContext context);
 
         Set<Integer> udpServicePorts(ServiceContext context);
 
         ServiceContext.Builder wire(ServiceContext.Builder builder, Listeners listeners, Set<Integer> udpServicePorts);
-    }
 
-    /** What {@link Settings} lends the host: validating raw values against declared keys. */
-    public interface SettingsParser {
         Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> families, Map<String, String> raw);
     }
 
-    private static volatile Contexts contexts;
-    private static volatile SettingsParser settings;
+    private static volatile Lender lender;
 
     private HostAccess() {
     }
 
     /** Called once, by {@code ServiceContext}'s static initializer. */
-    public static void lendContexts(Contexts access) {
-        if (contexts != null) {
-            throw new IllegalStateException("ServiceContext's wiring is lent once");
+    public static void lend(Lender access) {
+        if (lender != null) {
+            throw new IllegalStateException("core's wiring is lent once");
         }
-        contexts = Objects.requireNonNull(access, "access");
+        lender = Objects.requireNonNull(access, "access");
     }
 
     /** Where the context's engines get their sockets: their own by default, the host's shared ones under the launcher. */
     public static Listeners listeners(ServiceContext context) {
-        return contexts().listeners(context);
+        return lender().listeners(context);
     }
 
     /**
@@ -59,20 +58,12 @@ public final class HostAccess {
      * UDP guard drops datagrams from them as loops, so two UDP services cannot be made to answer each other.
      */
     public static Set<Integer> udpServicePorts(ServiceContext context) {
-        return contexts().udpServicePorts(context);
+        return lender().udpServicePorts(context);
     }
 
     /** {@code builder} with the host's listeners (null: the engines bind their own) and its services' UDP ports. */
     public static ServiceContext.Builder wire(ServiceContext.Builder builder, Listeners listeners, Set<Integer> udpServicePorts) {
-        return contexts().wire(builder, listeners, udpServicePorts);
-    }
-
-    /** Called once, by {@code Settings}' static initializer. */
-    public static void lendSettings(SettingsParser parser) {
-        if (settings != null) {
-            throw new IllegalStateException("Settings' parser is lent once");
-        }
-        settings = Objects.requireNonNull(parser, "parser");
+        return lender().wire(builder, listeners, udpServicePorts);
     }
 
     /**
@@ -94,24 +85,17 @@ public final class HostAccess {
      */
     public static Settings parseSettings(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> families,
                                          Map<String, String> raw) {
-        if (settings == null) {
-            initialize(Settings.class); // its initializer lends
-        }
-        return settings.parse(serviceId, keys, families, raw);
+        return lender().parse(serviceId, keys, families, raw);
     }
 
-    private static Contexts contexts() {
-        if (contexts == null) {
-            initialize(ServiceContext.class); // its initializer lends
+    private static Lender lender() {
+        if (lender == null) {
+            try {
+                MethodHandles.lookup().ensureInitialized(ServiceContext.class); // its initializer lends
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
-        return contexts;
-    }
-
-    private static void initialize(Class<?> lender) {
-        try {
-            MethodHandles.lookup().ensureInitialized(lender);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return lender;
     }
 }

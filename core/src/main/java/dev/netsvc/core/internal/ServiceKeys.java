@@ -8,7 +8,6 @@ import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.access.AccessKeys;
 import dev.netsvc.core.access.ProxyKeys;
-import dev.netsvc.core.tls.TlsKeys;
 
 import java.net.InetAddress;
 import java.nio.file.Path;

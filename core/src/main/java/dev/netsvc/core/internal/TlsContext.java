@@ -5,7 +5,6 @@ import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
-import dev.netsvc.core.tls.TlsKeys;
 import dev.netsvc.core.tls.TlsPeer;
 
 import java.io.IOException;

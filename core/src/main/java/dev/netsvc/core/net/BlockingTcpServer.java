@@ -44,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Stopping ends the accept loop, then ends the input of every open connection: handlers see end of
  * input, finish what they were doing and return. Whatever is still open after the grace period is
- * closed ({@link GracefulStop}). The listening socket comes from {@link ServiceContext#listeners()} and
+ * closed ({@link GracefulStop}). The listening socket comes from the host (its own under the launcher) and
  * goes back there: when a plugin is replaced, the next version accepts from the same socket, so the
  * accept loop waits on a selector of its own with a short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of
  * being ended by closing the socket, and a connection it accepted is served even when stop has begun
@@ -310,7 +310,7 @@ public final class BlockingTcpServer implements RunningService {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Accepts nothing more from the listening socket, which goes back to {@code HostAccess.listeners(context)} (a
+     * Accepts nothing more from the listening socket, which goes back to the host (a
      * newer copy of the service may go on accepting from it); the open connections go on until
      * {@link #stop}. Returns once the accepting thread has ended (within a second).
      */

@@ -131,7 +131,7 @@ public final class NioTcpServer implements RunningService {
     }
 
     /**
-     * Accepts nothing more from the listening socket, which goes back to {@code HostAccess.listeners(context)} (a
+     * Accepts nothing more from the listening socket, which goes back to the host (a
      * newer copy of the service may go on accepting from it); the open connections go on until
      * {@link #stop}. Returns once the first loop has stopped accepting (within a second).
      */

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <ol>
  * <li>Loop check, after FreeBSD inetd's {@code check_loop}: a datagram from a port where a UDP service
  *     answers (the classic {@link #CLASSIC_LOOP_PORTS}, every UDP port this host serves — the launcher
- *     passes them in {@link dev.netsvc.core.ServiceContext#udpServicePorts()} — or this service's own
+ *     passes them in with the context ({@link #of}) — or this service's own
  *     port) is dropped, because answering it would
  *     let two services (say echo and chargen, forged to talk to each other) reply to each other forever.
  *     Every other source port below 1024 is dropped too (OpenBSD's {@code dg_badinput}): ordinary clients

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * request is never silently truncated) and one reply buffer of {@code maxReply} bytes (so a reply can
  * never be larger than the protocol promises). A failing handler loses that one reply, nothing else.
  *
- * <p>The socket comes from {@link ServiceContext#listeners()}: a replacing version of the service receives
+ * <p>The socket comes from the host (its own under the launcher): a replacing version of the service receives
  * from the same socket, so it is non-blocking and the thread waits on a selector of its own, which
  * {@link #stop} wakes up to stop receiving without closing the socket (interrupting a thread blocked in a
  * channel would close it). After each wake-up the thread receives until nothing is left, so a datagram
@@ -87,7 +87,7 @@ public final class UdpServer implements RunningService {
     }
 
     /**
-     * Gets the socket of {@code context.address()} from {@code HostAccess.listeners(context)} and starts serving,
+     * Gets the socket of {@code context.address()} from the host and starts serving,
      * with the limits the service was configured with: the service must declare {@link UdpLimits#KEYS}
      * among its keys.
      *
@@ -226,7 +226,7 @@ public final class UdpServer implements RunningService {
 
     /**
      * Receives nothing more: the thread stops receiving (a datagram it holds is still answered), and the
-     * socket goes back to {@code HostAccess.listeners(context)}, where a datagram not yet received waits for a newer
+     * socket goes back to the host, where a datagram not yet received waits for a newer
      * copy of the service that receives from it. Returns once the thread has ended, or after a second
      * (a handler that blocks).
      */
@@ -258,7 +258,7 @@ public final class UdpServer implements RunningService {
     /**
      * Stops serving: stops receiving (if {@link #stopAccepting} did not already), waits up to {@code grace}
      * (at least a second) for the receive thread to end, and gives the socket back to
-     * {@code HostAccess.listeners(context)}, which closes it unless a replacing version receives from it. A datagram
+     * the host, which closes it unless a replacing version receives from it. A datagram
      * already received is answered; one not yet received stays in the socket for the replacing version. A
      * reply being computed when the wait runs out is lost, as any datagram may be.
      */

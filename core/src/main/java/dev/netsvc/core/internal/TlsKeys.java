@@ -1,4 +1,4 @@
-package dev.netsvc.core.tls;
+package dev.netsvc.core.internal;
 
 import dev.netsvc.core.ConfigKey;
 
@@ -13,7 +13,7 @@ import java.util.Locale;
  * read them, so a plugin declares nothing and writes nothing to serve TLS. TLS is on when
  * {@code tls.cert} is set. A service must not declare keys with these names itself.
  */
-public final class TlsKeys {
+final class TlsKeys {
 
     /** The protocol versions {@code tls.protocols} may name: nothing older than TLS 1.2. */
     public static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2");
