@@ -10,7 +10,7 @@ import java.util.Set;
  * A network service a plugin contributes, such as an echo or an HTTP server. Mark the implementation
  * with {@code @org.pf4j.Extension}; netsvc creates one instance per service when the plugin starts.
  *
- * <p>The host handles the keys every service has ({@link ServiceKeys}: {@code <id>.enabled}, {@code <id>.port},
+ * <p>The host handles the keys every service has ({@code ServiceKeys}: {@code <id>.enabled}, {@code <id>.port},
  * {@code <id>.bind}, the restart policy and the access keys); {@link #configKeys()} declares the others,
  * which become {@code <id>.<name>}.
  */

@@ -1,6 +1,7 @@
 package dev.netsvc.core;
 
-import dev.netsvc.core.net.Listeners;
+import dev.netsvc.core.internal.HostAccess;
+import dev.netsvc.core.internal.Listeners;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -32,6 +34,32 @@ public final class ServiceContext {
     private final Set<Integer> udpServicePorts;
     private final Listeners listeners;
     private final List<String> applicationProtocols;
+
+    static {
+        // the host's wiring (listeners, the UDP ports of its services, parsing settings) is lent to
+        // dev.netsvc.core.internal only, which plugins may not use
+        HostAccess.lend(new HostAccess.Lender() {
+            @Override
+            public Listeners listeners(ServiceContext context) {
+                return context.listeners;
+            }
+
+            @Override
+            public Set<Integer> udpServicePorts(ServiceContext context) {
+                return context.udpServicePorts;
+            }
+
+            @Override
+            public Builder wire(Builder builder, Listeners listeners, Set<Integer> udpServicePorts) {
+                return builder.wired(listeners, Objects.requireNonNull(udpServicePorts, "udpServicePorts"));
+            }
+
+            @Override
+            public Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> families, Map<String, String> raw) {
+                return Settings.parse(serviceId, keys, families, raw);
+            }
+        });
+    }
 
     private ServiceContext(Builder b) {
         this.serviceId = Objects.requireNonNull(b.serviceId, "serviceId");
@@ -99,14 +127,6 @@ public final class ServiceContext {
         onFailure.accept(Objects.requireNonNull(cause, "cause"));
     }
 
-    /**
-     * The UDP ports every enabled service of this host listens on, as configured (port 0 is left out).
-     * The UDP guard drops datagrams from these source ports as loops, so two UDP services, whichever
-     * plugins provide them, cannot be made to answer each other forever.
-     */
-    public Set<Integer> udpServicePorts() {
-        return udpServicePorts;
-    }
 
     /** This context on another port: a service whose second transport must use the port the first got. */
     public ServiceContext withPort(int port) {
@@ -128,18 +148,10 @@ public final class ServiceContext {
 
     private Builder copy() {
         return new Builder(serviceId).bind(address.getAddress(), address.getPort()).settings(settings).log(log)
-                .counters(counters).clock(clock).home(home).onFailure(onFailure).udpServicePorts(udpServicePorts)
-                .listeners(listeners).applicationProtocols(applicationProtocols);
+                .counters(counters).clock(clock).home(home).onFailure(onFailure)
+                .applicationProtocols(applicationProtocols).wired(listeners, udpServicePorts);
     }
 
-    /**
-     * Where the engines get listening TCP sockets, NIO.2 listeners and UDP sockets: by default they bind
-     * their own; under the launcher a replaced plugin's new version takes over the old version's sockets
-     * (see {@link Listeners}).
-     */
-    public Listeners listeners() {
-        return listeners;
-    }
 
     /** {@code path} if absolute, else resolved against {@link #home()}. */
     public Path resolve(Path path) {
@@ -201,21 +213,17 @@ public final class ServiceContext {
             return this;
         }
 
-        /** The UDP ports of the host's enabled services (see {@link ServiceContext#udpServicePorts()}). */
-        public Builder udpServicePorts(Set<Integer> ports) {
-            this.udpServicePorts = Objects.requireNonNull(ports, "ports");
-            return this;
-        }
 
-        /** Where engines get their sockets; by default {@link Listeners#OWN}. */
-        public Builder listeners(Listeners listeners) {
-            this.listeners = listeners;
-            return this;
-        }
 
         /** The protocols offered by ALPN under TLS (see {@link ServiceContext#applicationProtocols()}). */
         public Builder applicationProtocols(List<String> protocols) {
             this.applicationProtocols = List.copyOf(protocols);
+            return this;
+        }
+
+        private Builder wired(Listeners listeners, Set<Integer> udpServicePorts) {
+            this.listeners = listeners;
+            this.udpServicePorts = udpServicePorts;
             return this;
         }
 

@@ -1,5 +1,8 @@
 package dev.netsvc.core;
 
+import dev.netsvc.core.internal.HostAccess;
+import dev.netsvc.core.internal.ServiceKeys;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,23 +27,13 @@ public final class Settings {
         this.families = Map.copyOf(families);
     }
 
-    /**
-     * Validates {@code raw} (short key name to text) against {@code keys}; keys missing from {@code raw}
-     * take their defaults.
-     *
-     * @throws ConfigException naming the full key ({@code <serviceId>.<name>}) and what is valid
-     */
-    public static Settings parse(String serviceId, List<ConfigKey<?>> keys, Map<String, String> raw) {
+    /** See {@link HostAccess#parseSettings(String, List, Map)}, the host's way in. */
+    static Settings parse(String serviceId, List<ConfigKey<?>> keys, Map<String, String> raw) {
         return parse(serviceId, keys, List.of(), raw);
     }
 
-    /**
-     * Like {@link #parse(String, List, Map)}, with the service's key families: a raw key under a family
-     * ({@code env.PATH}) is one of its members.
-     *
-     * @throws ConfigException naming the full key and what is valid, also for a member whose name the family refuses
-     */
-    public static Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> declaredFamilies,
+    /** See {@link HostAccess#parseSettings(String, List, List, Map)}, the host's way in. */
+    static Settings parse(String serviceId, List<ConfigKey<?>> keys, List<KeyFamily> declaredFamilies,
                                  Map<String, String> raw) {
         Map<String, Map<String, String>> members = new LinkedHashMap<>();
         declaredFamilies.forEach(f -> members.put(f.name(), new java.util.TreeMap<>()));
@@ -101,7 +94,7 @@ public final class Settings {
         }
     }
 
-    /** The host's keys every service has ({@link ServiceKeys}), then {@code names} in order. */
+    /** The host's keys every service has ({@code ServiceKeys}), then {@code names} in order. */
     private static String describeNames(String serviceId, java.util.Collection<String> names) {
         Set<String> all = new LinkedHashSet<>(ServiceKeys.HOST_NAMES);
         all.addAll(new TreeSet<>(names));

@@ -1,5 +1,6 @@
 package dev.netsvc.core;
 
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.async.AsyncHandler;
 import dev.netsvc.core.async.AsyncTcpServer;
 import dev.netsvc.core.net.BlockingTcpServer;

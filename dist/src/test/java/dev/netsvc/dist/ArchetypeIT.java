@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the archetype, build it offline against the distribution's sdk/repository (its tests run, in memory and
  * over sockets), with no warning from Maven about checksums, drop the jar into a freshly unpacked
  * distribution, see it in {@code netsvc list}, run its service and talk to it over TCP and UDP with its
- * client through {@code netsvc call}. And the mistake the parent POM catches: a plugin without
- * {@code @Extension} does not build.
+ * client through {@code netsvc call}. And the mistakes the parent POM catches: a plugin without
+ * {@code @Extension} does not build, nor does one that uses a class the host keeps for itself.
  */
 class ArchetypeIT {
 
@@ -89,5 +89,23 @@ class ArchetypeIT {
         DistProcess.Result build = sdk.mvn(project, "package", "-DskipTests");
         assertNotEquals(0, build.exitCode(), build::toString);
         assertTrue(build.stdout().contains("the plugin declares no extensions: is @Extension missing?"), build::toString);
+    }
+
+    @Test
+    void aPluginThatUsesTheHostsClassesDoesNotBuild() throws IOException {
+        Path home = SdkBuild.unpackDistribution(tmp.resolve("dist"));
+        SdkBuild sdk = new SdkBuild(home, tmp);
+        Path project = sdk.generate(tmp, "com.example", "sneaky", "com.example.sneaky");
+        Path service = project.resolve("src/main/java/com/example/sneaky/SneakyService.java");
+        String source = Files.readString(service);
+        String start = "public RunningService start(ServiceContext context) throws IOException {";
+        assertTrue(source.contains(start), source);
+        // core's jar has the class, so it compiles; the parent's check refuses it, as the host would
+        Files.writeString(service, source.replace(start, start + "\n        dev.netsvc.core.internal.Sockets.closeQuietly(null);"));
+        DistProcess.Result build = sdk.mvn(project, "package", "-DskipTests");
+        assertNotEquals(0, build.exitCode(), build::toString);
+        assertTrue(build.stdout().contains("[ERROR] com.example.sneaky.SneakyService uses dev.netsvc.core.internal.Sockets,"
+                + " which netsvc keeps for the host"), build::toString);
+        assertTrue(build.stdout().contains("plugins may use netsvc-core's API only"), build::toString);
     }
 }

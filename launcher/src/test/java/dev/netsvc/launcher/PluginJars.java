@@ -97,7 +97,7 @@ public final class PluginJars {
         }
     }
 
-    /** Source of a NetService that listens on TCP at its context address and echoes nothing. */
+    /** Source of a NetService that listens on TCP at its context address (core's blocking engine) and answers nothing. */
     public static String listeningService(String pkg, String cls, String id, String startBody) {
         return """
                 package %s;
@@ -116,13 +116,8 @@ public final class PluginJars {
                     }
                     public RunningService start(ServiceContext ctx) throws java.io.IOException {
                         %s
-                        ServerSocket server = dev.netsvc.core.net.Sockets.listenTcp(ctx.address(), 10);
-                        return new RunningService() {
-                            public List<Endpoint> endpoints() {
-                                return List.of(new Endpoint(Transport.TCP, (InetSocketAddress) server.getLocalSocketAddress()));
-                            }
-                            public void stop(Duration grace) { dev.netsvc.core.net.Sockets.closeQuietly(server); }
-                        };
+                        return dev.netsvc.core.net.BlockingTcpServer.start(ctx,
+                                new dev.netsvc.core.net.BlockingTcpServer.Limits(10, Duration.ZERO), connection -> { });
                     }
                 }
                 """.formatted(pkg, cls, id, startBody);

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The access-control keys every TCP and UDP service has, and the connection log of every TCP one, declared once: the host (and the test kit) add
- * {@link #KEYS} to each service's own keys ({@link dev.netsvc.core.ServiceKeys#withOwn}), so a plugin
+ * {@link #KEYS} to each service's own keys ({@code ServiceKeys.withOwn}, the host's), so a plugin
  * declares nothing to get them and {@link AccessPolicy#of} reads them. A service must not declare keys
  * with these names itself.
  */

@@ -5,15 +5,16 @@ import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.frame.FrameException;
 import dev.netsvc.core.net.AcceptPath;
-import dev.netsvc.core.net.AsyncListener;
+import dev.netsvc.core.internal.AsyncListener;
 import dev.netsvc.core.net.BufferBudget;
 import dev.netsvc.core.net.ConnectionPermits;
 import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.GracefulStop;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Sockets;
 
 import org.slf4j.Logger;
 
@@ -30,8 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A TCP server on NIO.2 asynchronous channels: completion handlers on one channel group of
  * {@code threads} threads, one read or write in flight per connection, a protocol plugged in as an
- * {@link AsyncHandler}. The listening socket and its group come from {@code context.listeners()}
- * ({@link AsyncListener}): the host keeps them across a plugin replacement, so the new version accepts
+ * {@link AsyncHandler}. The listening socket and its group come from the host
+ * (a listener of its own): the host keeps them across a plugin replacement, so the new version accepts
  * from the same socket and no client is refused.
  *
  * <p>Like core's other engines: one accept is asked for at a time, and only once a connection permit is
@@ -132,13 +133,13 @@ public final class AsyncTcpServer implements RunningService {
      */
     public static AsyncTcpServer start(ServiceContext context, Limits limits, AsyncHandler.Factory handlers)
             throws IOException {
-        AsyncListener listener = context.listeners().tcpAsync(context.address(), Sockets.DEFAULT_BACKLOG,
+        AsyncListener listener = HostAccess.listeners(context).tcpAsync(context.address(), Sockets.DEFAULT_BACKLOG,
                 limits.threads(), context.serviceId());
         AsyncTcpServer server;
         try {
             server = new AsyncTcpServer(context, limits, handlers, listener);
         } catch (RuntimeException e) {
-            context.listeners().release(listener);
+            HostAccess.listeners(context).release(listener);
             throw e;
         }
         server.acceptNext();
@@ -262,7 +263,7 @@ public final class AsyncTcpServer implements RunningService {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Accepts nothing more: the listener goes back to {@code context.listeners()}, which hands no further
+     * Accepts nothing more: the listener goes back to the host, which hands no further
      * connection to this copy once this returns (a newer copy may go on accepting from the socket); the
      * open connections go on until {@link #stop}.
      */
@@ -276,7 +277,7 @@ public final class AsyncTcpServer implements RunningService {
         if (handedOver == null) {
             acceptEnded = true;
             // returns once no connection is being handed to us
-            handedOver = context.listeners().release(listener);
+            handedOver = HostAccess.listeners(context).release(listener);
         }
         return handedOver;
     }

@@ -5,7 +5,6 @@ import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
-import dev.netsvc.core.tls.TlsKeys;
 import dev.netsvc.core.tls.TlsPeer;
 
 import java.io.IOException;
@@ -45,7 +44,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * instance of the service with a new context; connections keep the engine they were accepted with.
  *
  * <p>{@link #load} is also the check {@code run}, {@code check} and {@code reload} make before anything
- * starts ({@link dev.netsvc.core.ServiceKeys#check}): every problem is a {@link ConfigException} that
+ * starts ({@link dev.netsvc.core.internal.ServiceKeys#check}): every problem is a {@link ConfigException} that
  * names the key, the file and what is wrong (missing, unreadable, not PEM, key of another certificate,
  * expired); a certificate that expires within {@link #EXPIRY_WARNING} or a key file others can read is
  * a warning. Nothing of the key's content ever reaches a message.

@@ -1,5 +1,7 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.HostAccess;
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
@@ -42,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Stopping ends the accept loop, then ends the input of every open connection: handlers see end of
  * input, finish what they were doing and return. Whatever is still open after the grace period is
- * closed ({@link GracefulStop}). The listening socket comes from {@link ServiceContext#listeners()} and
+ * closed ({@link GracefulStop}). The listening socket comes from the host (its own under the launcher) and
  * goes back there: when a plugin is replaced, the next version accepts from the same socket, so the
  * accept loop waits on a selector of its own with a short timeout ({@link #ACCEPT_POLL_MILLIS}) instead of
  * being ended by closing the socket, and a connection it accepted is served even when stop has begun
@@ -124,12 +126,12 @@ public final class BlockingTcpServer implements RunningService {
      * @throws dev.netsvc.core.ConfigException when the service's TLS or PROXY settings cannot be used
      */
     public static BlockingTcpServer start(ServiceContext context, Limits limits, Handler handler) throws IOException {
-        ServerSocketChannel server = context.listeners().tcpChannel(context.address(), limits.backlog());
+        ServerSocketChannel server = HostAccess.listeners(context).tcpChannel(context.address(), limits.backlog());
         BlockingTcpServer tcp;
         try {
             tcp = new BlockingTcpServer(context, limits, handler, server);
         } catch (RuntimeException e) {
-            context.listeners().release(server);
+            HostAccess.listeners(context).release(server);
             throw e;
         }
         tcp.acceptor.start();
@@ -308,7 +310,7 @@ public final class BlockingTcpServer implements RunningService {
     // ---- stopping ----------------------------------------------------------------------------------
 
     /**
-     * Accepts nothing more from the listening socket, which goes back to {@code context.listeners()} (a
+     * Accepts nothing more from the listening socket, which goes back to the host (a
      * newer copy of the service may go on accepting from it); the open connections go on until
      * {@link #stop}. Returns once the accepting thread has ended (within a second).
      */
@@ -339,7 +341,7 @@ public final class BlockingTcpServer implements RunningService {
         }
         synchronized (acceptLock) {
             if (handedOver == null) {
-                handedOver = context.listeners().release(server);
+                handedOver = HostAccess.listeners(context).release(server);
             }
             return handedOver;
         }

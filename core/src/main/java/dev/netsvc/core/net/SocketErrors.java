@@ -1,5 +1,7 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.BindFailure;
+
 import java.io.EOFException;
 import java.net.BindException;
 import java.net.ConnectException;

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.core.internal.TcpCork;
 import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.tls.TlsPeer;

@@ -1,7 +1,7 @@
 package dev.netsvc.core.nio;
 
 import dev.netsvc.core.net.AcceptPath;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Sockets;
 
 import org.slf4j.Logger;
 

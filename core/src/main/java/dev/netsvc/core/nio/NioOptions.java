@@ -1,6 +1,6 @@
 package dev.netsvc.core.nio;
 
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Sockets;
 
 import java.time.Duration;
 

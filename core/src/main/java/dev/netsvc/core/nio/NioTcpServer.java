@@ -5,12 +5,13 @@ import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.ConnectionPermits;
 import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.GracefulStop;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Sockets;
 
 import org.slf4j.Logger;
 
@@ -106,12 +107,12 @@ public final class NioTcpServer implements RunningService {
     /** Binds {@code context.address()} and starts the loops; on failure everything opened is closed again. */
     public static NioTcpServer start(ServiceContext context, NioOptions options, ConnectionHandler.Factory handlers)
             throws IOException {
-        ServerSocketChannel channel = context.listeners().tcpChannel(context.address(), options.backlog());
+        ServerSocketChannel channel = HostAccess.listeners(context).tcpChannel(context.address(), options.backlog());
         NioTcpServer server;
         try {
             server = new NioTcpServer(context, options, handlers, channel);
         } catch (IOException | RuntimeException e) {
-            context.listeners().release(channel);
+            HostAccess.listeners(context).release(channel);
             throw e;
         }
         for (EventLoop loop : server.loops) {
@@ -130,7 +131,7 @@ public final class NioTcpServer implements RunningService {
     }
 
     /**
-     * Accepts nothing more from the listening socket, which goes back to {@code context.listeners()} (a
+     * Accepts nothing more from the listening socket, which goes back to the host (a
      * newer copy of the service may go on accepting from it); the open connections go on until
      * {@link #stop}. Returns once the first loop has stopped accepting (within a second).
      */
@@ -365,7 +366,7 @@ public final class NioTcpServer implements RunningService {
 
     /** The acceptor stopped accepting: the listening channel goes back where it came from (it may be shared). */
     void releaseListener() {
-        handedOver = context.listeners().release(channel);
+        handedOver = HostAccess.listeners(context).release(channel);
     }
 
     Logger log() {

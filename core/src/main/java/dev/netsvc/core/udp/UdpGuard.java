@@ -1,8 +1,10 @@
 package dev.netsvc.core.udp;
 
 import dev.netsvc.core.Counters;
+import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.access.AccessPolicy;
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.internal.RefusalLog;
 import dev.netsvc.core.access.RefusalReason;
 import dev.netsvc.core.internal.SourceGate;
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <ol>
  * <li>Loop check, after FreeBSD inetd's {@code check_loop}: a datagram from a port where a UDP service
  *     answers (the classic {@link #CLASSIC_LOOP_PORTS}, every UDP port this host serves — the launcher
- *     passes them in {@link dev.netsvc.core.ServiceContext#udpServicePorts()} — or this service's own
+ *     passes them in with the context ({@link #of}) — or this service's own
  *     port) is dropped, because answering it would
  *     let two services (say echo and chargen, forged to talk to each other) reply to each other forever.
  *     Every other source port below 1024 is dropped too (OpenBSD's {@code dg_badinput}): ordinary clients
@@ -62,8 +64,17 @@ public final class UdpGuard {
     private final TokenBucket global;
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
 
+    /**
+     * The guard of a UDP socket of {@code context}'s service listening on {@code ownPort}: the service's
+     * access rules, and as loop ports the classic ones, every UDP port of the host's services and its own.
+     */
+    public static UdpGuard of(ServiceContext context, UdpLimits limits, int ownPort) {
+        return new UdpGuard(limits, AccessPolicy.of(context.settings()), HostAccess.udpServicePorts(context),
+                context.clock(), context.counters(), context.log(), ownPort);
+    }
+
     /** A guard without access rules whose loop ports are the classic ones and {@code ownPort}. */
-    public UdpGuard(UdpLimits limits, Clock clock, ServiceCounters counters, int ownPort) {
+    UdpGuard(UdpLimits limits, Clock clock, ServiceCounters counters, int ownPort) {
         this(limits, AccessPolicy.OPEN, Set.of(), clock, counters, NOPLogger.NOP_LOGGER, ownPort);
     }
 
@@ -72,7 +83,7 @@ public final class UdpGuard {
      * @param hostUdpPorts   every UDP port the host serves (loop ports besides the classic ones)
      * @param ownPort        the port this service listens on (0 if none): datagrams from it are loops as well
      */
-    public UdpGuard(UdpLimits limits, AccessPolicy policy, Set<Integer> hostUdpPorts, Clock clock,
+    UdpGuard(UdpLimits limits, AccessPolicy policy, Set<Integer> hostUdpPorts, Clock clock,
                     ServiceCounters counters, Logger log, int ownPort) {
         this.clock = clock;
         Set<Integer> ports = new HashSet<>(CLASSIC_LOOP_PORTS);

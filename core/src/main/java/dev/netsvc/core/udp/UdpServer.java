@@ -6,8 +6,8 @@ import dev.netsvc.core.Latencies;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.access.AccessPolicy;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.HostAccess;
+import dev.netsvc.core.internal.Sockets;
 
 import org.slf4j.Logger;
 
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * request is never silently truncated) and one reply buffer of {@code maxReply} bytes (so a reply can
  * never be larger than the protocol promises). A failing handler loses that one reply, nothing else.
  *
- * <p>The socket comes from {@link ServiceContext#listeners()}: a replacing version of the service receives
+ * <p>The socket comes from the host (its own under the launcher): a replacing version of the service receives
  * from the same socket, so it is non-blocking and the thread waits on a selector of its own, which
  * {@link #stop} wakes up to stop receiving without closing the socket (interrupting a thread blocked in a
  * channel would close it). After each wake-up the thread receives until nothing is left, so a datagram
@@ -75,8 +75,7 @@ public final class UdpServer implements RunningService {
         this.selector = selector;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         // tag::guard[]
-        this.guard = new UdpGuard(limits, AccessPolicy.of(context.settings()), context.udpServicePorts(),
-                context.clock(), context.counters(), context.log(), local.getPort());
+        this.guard = UdpGuard.of(context, limits, local.getPort());
         // end::guard[]
         this.handler = handler;
         this.maxReply = maxReply;
@@ -88,7 +87,7 @@ public final class UdpServer implements RunningService {
     }
 
     /**
-     * Gets the socket of {@code context.address()} from {@code context.listeners()} and starts serving,
+     * Gets the socket of {@code context.address()} from the host and starts serving,
      * with the limits the service was configured with: the service must declare {@link UdpLimits#KEYS}
      * among its keys.
      *
@@ -104,7 +103,7 @@ public final class UdpServer implements RunningService {
         if (maxReply < 0 || maxReply > RECEIVE_BUFFER) {
             throw new IllegalArgumentException("maxReply must be 0.." + RECEIVE_BUFFER + ", not " + maxReply);
         }
-        DatagramChannel channel = context.listeners().udp(context.address());
+        DatagramChannel channel = HostAccess.listeners(context).udp(context.address());
         Selector selector = null;
         try {
             selector = Selector.open();
@@ -114,7 +113,7 @@ public final class UdpServer implements RunningService {
             return server;
         } catch (IOException | RuntimeException e) {
             Sockets.closeQuietly(selector); // before the release: a registered channel closes only once deregistered
-            context.listeners().release(channel);
+            HostAccess.listeners(context).release(channel);
             throw e;
         }
     }
@@ -227,7 +226,7 @@ public final class UdpServer implements RunningService {
 
     /**
      * Receives nothing more: the thread stops receiving (a datagram it holds is still answered), and the
-     * socket goes back to {@code context.listeners()}, where a datagram not yet received waits for a newer
+     * socket goes back to the host, where a datagram not yet received waits for a newer
      * copy of the service that receives from it. Returns once the thread has ended, or after a second
      * (a handler that blocks).
      */
@@ -252,14 +251,14 @@ public final class UdpServer implements RunningService {
             Thread.currentThread().interrupt();
         }
         released = true;
-        context.listeners().release(channel);
+        HostAccess.listeners(context).release(channel);
         return true;
     }
 
     /**
      * Stops serving: stops receiving (if {@link #stopAccepting} did not already), waits up to {@code grace}
      * (at least a second) for the receive thread to end, and gives the socket back to
-     * {@code context.listeners()}, which closes it unless a replacing version receives from it. A datagram
+     * the host, which closes it unless a replacing version receives from it. A datagram
      * already received is answered; one not yet received stays in the socket for the replacing version. A
      * reply being computed when the wait runs out is lost, as any datagram may be.
      */

@@ -1,8 +1,9 @@
 package dev.netsvc.core.access;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 
 import org.junit.jupiter.api.Test;
@@ -67,13 +68,13 @@ class AccessListTest {
     @Test
     void settingsParseTheKeysAndNameTheKeyAndEntryInErrors() {
         List<ConfigKey<?>> keys = ServiceKeys.withOwn("echo-blocking", java.util.Set.of(dev.netsvc.core.Transport.TCP), List.of());
-        Settings settings = Settings.parse("echo-blocking", keys, Map.of("only-from", "127.0.0.0/8,::1", "no-access",
+        Settings settings = HostAccess.parseSettings("echo-blocking", keys, Map.of("only-from", "127.0.0.0/8,::1", "no-access",
                 "127.0.0.3", "per-source", "4", "rate", "10"));
         AccessPolicy policy = AccessPolicy.of(settings);
         assertEquals(2, policy.acl().onlyFrom().size());
         assertEquals(4, policy.perSource());
         assertEquals(10, policy.rateBurst(), "the burst defaults to the rate");
-        ConfigException e = assertThrows(ConfigException.class, () -> Settings.parse("echo-blocking", keys,
+        ConfigException e = assertThrows(ConfigException.class, () -> HostAccess.parseSettings("echo-blocking", keys,
                 Map.of("only-from", "127.0.0.1, 10.0.0.0/33")));
         assertEquals("echo-blocking.only-from", e.key());
         assertTrue(e.getMessage().contains("echo-blocking.only-from: '10.0.0.0/33' is not a CIDR block: prefix 33 > 32"),

@@ -1,5 +1,6 @@
 package dev.netsvc.core.frame;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
@@ -37,7 +38,7 @@ class RepliesUdpTest {
     private DatagramSocket start(Framing framing) throws IOException {
         ServiceContext context = ServiceContext.builder("udp-replies")
                 .bind(InetAddress.getLoopbackAddress(), 0)
-                .settings(Settings.parse("udp-replies", UdpLimits.KEYS, Map.of()))
+                .settings(HostAccess.parseSettings("udp-replies", UdpLimits.KEYS, Map.of()))
                 .counters(counters)
                 .build();
         server = UdpServer.start(context, framing.maxFrameBytes(),

@@ -1,8 +1,8 @@
 package dev.netsvc.core.handover;
 
-import dev.netsvc.core.net.AsyncListener;
-import dev.netsvc.core.net.Listeners;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.AsyncListener;
+import dev.netsvc.core.internal.Listeners;
+import dev.netsvc.core.internal.Sockets;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.netsvc.core.handover;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Settings;
@@ -27,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,10 +81,10 @@ class StopAcceptingTest {
     }
 
     private static ServiceContext context(SharedListeners listeners, int port) {
-        return ServiceContext.builder("handover")
+        return HostAccess.wire(ServiceContext.builder("handover")
                 .bind(InetAddress.getLoopbackAddress(), port)
-                .settings(Settings.parse("handover", UdpLimits.KEYS, Map.of("udp-rate", "1000", "udp-burst", "1000")))
-                .listeners(listeners)
+                .settings(HostAccess.parseSettings("handover", UdpLimits.KEYS, Map.of("udp-rate", "1000", "udp-burst", "1000"))),
+                listeners, Set.of())
                 .build();
     }
 

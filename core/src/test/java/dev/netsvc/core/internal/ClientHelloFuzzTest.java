@@ -3,7 +3,7 @@ package dev.netsvc.core.internal;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
 import dev.netsvc.testkit.TestCertificates;
@@ -107,7 +107,7 @@ class ClientHelloFuzzTest {
             TestCertificates.Issued issued = TestCertificates.authority("fuzz CA").issue("localhost", List.of("localhost"));
             Map<String, String> values = Map.of("tls.cert", issued.writeChain(dir.resolve("cert.pem")).toString(),
                     "tls.key", issued.writeKey(dir.resolve("key.pem")).toString());
-            Settings settings = Settings.parse("fuzz", ServiceKeys.withOwn("fuzz", Set.of(Transport.TCP), List.of()), values);
+            Settings settings = HostAccess.parseSettings("fuzz", ServiceKeys.withOwn("fuzz", Set.of(Transport.TCP), List.of()), values);
             return TlsContext.load("fuzz", settings, p -> p, Clock.systemUTC(), List.of("http/1.1"), warning -> { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);

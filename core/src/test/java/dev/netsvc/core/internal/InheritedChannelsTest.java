@@ -1,6 +1,6 @@
 package dev.netsvc.core.internal;
 
-import dev.netsvc.core.net.AsyncListener;
+import dev.netsvc.core.internal.AsyncListener;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.RecordingLogger;
 import dev.netsvc.core.ServiceContext;
@@ -46,7 +47,7 @@ class ConnectionLogTest {
     private BlockingTcpServer start(Map<String, String> settings, BlockingTcpServer.Handler handler) throws IOException {
         ServiceContext context = ServiceContext.builder("logged")
                 .bind(InetAddress.getLoopbackAddress(), 0)
-                .settings(Settings.parse("logged", AccessKeys.KEYS, settings))
+                .settings(HostAccess.parseSettings("logged", AccessKeys.KEYS, settings))
                 .counters(counters).clock(clock).log(log)
                 .build();
         server = BlockingTcpServer.start(context, new BlockingTcpServer.Limits(10, Duration.ofSeconds(10)), handler);

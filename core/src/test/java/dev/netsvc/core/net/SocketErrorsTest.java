@@ -1,5 +1,7 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.Sockets;
+import dev.netsvc.core.internal.BindFailure;
 import dev.netsvc.core.Transport;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.netsvc.core.net;
 
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.core.Counters;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;

@@ -1,10 +1,11 @@
 package dev.netsvc.core.udp;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
-import dev.netsvc.core.net.BindFailure;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.BindFailure;
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.testkit.Await;
 import dev.netsvc.testkit.ManualClock;
 
@@ -20,6 +21,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -55,7 +57,7 @@ class UdpServerTest {
     private ServiceContext context(Map<String, String> settings) {
         return ServiceContext.builder("udptest")
                 .bind(InetAddress.getLoopbackAddress(), 0)
-                .settings(Settings.parse("udptest", UdpLimits.KEYS, settings))
+                .settings(HostAccess.parseSettings("udptest", UdpLimits.KEYS, settings))
                 .counters(counters)
                 .clock(clock)
                 .build();
@@ -165,7 +167,7 @@ class UdpServerTest {
     void aSocketClosedBySomeoneElseIsTheServicesDeath() throws IOException {
         java.util.concurrent.atomic.AtomicReference<DatagramChannel> handedOut = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<Throwable> death = new java.util.concurrent.atomic.AtomicReference<>();
-        dev.netsvc.core.net.Listeners recording = new dev.netsvc.core.net.Listeners() {
+        dev.netsvc.core.internal.Listeners recording = new dev.netsvc.core.internal.Listeners() {
             @Override
             public <S extends java.net.ServerSocket> S tcp(S unbound, InetSocketAddress address, int backlog) throws IOException {
                 return OWN.tcp(unbound, address, backlog);
@@ -177,7 +179,7 @@ class UdpServerTest {
             }
 
             @Override
-            public dev.netsvc.core.net.AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name)
+            public dev.netsvc.core.internal.AsyncListener tcpAsync(InetSocketAddress address, int backlog, int threads, String name)
                     throws IOException {
                 return OWN.tcpAsync(address, backlog, threads, name);
             }
@@ -193,11 +195,10 @@ class UdpServerTest {
                 return OWN.release(listener);
             }
         };
-        server = UdpServer.start(ServiceContext.builder("udptest")
+        server = UdpServer.start(HostAccess.wire(ServiceContext.builder("udptest")
                 .bind(InetAddress.getLoopbackAddress(), 0)
                 .settings(Settings.defaults("udptest", UdpLimits.KEYS))
-                .listeners(recording)
-                .onFailure(death::set)
+                .onFailure(death::set), recording, Set.of())
                 .build(), 16, ECHO);
         assertFalse(handedOut.get().isBlocking(), "non-blocking, so stop need not close it");
         handedOut.get().close();

@@ -1,7 +1,7 @@
 package dev.netsvc.launcher.admin;
 
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.net.BindFailure;
+import dev.netsvc.core.internal.BindFailure;
 
 
 import com.sun.net.httpserver.HttpExchange;

@@ -3,7 +3,7 @@ package dev.netsvc.launcher.cli;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.launcher.config.Plan;
 import dev.netsvc.launcher.config.ServicePlan;
 import dev.netsvc.launcher.control.ControlClient;

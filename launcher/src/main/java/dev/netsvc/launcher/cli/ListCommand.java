@@ -4,7 +4,7 @@ import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.KeyFamily;
 import dev.netsvc.core.NetClient;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.UsageException;
 import dev.netsvc.launcher.config.ConfigSources;
 import dev.netsvc.launcher.config.Configuration;

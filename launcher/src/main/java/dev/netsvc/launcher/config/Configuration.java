@@ -1,9 +1,10 @@
 package dev.netsvc.launcher.config;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.KeyFamily;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.launcher.text.PlainCause;
 import dev.netsvc.launcher.text.Suggest;
@@ -327,7 +328,7 @@ public final class Configuration {
 
     private Settings parse(String id, List<ConfigKey<?>> keys, List<KeyFamily> families, Map<String, String> raw) {
         try {
-            return Settings.parse(id, keys, families, raw);
+            return HostAccess.parseSettings(id, keys, families, raw);
         } catch (ConfigException e) {
             throw withSource(e);
         }

@@ -1,5 +1,6 @@
 package dev.netsvc.launcher.config;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.internal.FileDescriptors;
@@ -59,7 +60,7 @@ final class ConnectionBudget {
             int share = (int) Math.max(1, n * room / defaulted);
             Map<String, String> raw = new LinkedHashMap<>(p.ownText());
             raw.put(KEY, Integer.toString(share));
-            Settings settings = Settings.parse(p.id(), p.service().keys(), raw);
+            Settings settings = HostAccess.parseSettings(p.id(), p.service().keys(), raw);
             fitted.add(new ServicePlan(p.service(), p.enabled(), p.bind(), p.port(), settings, p.ownText(), p.restart(), p.files(),
                     p.reusePort()));
         }

@@ -2,7 +2,7 @@ package dev.netsvc.launcher.config;
 
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.KeyFamily;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 
 import java.util.ArrayList;
 import java.util.Comparator;

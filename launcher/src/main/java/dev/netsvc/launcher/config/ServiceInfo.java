@@ -4,7 +4,7 @@ import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.ConfigKey;
 import dev.netsvc.core.KeyFamily;
 import dev.netsvc.core.NetService;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
 import dev.netsvc.launcher.text.PlainCause;

@@ -6,7 +6,11 @@ import dev.netsvc.launcher.config.ServiceInfo;
 import dev.netsvc.launcher.text.PlainCause;
 
 import org.pf4j.ExtensionWrapper;
+import org.pf4j.JarPluginLoader;
 import org.pf4j.JarPluginManager;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginLoader;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -96,10 +100,23 @@ public final class PluginGeneration {
         }
     }
 
-    /** PF4J's jar manager, with a failing extension constructor as an exception instead of a logged stack trace. */
+    /**
+     * PF4J's jar manager, with a failing extension constructor as an exception instead of a logged stack
+     * trace, and class loaders that refuse the host's own classes to the plugin.
+     */
     private static final class Manager extends JarPluginManager {
         Manager(Path root) {
             super(root);
+        }
+
+        @Override
+        protected PluginLoader createPluginLoader() {
+            return new JarPluginLoader(this) {
+                @Override
+                protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
+                    return new HostOnlyClasses.RefusingLoader(pluginManager, descriptor, PluginGeneration.class.getClassLoader());
+                }
+            };
         }
 
         @Override

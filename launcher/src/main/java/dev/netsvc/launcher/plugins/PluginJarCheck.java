@@ -27,7 +27,8 @@ import java.util.jar.Manifest;
  * copy of the classes the host provides (PF4J's class loader looks in the plugin first, so its extensions
  * would implement a second {@code NetService} and the host would see none), and an extension index that
  * names at least one class, and only classes of the jar that implement an extension point (a jar whose
- * index names none loads and contributes nothing: a forgotten {@code @Extension}). Each failure is a
+ * index names none loads and contributes nothing: a forgotten {@code @Extension}), and no class that uses
+ * one of the host's own classes ({@link HostOnlyClasses}). Each failure is a
  * {@link Rejected} whose message is the plain cause, in one line.
  */
 final class PluginJarCheck {
@@ -63,7 +64,7 @@ final class PluginJarCheck {
     static Descriptor check(Path jar, String systemVersion) throws Rejected {
         try (JarFile file = new JarFile(jar.toFile())) {
             Descriptor descriptor = descriptor(file, systemVersion);
-            Optional<String> problem = bundledHostClasses(file).or(() -> indexProblem(file));
+            Optional<String> problem = bundledHostClasses(file).or(() -> indexProblem(file)).or(() -> hostOnlyUse(file));
             if (problem.isPresent()) {
                 throw new Rejected(problem.get());
             }
@@ -110,6 +111,31 @@ final class PluginJarCheck {
             }
         }
         return Optional.empty();
+    }
+
+    // A class of the jar that names a class the host keeps for itself: refused before any of it loads
+    private static Optional<String> hostOnlyUse(JarFile file) {
+        try {
+            Enumeration<JarEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                if (!entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                byte[] bytes;
+                try (InputStream in = file.getInputStream(entry)) {
+                    bytes = in.readNBytes(MAX_CLASS_FILE);
+                }
+                Optional<String> used = HostOnlyClasses.referencedBy(bytes);
+                if (used.isPresent()) {
+                    String user = entry.getName().substring(0, entry.getName().length() - ".class".length()).replace('/', '.');
+                    return Optional.of("refused: " + HostOnlyClasses.refusal("its class " + user, used.get()));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** What a plugin without extensions is told: it would load and do nothing, which nobody means. */

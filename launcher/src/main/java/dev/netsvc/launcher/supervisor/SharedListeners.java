@@ -2,9 +2,9 @@ package dev.netsvc.launcher.supervisor;
 
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.net.AsyncListener;
-import dev.netsvc.core.net.Listeners;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.AsyncListener;
+import dev.netsvc.core.internal.Listeners;
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.launcher.systemd.InheritedSocket;
 import dev.netsvc.launcher.systemd.InheritedSockets;
 

@@ -5,6 +5,7 @@ import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.core.net.SocketErrors;
 import dev.netsvc.launcher.config.ConfigErrors;
@@ -58,7 +59,7 @@ final class SupervisedService {
     }
 
     private final ServiceCounters counters;
-    private final dev.netsvc.core.net.Listeners listeners;
+    private final dev.netsvc.core.internal.Listeners listeners;
     private final Clock clock;
     private final Path home;
     private final Consumer<Death> deaths;
@@ -85,7 +86,7 @@ final class SupervisedService {
     private volatile int restarts;
 
     SupervisedService(ServicePlan plan, Clock clock, Path home, Consumer<Death> deaths) {
-        this(plan, clock, home, Set::of, deaths, dev.netsvc.core.net.Listeners.OWN, e -> false, new ServiceCounters());
+        this(plan, clock, home, Set::of, deaths, dev.netsvc.core.internal.Listeners.OWN, e -> false, new ServiceCounters());
     }
 
     /**
@@ -96,7 +97,7 @@ final class SupervisedService {
      * @param counters  its counters; a replacement continues its predecessor's, so they stay totals
      */
     SupervisedService(ServicePlan plan, Clock clock, Path home, Supplier<Set<Integer>> udpPorts,
-                      Consumer<Death> deaths, dev.netsvc.core.net.Listeners listeners,
+                      Consumer<Death> deaths, dev.netsvc.core.internal.Listeners listeners,
                       java.util.function.Predicate<Endpoint> fromServiceManager, ServiceCounters counters) {
         this.udpPorts = udpPorts;
         this.listeners = listeners;
@@ -176,16 +177,14 @@ final class SupervisedService {
 
     // Starts one instance of 'p' for the run 'gen'; a ConfigException propagates as it is
     private RunningService startInstance(ServicePlan p, long gen) throws StartFailure {
-        ServiceContext context = ServiceContext.builder(id())
+        ServiceContext context = HostAccess.wire(ServiceContext.builder(id())
                 .bind(p.bind(), p.port())
                 .settings(p.settings())
                 .log(LoggerFactory.getLogger(id()))
                 .counters(counters)
                 .clock(clock)
                 .home(home)
-                .udpServicePorts(udpPorts.get())
-                .onFailure(cause -> deaths.accept(new Death(this, gen, cause)))
-                .listeners(listeners)
+                .onFailure(cause -> deaths.accept(new Death(this, gen, cause))), listeners, udpPorts.get())
                 .build();
         try {
             return p.service().service().start(context);

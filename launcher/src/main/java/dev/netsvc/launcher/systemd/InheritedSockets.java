@@ -34,7 +34,7 @@ import java.util.Set;
  *
  * <p>Sockets arrive as bare descriptors; {@link InheritedChannels} makes JDK channels of them (Java 22+,
  * {@code bin/netsvc run}'s JVM options). An NIO.2 server adopts a taken TCP socket into its own channel
- * ({@link dev.netsvc.core.net.AsyncListener.Socket#adopt}).
+ * ({@link dev.netsvc.core.internal.AsyncListener.Socket#adopt}).
  */
 public final class InheritedSockets implements Closeable {
 

@@ -1,6 +1,6 @@
 package dev.netsvc.launcher.admin;
 
-import dev.netsvc.core.net.BindFailure;
+import dev.netsvc.core.internal.BindFailure;
 import dev.netsvc.core.net.SocketErrors;
 
 import dev.netsvc.launcher.supervisor.ServiceStatus;

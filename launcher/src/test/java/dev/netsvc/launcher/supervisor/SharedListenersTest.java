@@ -1,10 +1,11 @@
 package dev.netsvc.launcher.supervisor;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
 import dev.netsvc.core.Settings;
-import dev.netsvc.core.net.Listeners;
-import dev.netsvc.core.net.Sockets;
+import dev.netsvc.core.internal.Listeners;
+import dev.netsvc.core.internal.Sockets;
 import dev.netsvc.core.udp.UdpHandler;
 import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
@@ -58,12 +59,11 @@ class SharedListenersTest {
             reply.put((name + ":").getBytes(StandardCharsets.US_ASCII)).put(request);
             return true;
         };
-        ServiceContext context = ServiceContext.builder("u")
+        ServiceContext context = HostAccess.wire(ServiceContext.builder("u")
                 .bind(InetAddress.getLoopbackAddress(), 0)
-                .settings(Settings.parse("u", UdpLimits.KEYS, UNLIMITED))
+                .settings(HostAccess.parseSettings("u", UdpLimits.KEYS, UNLIMITED))
                 .counters(counters)
-                .listeners(shared.forService("u"))
-                .onFailure(e -> { throw new AssertionError("no copy dies", e); })
+                .onFailure(e -> { throw new AssertionError("no copy dies", e); }), shared.forService("u"), Set.of())
                 .build();
         UdpServer server = UdpServer.start(context, 64, tagged);
         servers.add(server);
@@ -139,8 +139,8 @@ class SharedListenersTest {
         Listeners oldCopy = shared.forService("u"); // each copy of a service has its own, as in the host
         Listeners newCopy = shared.forService("u");
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        dev.netsvc.core.net.AsyncListener old = oldCopy.tcpAsync(any, 50, 1, "u");
-        dev.netsvc.core.net.AsyncListener next = newCopy.tcpAsync(any, 50, 1, "u");
+        dev.netsvc.core.internal.AsyncListener old = oldCopy.tcpAsync(any, 50, 1, "u");
+        dev.netsvc.core.internal.AsyncListener next = newCopy.tcpAsync(any, 50, 1, "u");
         assertSame(old.socket(), next.socket(), "the new copy accepts from the old copy's socket");
         assertTrue(oldCopy.release(old), "stays open for the new copy");
         assertTrue(old.socket().isOpen());

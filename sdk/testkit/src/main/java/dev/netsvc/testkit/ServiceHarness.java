@@ -1,11 +1,12 @@
 package dev.netsvc.testkit;
 
+import dev.netsvc.core.internal.HostAccess;
 import dev.netsvc.core.Endpoint;
 import dev.netsvc.core.NetService;
 import dev.netsvc.core.RunningService;
 import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.ServiceCounters;
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
 
@@ -103,17 +104,16 @@ public final class ServiceHarness implements AutoCloseable {
      * @throws dev.netsvc.core.ConfigException naming the key of a setting that is not valid
      */
     public ServiceContext context() {
-        Settings parsed = Settings.parse(service.id(), ServiceKeys.withOwn(service.id(), service.transports(), service.configKeys()),
+        Settings parsed = HostAccess.parseSettings(service.id(), ServiceKeys.withOwn(service.id(), service.transports(), service.configKeys()),
                 service.keyFamilies(), settings);
         service.validate(parsed);
-        return ServiceContext.builder(service.id())
+        ServiceContext.Builder builder = ServiceContext.builder(service.id())
                 .bind(bind, 0)
                 .settings(parsed)
                 .counters(counters)
                 .clock(clock)
-                .home(home)
-                .udpServicePorts(udpServicePorts)
-                .build();
+                .home(home);
+        return HostAccess.wire(builder, null, udpServicePorts).build();
     }
 
     public List<Endpoint> endpoints() {

@@ -1,11 +1,11 @@
 package dev.netsvc.echo.async;
 
 import dev.netsvc.core.Transport;
-import dev.netsvc.core.net.BindFailure;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,8 +30,8 @@ class EchoAsyncServiceTest {
                     .bind(InetAddress.getLoopbackAddress(), taken.getLocalPort())
                     .settings(dev.netsvc.core.Settings.defaults("echo-async", service.configKeys()))
                     .build();
-            BindFailure e = assertThrows(BindFailure.class, () -> service.start(context));
-            assertEquals(Transport.TCP, e.transport());
+            BindException e = assertThrows(BindException.class, () -> service.start(context));
+            assertTrue(e.getMessage().startsWith(Transport.TCP.label() + " "), e.getMessage()); // names the transport
             dev.netsvc.testkit.Await.until(Duration.ofSeconds(5), "group threads gone",
                     () -> threadsNamed("echo-async-") == 0);
         }

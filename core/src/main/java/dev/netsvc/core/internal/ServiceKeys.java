@@ -1,9 +1,13 @@
-package dev.netsvc.core;
+package dev.netsvc.core.internal;
 
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.Settings;
+import dev.netsvc.core.ServiceContext;
+import dev.netsvc.core.NetService;
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.access.AccessKeys;
 import dev.netsvc.core.access.ProxyKeys;
-import dev.netsvc.core.internal.TlsContext;
-import dev.netsvc.core.tls.TlsKeys;
 
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
-package dev.netsvc.core.net;
+package dev.netsvc.core.internal;
 
 import dev.netsvc.core.Transport;
+import dev.netsvc.core.net.HostPort;
+import dev.netsvc.core.net.SocketErrors;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,5 @@
-package dev.netsvc.core.net;
+package dev.netsvc.core.internal;
 
-import dev.netsvc.core.internal.InheritedChannels;
 
 import java.io.Closeable;
 import java.io.IOException;

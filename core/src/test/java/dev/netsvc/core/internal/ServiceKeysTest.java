@@ -1,5 +1,9 @@
-package dev.netsvc.core;
+package dev.netsvc.core.internal;
 
+import dev.netsvc.core.Transport;
+import dev.netsvc.core.Settings;
+import dev.netsvc.core.ConfigKey;
+import dev.netsvc.core.ConfigException;
 import dev.netsvc.core.access.AccessKeys;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,7 @@ class ServiceKeysTest {
         ServiceKeys.HostKeys keys = ServiceKeys.host("echo", 7007);
         assertEquals(7007, keys.port().defaultValue());
         assertEquals(List.of("enabled", "port", "bind", "reuse-port", "restart", "restart-limit", "restart-window"), ServiceKeys.HOST_NAMES);
-        Settings settings = Settings.parse("echo", keys.all(), Map.of("restart", "NEVER", "port", "0"));
+        Settings settings = HostAccess.parseSettings("echo", keys.all(), Map.of("restart", "NEVER", "port", "0"));
         assertEquals("never", settings.get(keys.restart()));
         assertEquals(0, settings.get(keys.port()));
         assertTrue(keys.enabled().description().contains("echo"), keys.enabled().description());
@@ -52,7 +56,7 @@ class ServiceKeysTest {
 
     @Test
     void anUnknownKeyIsNamedWithEveryKeyTheServiceHas() {
-        ConfigException e = assertThrows(ConfigException.class, () -> Settings.parse("echo",
+        ConfigException e = assertThrows(ConfigException.class, () -> HostAccess.parseSettings("echo",
                 ServiceKeys.withOwn("echo", java.util.Set.of(Transport.UDP), List.of(ConfigKey.bool("fast", true, "go fast"))),
                 Map.of("fats", "true")));
         assertEquals("echo.fats", e.key());

@@ -1,4 +1,4 @@
-package dev.netsvc.core.tls;
+package dev.netsvc.core.internal;
 
 import dev.netsvc.core.ConfigKey;
 
@@ -9,11 +9,11 @@ import java.util.Locale;
 
 /**
  * The TLS keys every TCP service has, declared once: the host adds {@link #KEYS} to the keys of each
- * service that listens on TCP ({@link dev.netsvc.core.ServiceKeys#withOwn}), and core's three engines
+ * service that listens on TCP ({@code ServiceKeys.withOwn}, the host's), and core's three engines
  * read them, so a plugin declares nothing and writes nothing to serve TLS. TLS is on when
  * {@code tls.cert} is set. A service must not declare keys with these names itself.
  */
-public final class TlsKeys {
+final class TlsKeys {
 
     /** The protocol versions {@code tls.protocols} may name: nothing older than TLS 1.2. */
     public static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2");

@@ -1,4 +1,4 @@
-package dev.netsvc.core.net;
+package dev.netsvc.core.internal;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
