@@ -75,7 +75,10 @@ final class ProgramStarter {
      */
     static ProgramStarter of(ExecSettings settings, Duration timeout, Logger log) throws IOException {
         Spawner spawner = null;
-        if (!"false".equals(System.getProperty(SPAWN_PROPERTY))) {
+        if ("false".equals(System.getProperty(SPAWN_PROPERTY))) {
+            log.info("{}: programs start through the JDK and setsid, three executions each instead of one (-D{}=false)",
+                    settings.serviceId(), SPAWN_PROPERTY);
+        } else {
             spawner = Spawner.get().orElse(null);
             if (spawner == null) {
                 log.warn("{}: programs start through the JDK and setsid, three executions each instead of one, because"
