@@ -83,6 +83,9 @@ public final class Spawner {
      *                     executable, the system is out of processes, ...
      */
     public Process start(List<String> command, Map<String, String> environment, Path directory) throws IOException {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no program to start: the command is empty");
+        }
         List<String> env = new ArrayList<>(environment.size());
         environment.forEach((name, value) -> env.add(name + "=" + value));
         for (List<String> strings : List.of(command, env, List.of(directory.toString()))) {
