@@ -131,6 +131,37 @@ class ExecIT {
         }
     }
 
+    /**
+     * bin/netsvc's JVM starts programs with one posix_spawn; with it turned off, through the JDK and setsid.
+     * Either way the program leads its own session and process group and holds its three pipes and nothing
+     * else of netsvc's (its listening sockets, the other connections).
+     */
+    @Test
+    void aProgramLeadsItsOwnGroupAndHoldsOnlyItsPipesStartedEitherWay() throws Exception {
+        Path probe = script("probe", "read -r l < /proc/$$/stat; echo \"$$ $l\"; exec ls -l /proc/self/fd/");
+        String[] args = {"-e", "probe,echo-blocking", "--set", "probe.instance-of=exec", "--set", "probe.command=" + probe,
+                "--set", "probe.port=0", "--set", "echo-blocking.port=0"};
+        for (boolean posixSpawn : new boolean[] {true, false}) {
+            Map<String, String> env = posixSpawn ? Map.of() : Map.of("NETSVC_JAVA_OPTS", "-Dnetsvc.exec.posix-spawn=false");
+            try (DistProcess netsvc = DistProcess.runWith(env, args);
+                 Socket other = connect(netsvc.port("echo-blocking", "tcp")); // a connection a program must not hold
+                 Socket s = connect(netsvc.port("probe", "tcp"))) {
+                s.shutdownOutput();
+                List<String> lines = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+                String[] stat = lines.get(0).split(" ");
+                String[] fields = lines.get(0).substring(lines.get(0).lastIndexOf(')') + 2).split(" ");
+                assertEquals(stat[0], fields[2], "pgid == pid, posix_spawn " + posixSpawn + ": " + lines);
+                assertEquals(stat[0], fields[3], "sid == pid, posix_spawn " + posixSpawn + ": " + lines);
+                // 0, 1 and 2, pipes, and the folder ls lists: no socket
+                List<String> fds = lines.stream().filter(l -> l.contains(" -> ")).toList();
+                assertEquals(4, fds.size(), "posix_spawn " + posixSpawn + ": " + lines);
+                assertEquals(3, fds.stream().filter(l -> l.contains(" -> pipe:")).count(), "posix_spawn " + posixSpawn + ": " + lines);
+                assertFalse(lines.toString().contains("socket:"), "posix_spawn " + posixSpawn + ": " + lines);
+                assertEquals(!posixSpawn, netsvc.output().contains("programs start through the JDK and setsid"), netsvc.output());
+            }
+        }
+    }
+
     @Test
     void hostileProgramsAndClientsLeaveNoZombieNoProcessNoDescriptorAndOthersServeThroughout() throws Exception {
         Path forks = script("forks", "sleep 600 & echo $!\nsleep 600 & echo $!\nexit 0");

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.nio.channels.Channel;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -114,6 +115,15 @@ public final class NativeCalls {
     /** The layout of a C {@code long}. */
     public Object cLong() {
         return javaLong;
+    }
+
+    /** The layout of a C {@code short}. */
+    public Object cShort() {
+        try {
+            return Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_SHORT").get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The layout of a pointer. */
@@ -251,6 +261,112 @@ public final class NativeCalls {
     /** dup, dup3, close, getsockopt, and getsockopt's two ints. */
     private record DescriptorCalls(MethodHandle dup, MethodHandle dup3, MethodHandle close, MethodHandle getsockopt,
                                    Object value, Object length) {
+    }
+
+    /**
+     * Native memory for one call (C strings, arrays of pointers, the structures a function fills in), all
+     * of it freed when the scope closes. Only the thread that opened it may use it.
+     */
+    public Scope scope() {
+        ScopeCalls c = scopeCalls();
+        try {
+            return new Scope(c, c.ofConfined.invoke());
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Native memory that lives until {@link #close()}: see {@link #scope()}. */
+    public static final class Scope implements AutoCloseable {
+        private final ScopeCalls calls;
+        private final Object arena;
+
+        private Scope(ScopeCalls calls, Object arena) {
+            this.calls = calls;
+            this.arena = arena;
+        }
+
+        /** {@code bytes} of zeroed memory, aligned for any C type. */
+        public Object allocate(long bytes) {
+            try {
+                return calls.allocate.invoke(arena, bytes, 16L);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code text} as a C string: UTF-8, then a NUL. */
+        public Object string(String text) {
+            try {
+                return calls.allocateFrom.invoke(arena, text);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** A C array of pointers to {@code segments}, then NULL (an {@code argv} or {@code envp}). */
+        public Object pointers(List<?> segments) {
+            Object array = allocate(8L * (segments.size() + 1));
+            try {
+                for (int i = 0; i < segments.size(); i++) {
+                    calls.setAddress.invoke(array, (long) i, segments.get(i));
+                }
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+            return array;
+        }
+
+        /** An int at {@code offset} of {@code segment}, as {@link NativeCalls#getInt} reads it. */
+        public int getInt(Object segment, long offset) {
+            try {
+                return (int) calls.getInt.invokeExact(segment, offset);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Frees every segment of this scope. */
+        @Override
+        public void close() {
+            try {
+                calls.close.invoke(arena);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private volatile ScopeCalls scopeCalls;
+
+    private ScopeCalls scopeCalls() {
+        ScopeCalls c = scopeCalls;
+        if (c == null) {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
+                Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
+                Class<?> allocatorClass = Class.forName("java.lang.foreign.SegmentAllocator");
+                Class<?> addressLayout = Class.forName("java.lang.foreign.AddressLayout");
+                c = new ScopeCalls(
+                        lookup.findStatic(arenaClass, "ofConfined", MethodType.methodType(arenaClass)),
+                        lookup.findVirtual(arenaClass, "allocate", MethodType.methodType(segmentClass, long.class, long.class)),
+                        lookup.findVirtual(allocatorClass, "allocateFrom", MethodType.methodType(segmentClass, String.class)),
+                        MethodHandles.insertArguments(lookup.findVirtual(segmentClass, "setAtIndex",
+                                MethodType.methodType(void.class, addressLayout, long.class, segmentClass)), 1, address),
+                        getInt,
+                        lookup.findVirtual(arenaClass, "close", MethodType.methodType(void.class)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the foreign memory API lacks " + e.getMessage(), e);
+            }
+            scopeCalls = c;
+        }
+        return c;
+    }
+
+    /** Arena.ofConfined, Arena.allocate, SegmentAllocator.allocateFrom(String), MemorySegment.setAtIndex(ADDRESS), get(JAVA_INT), Arena.close. */
+    private record ScopeCalls(MethodHandle ofConfined, MethodHandle allocate, MethodHandle allocateFrom, MethodHandle setAddress,
+                              MethodHandle getInt, MethodHandle close) {
     }
 
     /** The descriptor of one of the JDK's channels; empty when {@code sun.nio.ch} is not exported to core. */

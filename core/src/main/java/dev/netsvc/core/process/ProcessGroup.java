@@ -6,10 +6,11 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The process group a program leads: the program, started as the leader of a session of its own
- * ({@code setsid}), and every process it starts, even one that left its process tree (a child whose
- * parent exited is adopted by init, but stays in the group). Java's {@link Process} cannot start a
- * program in a group of its own nor signal a group, so the caller starts it through {@code setsid} and
- * signals it here: {@code kill(-pgid, sig)} through the C library ({@link #reachesWholeGroup()}).
+ * ({@link Spawner}, or {@code setsid}), and every process it starts, even one that left its process tree
+ * (a child whose parent exited is adopted by init, but stays in the group). Java's {@link Process} cannot
+ * start a program in a group of its own nor signal a group, so the caller starts it through
+ * {@link Spawner} or {@code setsid} and signals it here: {@code kill(-pgid, sig)} through the C library
+ * ({@link #reachesWholeGroup()}).
  *
  * <p>Without the C library's {@code kill} (Java 21, or a JVM without native access) a signal reaches the
  * leader and its descendants through {@link ProcessHandle} instead: what left the tree is missed, and

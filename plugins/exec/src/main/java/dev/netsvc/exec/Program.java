@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One program an exec service started, and how it ends. It is the leader of a process group of its own
- * (started through {@code setsid}), so ending it ends every process it started: SIGTERM to the group,
+ * ({@link ProgramStarter}), so ending it ends every process it started: SIGTERM to the group,
  * then SIGKILL {@link #TERM_GRACE} later to whatever is left ({@link Programs}' sweep does that, on the
  * service's clock). When the program exits on its own, what it left behind gets the same.
  *
@@ -25,9 +25,11 @@ final class Program {
 
     /** How long a program (or what it left behind) has between SIGTERM and SIGKILL. */
     static final long TERM_GRACE_MILLIS = 1000;
+    private static final long STACK = 256 * 1024;
 
     final Process process;
     private final ProcessGroup group; // null when started without setsid: signals then reach the process tree
+    private final boolean pipesPark;
     final long startedAt;
     private final long endBy;
     private final BooleanSupplier closedUnder;
@@ -38,13 +40,16 @@ final class Program {
     private volatile boolean notExecuted;
 
     /**
+     * @param pipesPark   whether a virtual thread waiting on its pipes parks (they are channels: {@code
+     *                    Spawner}'s), rather than holding its carrier (the JDK's {@link ProcessBuilder} streams)
      * @param endBy       when the program must end (clock millis; its timeout), or {@link DeadlineSweep#NONE}
      * @param closedUnder whether the client's connection was closed under the program (idle timeout, the
      *                    host); false for a datagram's program
      */
-    Program(Process process, boolean leadsGroup, long startedAt, long endBy, BooleanSupplier closedUnder) {
+    Program(Process process, boolean leadsGroup, boolean pipesPark, long startedAt, long endBy, BooleanSupplier closedUnder) {
         this.process = process;
         this.group = leadsGroup ? ProcessGroup.ledBy(process.toHandle()) : null;
+        this.pipesPark = pipesPark;
         this.startedAt = startedAt;
         this.endBy = endBy;
         this.closedUnder = closedUnder;
@@ -52,6 +57,14 @@ final class Program {
 
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * A thread that copies to or from this program's pipes: a virtual one when waiting on them parks, else
+     * a platform one (with a small stack), since a blocked read would hold a virtual thread's carrier.
+     */
+    Thread.Builder copier(String name) {
+        return pipesPark ? Thread.ofVirtual().name(name) : Thread.ofPlatform().name(name).daemon(true).stackSize(STACK);
     }
 
     /**

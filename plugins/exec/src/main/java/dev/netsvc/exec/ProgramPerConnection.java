@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.LongAdder;
  * read stops the client's), and a half-close reaches the program as the end of its input. Standard
  * error goes to the log ({@link StderrLog}).
  *
- * <p>The copies run on platform threads, not virtual ones: a read from a pipe holds the virtual thread's
- * carrier, and the JDK adds carriers only up to 256, so a hundred idle programs (two pipes each) would
- * stop every virtual thread of the host, other services included. Their number is bounded by
- * {@code max-connections}: three per connection (input, output, standard error), with small stacks.
+ * <p>The copies run on virtual threads when the program's pipes are channels ({@link Program#copier}); on
+ * platform threads when they are the JDK's {@link ProcessBuilder} streams, since a read from one holds the
+ * virtual thread's carrier, and the JDK adds carriers only up to 256, so a hundred idle programs (two pipes
+ * each) would stop every virtual thread of the host, other services included. Their number is bounded by
+ * {@code max-connections}: three per connection (input, output, standard error).
  *
  * <p>How a connection ends: the program's output ends (it and its children closed it, usually by
  * exiting): FIN after the last byte; the program exits: whatever it left in its group is ended
@@ -39,7 +40,6 @@ final class ProgramPerConnection implements BlockingTcpServer.Handler {
     /** Most bytes dropped so; a client still sending is not finishing. */
     static final int LINGER_MAX_BYTES = 256 * 1024;
     static final int BUFFER = 16 * 1024;
-    private static final long STACK = 256 * 1024;
 
     private final String serviceId;
     private final ProgramStarter starter;
@@ -70,7 +70,10 @@ final class ProgramPerConnection implements BlockingTcpServer.Handler {
         } catch (IOException e) {
             startFailures.failed(e);
             connection.logFailure("the program did not start: " + e.getMessage());
-            return; // the server closes the connection: the client gets nothing, as from a service that is down
+            // the client gets nothing, as from a service that is down: a FIN, not the reset that closing with its
+            // request unread would send
+            connection.closeLingering(LINGER);
+            return;
         }
         programs.add(program);
         try {
@@ -115,8 +118,7 @@ final class ProgramPerConnection implements BlockingTcpServer.Handler {
     }
 
     private Thread thread(Program program, String what, Runnable task) {
-        return Thread.ofPlatform().name(serviceId + "-pid" + program.pid() + "-" + what).daemon(true).stackSize(STACK)
-                .unstarted(task);
+        return program.copier(serviceId + "-pid" + program.pid() + "-" + what).unstarted(task);
     }
 
     /** The two copies of one connection. */

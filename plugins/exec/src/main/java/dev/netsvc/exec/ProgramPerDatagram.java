@@ -26,8 +26,9 @@ import java.util.function.BiConsumer;
  * was ended by the service; an empty output sends nothing.
  *
  * <p>The engine's receive thread must not block, so it only copies the datagram and hands it to a
- * platform thread of its own (a pipe read would hold a virtual thread's carrier, see
- * {@link ProgramPerConnection}), which sends the reply through the engine when it is ready.
+ * thread of its own (a virtual one when the programs' pipes are channels; else a platform one, since a pipe
+ * read would hold a virtual thread's carrier, see {@link ProgramPerConnection}), which sends the reply
+ * through the engine when it is ready.
  */
 final class ProgramPerDatagram implements UdpHandler {
 
@@ -71,7 +72,8 @@ final class ProgramPerDatagram implements UdpHandler {
         }
         byte[] datagram = new byte[request.remaining()];
         request.get(datagram);
-        Thread worker = Thread.ofPlatform().name(serviceId + "-datagram").daemon(true).stackSize(STACK).unstarted(() -> {
+        Thread.Builder builder = starter.spawns() ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true).stackSize(STACK);
+        Thread worker = builder.name(serviceId + "-datagram").unstarted(() -> {
             try {
                 answer(datagram, source);
             } finally {
@@ -95,8 +97,7 @@ final class ProgramPerDatagram implements UdpHandler {
         }
         programs.add(program);
         try {
-            Thread err = Thread.ofPlatform().name(serviceId + "-pid" + program.pid() + "-err").daemon(true).stackSize(STACK)
-                    .start(() -> stderr.copy(program));
+            Thread err = program.copier(serviceId + "-pid" + program.pid() + "-err").start(() -> stderr.copy(program));
             program.process.onExit().thenRun(() -> program.exited(programs.now()));
             feed(program.process.getOutputStream(), datagram);
             byte[] output = readReply(program);

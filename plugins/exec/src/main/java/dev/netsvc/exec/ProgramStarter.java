@@ -1,14 +1,15 @@
 package dev.netsvc.exec;
 
 import dev.netsvc.core.net.DeadlineSweep;
+import dev.netsvc.core.process.Spawner;
 
 import org.slf4j.Logger;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,16 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * How one exec service starts its programs: the command line ({@code setsid}, then {@code setpriv} when it
- * runs as another user, then the program and its arguments), the working folder and the environment.
- * {@code setsid} makes the program the leader of a session and process group of its own, which Java's
- * {@link ProcessBuilder} cannot, so everything it starts can be ended with it; both tools execute the
- * program in their own place, so the process Java started is the program itself.
+ * How one exec service starts its programs: the command line ({@code setpriv} first when it runs as another
+ * user, then the program and its arguments), the working folder and the environment. Each program leads a
+ * session and process group of its own, so everything it starts can be ended with it.
+ *
+ * <p>Two ways to start one. Through core's {@link Spawner} ({@code posix_spawn}): one execution, the program
+ * itself. Where that is not available (see {@link Spawner#whyNot()}; or {@code -D}{@value #SPAWN_PROPERTY}
+ * {@code =false}), through Java's {@link ProcessBuilder} with {@code setsid} (util-linux) in front, since
+ * {@code ProcessBuilder} cannot make a group leader: three executions (the JDK's helper, {@code setsid}, the
+ * program), which costs a busy host a third of its connections a second. Both tools execute the next in their
+ * own place, so the process started is the program itself either way.
  *
  * <p>The environment is not the host's (which may hold secrets): {@code PATH}, then the service's
  * {@code env.<NAME>} keys, then the client's ({@link UcspiEnvironment}). Never systemd's variables
@@ -40,34 +46,50 @@ final class ProgramStarter {
     static final Set<String> SYSTEMD_VARIABLES = Set.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
             "WATCHDOG_USEC", "WATCHDOG_PID");
 
+    /** The system property that, set to {@code false}, makes every exec service start programs the JDK's way. */
+    static final String SPAWN_PROPERTY = "netsvc.exec.posix-spawn";
+
     private final List<String> commandLine;
-    private final File directory;
+    private final Path directory;
     private final Map<String, String> environment;
+    private final Spawner spawner; // null: through ProcessBuilder
     private final boolean leadsGroup;
     private final long timeoutMillis;
 
-    private ProgramStarter(List<String> commandLine, File directory, Map<String, String> environment, boolean leadsGroup,
-                           long timeoutMillis) {
+    private ProgramStarter(List<String> commandLine, Path directory, Map<String, String> environment, Spawner spawner,
+                           boolean leadsGroup, long timeoutMillis) {
         this.commandLine = List.copyOf(commandLine);
         this.directory = directory;
-        this.environment = Map.copyOf(environment);
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        this.spawner = spawner;
         this.leadsGroup = leadsGroup;
         this.timeoutMillis = timeoutMillis;
     }
 
     /**
      * The starter of {@code settings}' program; finds the tools, and the user's primary group when only a
-     * user is named. Logs once when {@code setsid} is missing (then a program's children are ended only
-     * through its process tree).
+     * user is named. Logs once when programs cannot start through {@link Spawner}, and when {@code setsid}
+     * is missing as well (then a program's children are ended only through its process tree).
      *
      * @param timeout how long a program may run, zero for no limit
      */
     static ProgramStarter of(ExecSettings settings, Duration timeout, Logger log) throws IOException {
+        Spawner spawner = null;
+        if ("false".equals(System.getProperty(SPAWN_PROPERTY))) {
+            log.info("{}: programs start through the JDK and setsid, three executions each instead of one (-D{}=false)",
+                    settings.serviceId(), SPAWN_PROPERTY);
+        } else {
+            spawner = Spawner.get().orElse(null);
+            if (spawner == null) {
+                log.warn("{}: programs start through the JDK and setsid, three executions each instead of one, because"
+                        + " posix_spawn cannot be used: {}", settings.serviceId(), Spawner.whyNot());
+            }
+        }
         List<String> line = new ArrayList<>();
-        Path setsid = HostRights.tool("setsid").orElse(null);
+        Path setsid = spawner != null ? null : HostRights.tool("setsid").orElse(null);
         if (setsid != null) {
             line.add(setsid.toString());
-        } else {
+        } else if (spawner == null) {
             log.warn("setsid (util-linux) is not installed: programs run in netsvc's own process group, and ending one"
                     + " reaches only it and its descendants, not a process that left its tree");
         }
@@ -79,7 +101,8 @@ final class ProgramStarter {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PATH", DEFAULT_PATH);
         environment.putAll(settings.environment());
-        return new ProgramStarter(line, settings.workingDir().toFile(), environment, setsid != null, timeoutMillis(timeout));
+        return new ProgramStarter(line, settings.workingDir(), environment, spawner, spawner != null || setsid != null,
+                timeoutMillis(timeout));
     }
 
     /**
@@ -116,20 +139,36 @@ final class ProgramStarter {
      * @throws IOException when it cannot be started (the system is out of processes or memory, the file went)
      */
     Program start(Map<String, String> client, long now, BooleanSupplier closedUnder) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(commandLine).directory(directory);
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.putAll(environment);
-        env.putAll(client);
-        env.keySet().removeAll(SYSTEMD_VARIABLES); // already refused as env keys: the last word, whatever changes above
-        Process process = builder.start();
+        Process process = spawner != null ? spawner.start(commandLine, environment(client), directory)
+                : startThroughJdk(client);
         long endBy = timeoutMillis == DeadlineSweep.NONE ? DeadlineSweep.NONE : now + timeoutMillis;
         try {
-            return new Program(process, leadsGroup, now, endBy, closedUnder);
+            return new Program(process, leadsGroup, spawner != null, now, endBy, closedUnder);
         } catch (RuntimeException e) { // its pid is ours or 1: setsid failed to make it a leader; never signal that
             process.destroyForcibly();
             throw new IOException("the program did not get a process group of its own: " + e.getMessage(), e);
         }
+    }
+
+    /** The program's whole environment: the service's, then the client's, never systemd's. */
+    Map<String, String> environment(Map<String, String> client) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(client);
+        env.keySet().removeAll(SYSTEMD_VARIABLES); // already refused as env keys: the last word, whatever changes above
+        return env;
+    }
+
+    private Process startThroughJdk(Map<String, String> client) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(commandLine).directory(directory.toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(environment(client));
+        return builder.start();
+    }
+
+    /** Whether programs start through {@link Spawner} (else through the JDK, with {@code setsid} in front). */
+    boolean spawns() {
+        return spawner != null;
     }
 
     /** The tool that wraps the program and writes "TOOL: failed to execute ..." when it cannot execute it. */
