@@ -107,8 +107,9 @@ class FaultIsolationIT {
             }
             assertTrue(status.stdout().contains("\"restarts\":0"), status::toString);
             assertTrue(netsvc.isAlive());
-            assertTrue(netsvc.stderrText().contains("ended with StackOverflowError"), netsvc::output);
-            assertTrue(netsvc.stderrText().contains("ended with IllegalStateException: handler throws on purpose"), netsvc::output);
+            assertTrue(netsvc.stderrText().contains(": StackOverflowError at faults.Overflow.recurse("), netsvc::output);
+            assertTrue(netsvc.stderrText().contains(": IllegalStateException: handler throws on purpose at faults.Throws.serve("),
+                    netsvc::output);
             assertTrue(!netsvc.stderrText().contains("\tat "), () -> "one line per fault, no stack traces\n" + netsvc.output());
             assertEquals(0, netsvc.terminate(T), netsvc::output);
         }

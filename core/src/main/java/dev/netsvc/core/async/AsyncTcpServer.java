@@ -15,6 +15,7 @@ import dev.netsvc.core.net.ConnectionPermits;
 import dev.netsvc.core.net.DeadlineSweep;
 import dev.netsvc.core.net.GracefulStop;
 import dev.netsvc.core.internal.Sockets;
+import dev.netsvc.core.internal.HandlerFailures;
 
 import org.slf4j.Logger;
 
@@ -242,7 +243,7 @@ public final class AsyncTcpServer implements RunningService {
         } else {
             failed.increment();
             connection.ticket().failed("the handler failed: " + t);
-            log.error("handler failed on {}", connection, t);
+            HandlerFailures.log(log, connection, t);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.internal.TlsContext;
 import dev.netsvc.core.frame.FrameException;
+import dev.netsvc.core.internal.HandlerFailures;
 
 import org.slf4j.Logger;
 
@@ -281,7 +282,7 @@ public final class BlockingTcpServer implements RunningService {
             } catch (RuntimeException | Error e) {
                 failed.increment();
                 connection.ticket.failed("the handler failed: " + e);
-                log.error("handler failed on {}", connection, e);
+                HandlerFailures.log(log, connection, e);
             } finally {
                 closed(connection);
             }

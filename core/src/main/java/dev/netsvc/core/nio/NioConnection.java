@@ -7,6 +7,7 @@ import dev.netsvc.core.internal.TlsSession;
 import dev.netsvc.core.net.AcceptPath;
 import dev.netsvc.core.net.SocketErrors;
 import dev.netsvc.core.tls.TlsPeer;
+import dev.netsvc.core.internal.HandlerFailures;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -764,7 +765,7 @@ final class NioConnection implements Connection, TlsSession.Output {
             ticket.failed(t.toString());
             closeNow(CloseReason.FAILED);
         } else {
-            loop.log().error("handler failed on {}", this, t);
+            HandlerFailures.log(loop.log(), this, t);
             ticket.failed("the handler failed: " + t);
             closeNow(CloseReason.FAILED);
         }
