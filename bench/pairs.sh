@@ -23,12 +23,15 @@
 #                     connections: the cost per request
 #   proxy-close       the same with Connection: close: the cost per connection (a header each)
 # Both servers of a workload run at once, pinned to core 0 (an idle server costs nothing), wrk to core 1.
+# --server-cpu FRACTION also caps each server at that share of core 0 (its own cgroup, cpu quota per
+# 10 ms): where one wrk thread on core 1 is the limit before the server is (https-small: wrk at 100%,
+# netsvc's core ~25% idle), the cap makes the servers the limit again, so throughput compares them.
 # After a warm-up of each, PAIRS pairs of runs (netsvc, then the peer, DURATION each); each pair gives a
 # ratio, and the median ratio is reported, so a burst of load from other work on the machine moves one
 # pair, not the result. Writes bench/target/pairs/results.csv; --write also draws
 # docs/benchmarks-issue12.svg (the tables in docs/benchmarks.md are written by hand from results.csv).
 #
-# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--only default,nolog,file64k,file1m,file64k-blocking,file1m-blocking,async100,logcost,
+# Usage: bench/pairs.sh [--write] [--pairs N] [--duration SECONDS] [--warmup SECONDS] [--server-cpu 0.5] [--only default,nolog,file64k,file1m,file64k-blocking,file1m-blocking,async100,logcost,
 #        https-small,https-handshakes,https-1m,tls-echo-blocking,tls-echo-selector,tls-echo-async,proxy-keepalive,proxy-close]
 # Needs: 'mvn -DskipTests package' first; wrk, nginx, taskset, curl; openssl for TLS, haproxy for PROXY.
 set -eu
@@ -37,7 +40,7 @@ if [ "${NETSVC_BENCH_LOCKED:-}" != 1 ]; then
 fi
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PAIRS=5; DURATION=5; WARMUP=3; WRITE=0; ONLY=default,nolog,file64k,file1m
+PAIRS=5; DURATION=5; WARMUP=3; WRITE=0; ONLY=default,nolog,file64k,file1m; SERVER_CPU=""
 while [ $# -gt 0 ]; do
     case $1 in
         --write) WRITE=1 ;;
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
         --only) ONLY=$2; shift ;;
+        --server-cpu) SERVER_CPU=$2; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -86,6 +90,23 @@ serve() {
     taskset -c 0 "$@" >"$WORK/$name.log" 2>&1 &
     LAST=$!
     PIDS="$PIDS $LAST"
+    [ -z "$SERVER_CPU" ] || cap_cpu "$name" "$LAST"
+}
+# cap_cpu NAME PID: the process (all its threads) in a cgroup of its own, allowed SERVER_CPU of a core
+cap_cpu() {
+    quota=$(awk -v f="$SERVER_CPU" 'BEGIN { printf "%d", f * 10000 }')
+    if [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then # cgroup v1
+        group=/sys/fs/cgroup/cpu/netsvc-bench-$1
+        mkdir -p "$group"
+        echo 10000 > "$group/cpu.cfs_period_us"
+        echo "$quota" > "$group/cpu.cfs_quota_us"
+    else # cgroup v2
+        group=/sys/fs/cgroup/netsvc-bench-$1
+        grep -q cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu > /sys/fs/cgroup/cgroup.subtree_control
+        mkdir -p "$group"
+        echo "$quota 10000" > "$group/cpu.max"
+    fi
+    echo "$2" > "$group/cgroup.procs" || { echo "cannot cap $1's CPU: run as root with a cpu cgroup" >&2; exit 1; }
 }
 # CPU time a process has used, in clock ticks (user + system)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -261,7 +282,7 @@ CFG
     stop_all
 done
 
-echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)"
+echo "median ratios of $PAIRS pairs: throughput netsvc / peer; CPU per request netsvc / peer (below 1: netsvc cheaper)${SERVER_CPU:+; each server capped at $SERVER_CPU of a core}"
 for w in default nolog logcost async100 file64k file1m file64k-blocking file1m-blocking https-small https-handshakes https-1m \
         tls-echo-blocking tls-echo-selector tls-echo-async proxy-keepalive proxy-close; do
     grep -q "^$w," "$RESULTS" || continue
