@@ -68,9 +68,13 @@ public abstract class RequestClient implements NetClient {
         return List.of(UDP, UdpClient.RETRIES);
     }
 
-    /** The request's payload: by default the arguments after {@code HOST[:PORT]}, joined by spaces, in UTF-8. */
+    /**
+     * The request's payload: by default the arguments after {@code HOST[:PORT]}, joined by spaces, in UTF-8;
+     * when there are none, the usage error names them as {@link #usage()} does ({@code missing WORD}).
+     */
     protected ByteBuffer request(ClientInvocation call) {
-        call.argument(1, "TEXT");
+        String[] usage = usage().split(" ");
+        call.argument(1, usage.length > 1 && !usage[1].startsWith("[") ? usage[1].replace("...", "") : "TEXT");
         String text = String.join(" ", call.arguments().subList(1, call.arguments().size()));
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     }

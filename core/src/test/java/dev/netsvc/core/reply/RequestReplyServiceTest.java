@@ -107,6 +107,21 @@ class RequestReplyServiceTest {
         assertTrue(e.getMessage().contains("longer than the limit of 32"), e.getMessage());
     }
 
+    /** The missing argument is named as the client's usage names it. */
+    @Test
+    void aMissingRequestIsNamedAsTheUsageNamesIt() {
+        UsageException text = assertThrows(UsageException.class, () -> ClientHarness.of(new UpperClient()).run("127.0.0.1:9"));
+        assertTrue(text.getMessage().contains("missing TEXT"), text.getMessage());
+        RequestClient dict = new RequestClient("dict", "define WORD", 7802, Framing.lines(32)) {
+            @Override
+            public String usage() {
+                return "HOST[:PORT] WORD [--udp [--retries N]]";
+            }
+        };
+        UsageException word = assertThrows(UsageException.class, () -> ClientHarness.of(dict).run("127.0.0.1:9"));
+        assertTrue(word.getMessage().contains("missing WORD"), word.getMessage());
+    }
+
     @Test
     void aServerThatClosesWithoutAnsweringIsSaidInPlainWords() throws Exception {
         try (ServerSocket mute = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
