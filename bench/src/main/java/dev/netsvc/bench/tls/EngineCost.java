@@ -1,6 +1,7 @@
 package dev.netsvc.bench.tls;
 
-import dev.netsvc.core.ServiceKeys;
+import dev.netsvc.core.internal.HostAccess;
+import dev.netsvc.core.internal.ServiceKeys;
 import dev.netsvc.core.Settings;
 import dev.netsvc.core.Transport;
 import dev.netsvc.core.internal.TlsContext;
@@ -355,7 +356,7 @@ public final class EngineCost {
     }
 
     private static Settings settings(Path cert, Path key) {
-        return Settings.parse("bench", ServiceKeys.withOwn("bench", Set.of(Transport.TCP), List.of()),
+        return HostAccess.parseSettings("bench", ServiceKeys.withOwn("bench", Set.of(Transport.TCP), List.of()),
                 Map.of("tls.cert", cert.toString(), "tls.key", key.toString(), "tls.protocols", "TLSv1.3"));
     }
 
