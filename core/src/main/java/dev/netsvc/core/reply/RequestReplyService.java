@@ -9,8 +9,10 @@ import dev.netsvc.core.frame.Framing;
 import dev.netsvc.core.frame.Replier;
 import dev.netsvc.core.frame.Replies;
 import dev.netsvc.core.net.TcpKeys;
+import dev.netsvc.core.nio.ConnectionHandler;
 import dev.netsvc.core.nio.NioOptions;
 import dev.netsvc.core.nio.NioTcpServer;
+import dev.netsvc.core.udp.UdpHandler;
 import dev.netsvc.core.udp.UdpLimits;
 import dev.netsvc.core.udp.UdpServer;
 
@@ -125,6 +127,22 @@ public abstract class RequestReplyService implements NetService {
             keys.addAll(UdpLimits.KEYS);
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * What serves each TCP connection with {@code context}'s settings, as {@link #start} runs it: for tests in
+     * memory, {@code EmbeddedConnection.open(service.tcpHandlers(ServiceHarness.of(service).context()))}.
+     */
+    public final ConnectionHandler.Factory tcpHandlers(ServiceContext context) throws IOException {
+        return Replies.selector(context, framing(context), open(context));
+    }
+
+    /**
+     * What answers each datagram with {@code context}'s settings, as {@link #start} runs it: for tests in
+     * memory, {@code EmbeddedDatagram.answer(service.udpHandler(context), 65_507, request)}.
+     */
+    public final UdpHandler udpHandler(ServiceContext context) throws IOException {
+        return Replies.udp(context, framing(context), open(context));
     }
 
     @Override

@@ -2,9 +2,12 @@ package dev.netsvc.examples.classics;
 
 import dev.netsvc.core.ClientException;
 import dev.netsvc.core.ConfigException;
+import dev.netsvc.core.ServiceContext;
 import dev.netsvc.core.net.HostPort;
 import dev.netsvc.testkit.Await;
 import dev.netsvc.testkit.ClientHarness;
+import dev.netsvc.testkit.EmbeddedConnection;
+import dev.netsvc.testkit.EmbeddedDatagram;
 import dev.netsvc.testkit.ServiceHarness;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,6 +31,16 @@ class WordcountTest {
     void countsTheWordsOfEachLine() {
         assertEquals(0, Words.count(" \t "));
         assertEquals(3, Words.count("  to be\tsure "));
+    }
+
+    @Test
+    void answersInMemoryHoweverTheLinesArrive() throws Exception {
+        WordcountService service = new WordcountService();
+        ServiceContext context = ServiceHarness.of(service).context();
+        EmbeddedConnection c = EmbeddedConnection.open(service.tcpHandlers(context));
+        c.feed("one tw").feed("o\nthree\n");
+        assertEquals("2\r\n1\r\n", c.readOutput());
+        assertEquals(Optional.of("3\r\n"), EmbeddedDatagram.answer(service.udpHandler(context), 65_507, "a b c\n"));
     }
 
     @Test
