@@ -116,6 +116,16 @@ class ConfigurationTest {
         assertTrue(e.getMessage().contains("'gamma'") && e.getMessage().contains("alpha, beta"), e.getMessage());
     }
 
+    /** A plugin dropped into a running host whose service is disabled says why, and how to start it. */
+    @Test
+    void aDisabledServiceOfAPluginDroppedInSaysWhy() {
+        assertEquals(List.of("alpha is disabled (--enable): not started; 'netsvc start alpha' starts it for this run"),
+                config().enableOnly(List.of("beta")).part().plan().warnings());
+        assertEquals(List.of("beta is disabled (beta.enabled=false): not started; 'netsvc start beta' starts it for this run"),
+                config().addSetting("beta.enabled=false").part().plan().warnings());
+        assertEquals(List.of(), config().enableOnly(List.of("beta")).plan().warnings(), "at launch, --enable says it all");
+    }
+
     @Test
     void typosAreErrorsThatNameTheKeyAndSuggest(@TempDir Path tmp) throws IOException {
         ConfigException unknown = assertThrows(ConfigException.class, () -> config().addSetting("alpha.dept=2").plan());
