@@ -68,6 +68,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 RESULTS="$WORK/results.csv"
 echo "workload,pair,netsvc_rps,peer_rps,ratio,netsvc_cpu_us_per_request,peer_cpu_us_per_request" > "$RESULTS"
 PIDS=""
+GROUPS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done' EXIT
 
 free_port() {
@@ -107,10 +108,14 @@ cap_cpu() {
         echo "$quota 10000" > "$group/cpu.max"
     fi
     echo "$2" > "$group/cgroup.procs" || { echo "cannot cap $1's CPU: run as root with a cpu cgroup" >&2; exit 1; }
+    GROUPS="$GROUPS $group"
 }
 # CPU time a process has used, in clock ticks (user + system)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-stop_all() { for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=""; }
+stop_all() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; PIDS=""
+    for g in $GROUPS; do rmdir "$g" 2>/dev/null || true; done; GROUPS="" # empty once its process has gone
+}
 # rps URL CONNECTIONS SECONDS PID: prints requests/s and the server's CPU microseconds per request (the
 # second is steadier than the first on a loaded machine: it does not count time waiting for a core)
 # (an echo://HOST:PORT URL is measured with netsvc bench echo, 64-byte messages, instead of wrk)

@@ -127,7 +127,6 @@ public final class ServiceContext {
         onFailure.accept(Objects.requireNonNull(cause, "cause"));
     }
 
-
     /** This context on another port: a service whose second transport must use the port the first got. */
     public ServiceContext withPort(int port) {
         return copy().bind(address.getAddress(), port).build();
@@ -151,7 +150,6 @@ public final class ServiceContext {
                 .counters(counters).clock(clock).home(home).onFailure(onFailure)
                 .applicationProtocols(applicationProtocols).wired(listeners, udpServicePorts);
     }
-
 
     /** {@code path} if absolute, else resolved against {@link #home()}. */
     public Path resolve(Path path) {
@@ -212,8 +210,6 @@ public final class ServiceContext {
             this.onFailure = onFailure;
             return this;
         }
-
-
 
         /** The protocols offered by ALPN under TLS (see {@link ServiceContext#applicationProtocols()}). */
         public Builder applicationProtocols(List<String> protocols) {

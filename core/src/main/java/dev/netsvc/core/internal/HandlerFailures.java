@@ -19,7 +19,7 @@ public final class HandlerFailures {
     }
 
     /** {@code IllegalStateException: the message}, or the class alone when it has no message. */
-    public static String describe(Throwable failure) {
+    private static String describe(Throwable failure) {
         String message = failure.getMessage();
         String name = failure.getClass().getSimpleName();
         return message == null || message.isBlank() ? name : name + ": " + message;

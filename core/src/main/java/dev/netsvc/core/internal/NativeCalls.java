@@ -317,15 +317,6 @@ public final class NativeCalls {
             return array;
         }
 
-        /** An int at {@code offset} of {@code segment}, as {@link NativeCalls#getInt} reads it. */
-        public int getInt(Object segment, long offset) {
-            try {
-                return (int) calls.getInt.invokeExact(segment, offset);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
         /** Frees every segment of this scope. */
         @Override
         public void close() {
@@ -354,7 +345,6 @@ public final class NativeCalls {
                         lookup.findVirtual(allocatorClass, "allocateFrom", MethodType.methodType(segmentClass, String.class)),
                         MethodHandles.insertArguments(lookup.findVirtual(segmentClass, "setAtIndex",
                                 MethodType.methodType(void.class, addressLayout, long.class, segmentClass)), 1, address),
-                        getInt,
                         lookup.findVirtual(arenaClass, "close", MethodType.methodType(void.class)));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("the foreign memory API lacks " + e.getMessage(), e);
@@ -364,9 +354,9 @@ public final class NativeCalls {
         return c;
     }
 
-    /** Arena.ofConfined, Arena.allocate, SegmentAllocator.allocateFrom(String), MemorySegment.setAtIndex(ADDRESS), get(JAVA_INT), Arena.close. */
+    /** Arena.ofConfined, Arena.allocate, SegmentAllocator.allocateFrom(String), MemorySegment.setAtIndex(ADDRESS), Arena.close. */
     private record ScopeCalls(MethodHandle ofConfined, MethodHandle allocate, MethodHandle allocateFrom, MethodHandle setAddress,
-                              MethodHandle getInt, MethodHandle close) {
+                              MethodHandle close) {
     }
 
     /** The descriptor of one of the JDK's channels; empty when {@code sun.nio.ch} is not exported to core. */

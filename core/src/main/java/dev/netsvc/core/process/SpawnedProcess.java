@@ -82,7 +82,7 @@ final class SpawnedProcess extends Process {
             Object status = scope.allocate(4);
             int value;
             synchronized (this) {
-                value = calls.call(calls.waitpid(), pid, status, 0) == pid ? exitValue(scope.getInt(status, 0)) : -1;
+                value = calls.call(calls.waitpid(), pid, status, 0) == pid ? exitValue(calls.c().getInt(status, 0)) : -1;
                 reaped = true;
             }
             exitValue = value;

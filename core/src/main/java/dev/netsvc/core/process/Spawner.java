@@ -160,7 +160,7 @@ public final class Spawner {
                     if (rc != 0) {
                         throw new IOException(SpawnCalls.words(rc));
                     }
-                    return scope.getInt(pid, 0);
+                    return calls.c().getInt(pid, 0);
                 } finally {
                     f.call(f.attrDestroy(), attr);
                 }

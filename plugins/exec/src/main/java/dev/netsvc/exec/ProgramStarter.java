@@ -170,13 +170,4 @@ final class ProgramStarter {
     boolean spawns() {
         return spawner != null;
     }
-
-    /** The tool that wraps the program and writes "TOOL: failed to execute ..." when it cannot execute it. */
-    boolean wrapped() {
-        return commandLine.get(0).endsWith("/setsid") || commandLine.get(0).endsWith("/setpriv");
-    }
-
-    List<String> commandLine() {
-        return commandLine;
-    }
 }
